@@ -1,0 +1,53 @@
+"""Model fields shared by the apps: arrays and region lists edited as checkboxes in the admin."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def region_choices() -> list[tuple[str, str]]:
+    return [(region, region) for region in settings.AIGO_REGIONS]
+
+
+class ChoiceArrayField(ArrayField):
+    """TEXT[] restricted to the base field's choices, edited as a list of checkboxes."""
+
+    def formfield(self, **kwargs):
+        defaults = {
+            "form_class": forms.TypedMultipleChoiceField,
+            "choices": self.base_field.choices,
+            "coerce": str,
+            "widget": forms.CheckboxSelectMultiple,
+        }
+        return models.Field.formfield(self, **{**defaults, **kwargs})
+
+
+class RegionListField(models.JSONField):
+    """JSONB list of region codes (the seed's providers.regions), each one of AIGO_REGIONS."""
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValidationError('Expected a list of region codes, e.g. ["us-east", "eu-west"].', code="invalid")
+        unknown = sorted(set(value) - set(settings.AIGO_REGIONS))
+        if unknown:
+            raise ValidationError(
+                "Unknown region %(unknown)s. Known regions: %(known)s.",
+                code="unknown_region",
+                params={"unknown": ", ".join(unknown), "known": ", ".join(settings.AIGO_REGIONS)},
+            )
+        if len(set(value)) != len(value):
+            raise ValidationError("A region is listed twice.", code="duplicate_region")
+
+    def formfield(self, **kwargs):
+        defaults = {
+            "form_class": forms.TypedMultipleChoiceField,
+            "choices": region_choices,
+            "coerce": str,
+            "widget": forms.CheckboxSelectMultiple,
+        }
+        for unused in ("encoder", "decoder"):
+            kwargs.pop(unused, None)
+        return models.Field.formfield(self, **{**defaults, **kwargs})

@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import path
+
+from aigo import health
+
+admin.site.site_header = "AI-GO editors"
+admin.site.site_title = "AI-GO admin"
+admin.site.index_title = "Catalog and operations"
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

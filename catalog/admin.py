@@ -1,0 +1,189 @@
+from django.contrib import admin
+from django.db.models import Count, Q, TextField
+from django.db.models.functions import Cast
+
+from aigo.admin_filters import contains_filter
+from aigo.fields import region_choices
+from aigo.i18n import resolve
+
+from . import vocabulary
+from .models import (
+    AIModel,
+    BenchmarkScore,
+    BenchmarkSuite,
+    Documentation,
+    ModelEndpoint,
+    Pricing,
+    Provider,
+)
+
+
+class LocalizedSearchMixin:
+    """Searches localized JSON columns in every locale (an editor may type a Chinese name)."""
+
+    localized_search_fields: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term and self.localized_search_fields:
+            base = self.model._default_manager.all()
+            condition = Q()
+            for field in self.localized_search_fields:
+                base = base.annotate(**{f"{field}_text": Cast(field, TextField())})
+                condition |= Q(**{f"{field}_text__icontains": search_term})
+            queryset |= self.model._default_manager.filter(pk__in=base.filter(condition).values("pk"))
+        return queryset, may_have_duplicates
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "region_list", "model_count", "website_url", "updated_at"]
+    list_filter = [contains_filter("regions", "region", region_choices)]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(model_count=Count("models"))
+
+    @admin.display(description="regions")
+    def region_list(self, obj: Provider) -> str:
+        return ", ".join(obj.regions) or "—"
+
+    @admin.display(description="models", ordering="model_count")
+    def model_count(self, obj: Provider) -> int:
+        return obj.model_count
+
+
+class ModelEndpointInline(admin.TabularInline):
+    model = ModelEndpoint
+    extra = 0
+    fields = ["region", "endpoint_url", "priority", "is_active"]
+
+
+class PricingInline(admin.TabularInline):
+    model = Pricing
+    extra = 0
+    fields = [
+        "tier",
+        "region",
+        "currency",
+        "input_per_million",
+        "output_per_million",
+        "image_per_unit",
+        "audio_per_minute",
+        "effective_from",
+        "effective_to",
+    ]
+    show_change_link = True
+
+
+class DocumentationInline(admin.StackedInline):
+    model = Documentation
+    extra = 0
+    fields = ["doc_type", "title", "url", "locale", "version"]
+
+
+@admin.register(AIModel)
+class AIModelAdmin(LocalizedSearchMixin, admin.ModelAdmin):
+    list_display = [
+        "slug",
+        "english_name",
+        "provider",
+        "foundation_model",
+        "context_window",
+        "released_at",
+        "deprecated_at",
+        "is_active",
+    ]
+    list_filter = [
+        "is_active",
+        "provider",
+        contains_filter("modalities", "modality", vocabulary.MODALITIES),
+        contains_filter("capabilities", "capability", vocabulary.CAPABILITIES),
+        "released_at",
+    ]
+    list_select_related = ["provider"]
+    search_fields = ["slug", "foundation_model", "provider__name"]
+    localized_search_fields = ("name",)
+    autocomplete_fields = ["provider"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ModelEndpointInline, PricingInline, DocumentationInline]
+    fieldsets = [
+        (None, {"fields": ["provider", "slug", "name", "description", "foundation_model"]}),
+        ("Lifecycle", {"fields": ["is_active", "released_at", "deprecated_at", "sunset_at", "training_cutoff"]}),
+        (
+            "Capabilities",
+            {"fields": ["modalities", "capabilities", "context_window", "max_output_tokens", "api_version"]},
+        ),
+        ("Other", {"classes": ["collapse"], "fields": ["metadata", "created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description="name (en-US)")
+    def english_name(self, obj: AIModel) -> str:
+        return resolve(obj.name) or "—"
+
+
+@admin.register(ModelEndpoint)
+class ModelEndpointAdmin(admin.ModelAdmin):
+    list_display = ["model", "region", "endpoint_url", "priority", "is_active"]
+    list_filter = ["region", "is_active", "model__provider"]
+    list_select_related = ["model"]
+    search_fields = ["model__slug", "endpoint_url"]
+    autocomplete_fields = ["model"]
+
+
+@admin.register(Pricing)
+class PricingAdmin(admin.ModelAdmin):
+    list_display = [
+        "model",
+        "tier",
+        "region",
+        "currency",
+        "input_per_million",
+        "output_per_million",
+        "effective_from",
+        "effective_to",
+    ]
+    list_filter = ["tier", "region", "currency", "model__provider", "effective_from"]
+    list_select_related = ["model"]
+    search_fields = ["model__slug", "tier"]
+    autocomplete_fields = ["model"]
+    date_hierarchy = "effective_from"
+
+
+class BenchmarkScoreInline(admin.TabularInline):
+    model = BenchmarkScore
+    extra = 0
+    fields = ["model", "score_raw", "score_normalized", "percentile", "evaluation_date", "is_official"]
+    autocomplete_fields = ["model"]
+
+
+@admin.register(BenchmarkSuite)
+class BenchmarkSuiteAdmin(LocalizedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "category", "version", "evaluation_type", "scoring_method", "max_score"]
+    list_filter = ["category", "evaluation_type", "scoring_method"]
+    search_fields = ["name", "slug"]
+    localized_search_fields = ("description",)
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [BenchmarkScoreInline]
+
+
+@admin.register(BenchmarkScore)
+class BenchmarkScoreAdmin(admin.ModelAdmin):
+    list_display = ["model", "suite", "score_raw", "score_normalized", "percentile", "evaluation_date", "is_official"]
+    list_filter = ["suite", "is_official", "evaluation_date", "model__provider"]
+    list_select_related = ["model", "suite"]
+    search_fields = ["model__slug", "suite__slug", "suite__name"]
+    autocomplete_fields = ["model", "suite"]
+    date_hierarchy = "evaluation_date"
+
+
+@admin.register(Documentation)
+class DocumentationAdmin(LocalizedSearchMixin, admin.ModelAdmin):
+    list_display = ["__str__", "model", "doc_type", "locale", "version", "updated_at"]
+    list_filter = ["doc_type", "locale", "model__provider"]
+    list_select_related = ["model"]
+    search_fields = ["url", "model__slug"]
+    localized_search_fields = ("title",)
+    autocomplete_fields = ["model"]

@@ -1,0 +1,420 @@
+"""The catalog tables, named and typed as the seed (../shared/seed/ai-go-database-design.md).
+
+Deviations from the seed, all stricter: flags, arrays, JSON maps and timestamps that have a
+default are NOT NULL; CHECK constraints the seed implies; no index that only repeats a UNIQUE
+constraint (the seed's idx_*_slug names are given to the UNIQUE constraints instead).
+"""
+
+import uuid
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.functions import RandomUUID, TransactionNow
+from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+
+from aigo.fields import ChoiceArrayField, RegionListField, region_choices
+from aigo.i18n import LocalizedField, locale_choices, resolve
+
+from . import vocabulary
+
+EN = ("en-US",)
+currency_code = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter upper-case ISO 4217 code, e.g. USD.")
+
+
+def _id():
+    # Django fills the key itself (one round trip, works with bulk_create); raw SQL inserts
+    # get the same from the database default.
+    return models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
+
+
+def _created_at():
+    return models.DateTimeField(db_default=TransactionNow(), editable=False)
+
+
+def _updated_at():
+    # Maintained by the set_updated_at() trigger; Python never writes it.
+    return models.DateTimeField(db_default=TransactionNow(), editable=False)
+
+
+def _metadata():
+    return models.JSONField(default=dict, db_default=Value({}, models.JSONField()), blank=True)
+
+
+class DateRange(models.Func):
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+
+class Provider(models.Model):
+    id = _id()
+    slug = models.SlugField(max_length=50, db_index=False)
+    name = models.CharField(max_length=100)
+    logo_url = models.URLField(max_length=500, null=True, blank=True)
+    website_url = models.URLField(max_length=500, null=True, blank=True)
+    status_page_url = models.URLField(max_length=500, null=True, blank=True)
+    documentation_url = models.URLField(max_length=500, null=True, blank=True)
+    regions = RegionListField(default=list, db_default=Value([], models.JSONField()), blank=True)
+    metadata = _metadata()
+    created_at = _created_at()
+    updated_at = _updated_at()
+
+    class Meta:
+        db_table = "providers"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="idx_providers_slug"),
+        ]
+        indexes = [
+            # providers serving a region: regions @> '["eu-west"]'
+            GinIndex(fields=["regions"], name="idx_providers_regions"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AIModel(models.Model):
+    id = _id()
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="models", db_index=False)
+    slug = models.SlugField(max_length=100, db_index=False)
+    name = LocalizedField(required_locales=EN)
+    description = LocalizedField(null=True, blank=True, long_text=True)
+    foundation_model = models.CharField(max_length=100, null=True, blank=True)
+    released_at = models.DateField(null=True, blank=True)
+    deprecated_at = models.DateField(null=True, blank=True)
+    sunset_at = models.DateField(null=True, blank=True)
+    modalities = ChoiceArrayField(
+        models.TextField(choices=vocabulary.MODALITIES),
+        default=list,
+        db_default=Value("{}"),
+        blank=True,
+    )
+    capabilities = ChoiceArrayField(
+        models.TextField(choices=vocabulary.CAPABILITIES),
+        default=list,
+        db_default=Value("{}"),
+        blank=True,
+    )
+    context_window = models.IntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    max_output_tokens = models.IntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    training_cutoff = models.DateField(null=True, blank=True)
+    api_version = models.CharField(max_length=50, null=True, blank=True)
+    is_active = models.BooleanField(default=True, db_default=True)
+    metadata = _metadata()
+    created_at = _created_at()
+    updated_at = _updated_at()
+
+    class Meta:
+        db_table = "models"
+        verbose_name = "model"
+        ordering = ["slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="idx_models_slug"),
+            models.CheckConstraint(
+                condition=Q(name__has_key="en-US"),
+                name="models_name_has_en_us",
+                violation_error_message="The model needs an en-US name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(context_window__isnull=True) | Q(context_window__gt=0),
+                name="models_context_window_positive",
+                violation_error_message="Context window must be a positive number of tokens.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_output_tokens__isnull=True) | Q(max_output_tokens__gt=0),
+                name="models_max_output_tokens_positive",
+                violation_error_message="Max output tokens must be a positive number.",
+            ),
+            models.CheckConstraint(
+                condition=Q(deprecated_at__isnull=True)
+                | Q(released_at__isnull=True)
+                | Q(deprecated_at__gte=F("released_at")),
+                name="models_deprecated_after_release",
+                violation_error_message="A model cannot be deprecated before it is released.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sunset_at__isnull=True)
+                | Q(deprecated_at__isnull=True)
+                | Q(sunset_at__gte=F("deprecated_at")),
+                name="models_sunset_after_deprecation",
+                violation_error_message="The sunset date cannot come before the deprecation date.",
+            ),
+        ]
+        indexes = [
+            # models of a provider (provider pages, ?provider= filter)
+            models.Index(fields=["provider"], name="idx_models_provider"),
+            # every provider's offer of one model (grouping, compare)
+            models.Index(fields=["foundation_model"], name="idx_models_foundation"),
+            models.Index(fields=["is_active"], name="idx_models_active"),
+            # modalities @> '{image}'
+            GinIndex(fields=["modalities"], name="idx_models_modalities"),
+            # capabilities @> '{function_calling,streaming}'
+            GinIndex(fields=["capabilities"], name="idx_models_capabilities"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name()
+
+    def display_name(self, locale: str | None = None) -> str:
+        return resolve(self.name, locale) or self.slug
+
+
+class ModelEndpoint(models.Model):
+    id = _id()
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="endpoints", db_index=False)
+    region = models.CharField(max_length=20, choices=region_choices)
+    endpoint_url = models.URLField(max_length=500)
+    is_active = models.BooleanField(default=True, db_default=True)
+    # Lower is tried first when failing over between regions.
+    priority = models.IntegerField(default=100, db_default=100, validators=[MinValueValidator(0)])
+    created_at = _created_at()
+
+    class Meta:
+        db_table = "model_endpoints"
+        verbose_name = "endpoint"
+        ordering = ["priority", "region"]
+        constraints = [
+            # Also serves lookups by (model_id, region): the seed's idx_endpoints_model_region.
+            models.UniqueConstraint(
+                fields=["model", "region"],
+                name="idx_endpoints_model_region",
+                violation_error_message="This model already has an endpoint in that region.",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__gte=0),
+                name="model_endpoints_priority_non_negative",
+                violation_error_message="Priority cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region}: {self.endpoint_url}"
+
+
+PRICE_FIELDS = (
+    "input_per_million",
+    "output_per_million",
+    "image_per_unit",
+    "audio_per_minute",
+    "video_per_minute",
+    "fine_tuning_per_million",
+)
+
+
+def _price(label: str):
+    return models.DecimalField(
+        label, max_digits=10, decimal_places=4, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+
+
+class Pricing(models.Model):
+    """A price period. effective_to is the last day the price applies (inclusive); NULL = open."""
+
+    id = _id()
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="pricing", db_index=False)
+    tier = models.CharField(max_length=50, default="standard")
+    region = models.CharField(
+        max_length=20, choices=region_choices, null=True, blank=True, help_text="Empty for global pricing."
+    )
+    currency = models.CharField(max_length=3, default="USD", db_default="USD", validators=[currency_code])
+    input_per_million = _price("input per million tokens")
+    output_per_million = _price("output per million tokens")
+    image_per_unit = _price("per image")
+    audio_per_minute = _price("audio per minute")
+    video_per_minute = _price("video per minute")
+    fine_tuning_per_million = _price("fine-tuning per million tokens")
+    volume_discounts = models.JSONField(default=list, db_default=Value([], models.JSONField()), blank=True)
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    metadata = _metadata()
+    created_at = _created_at()
+
+    class Meta:
+        db_table = "pricing"
+        verbose_name = "price"
+        verbose_name_plural = "pricing"
+        ordering = ["tier", "region", "-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="pricing_effective_range",
+                violation_error_message="“Effective to” cannot be before “effective from”.",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"),
+                name="pricing_currency_iso",
+                violation_error_message="Currency must be a three-letter upper-case ISO 4217 code.",
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}),
+                    name=f"pricing_{field}_non_negative",
+                    violation_error_message="Prices cannot be negative.",
+                )
+                for field in PRICE_FIELDS
+            ],
+            # One price per model, tier, region and currency on any given day, so "the price
+            # today" is never ambiguous.
+            ExclusionConstraint(
+                name="pricing_no_overlap",
+                expressions=[
+                    ("model", RangeOperators.EQUAL),
+                    ("tier", RangeOperators.EQUAL),
+                    (Coalesce("region", Value("")), RangeOperators.EQUAL),
+                    ("currency", RangeOperators.EQUAL),
+                    (
+                        DateRange("effective_from", "effective_to", RangeBoundary(True, True)),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                violation_error_message="Another price for this model, tier, region and currency covers some of these dates.",
+            ),
+        ]
+        indexes = [
+            # full price history of a model
+            models.Index(fields=["model"], name="idx_pricing_model"),
+            models.Index(fields=["region"], name="idx_pricing_region"),
+            # prices in effect on a date: effective_from <= d AND (effective_to IS NULL OR effective_to >= d)
+            models.Index(fields=["effective_from", "effective_to"], name="idx_pricing_effective"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tier} {self.region or 'global'} {self.currency} from {self.effective_from}"
+
+
+class BenchmarkSuite(models.Model):
+    id = _id()
+    slug = models.SlugField(max_length=50, db_index=False)
+    name = models.CharField(max_length=100)
+    description = LocalizedField(null=True, blank=True, long_text=True)
+    category = models.CharField(max_length=50, choices=vocabulary.BENCHMARK_CATEGORIES, null=True, blank=True)
+    version = models.CharField(max_length=20, null=True, blank=True)
+    evaluation_type = models.CharField(
+        max_length=50, choices=vocabulary.EVALUATION_TYPES, null=True, blank=True
+    )
+    max_score = models.DecimalField(
+        max_digits=10, decimal_places=4, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    scoring_method = models.CharField(max_length=50, choices=vocabulary.SCORING_METHODS, null=True, blank=True)
+    metadata = _metadata()
+    created_at = _created_at()
+
+    class Meta:
+        db_table = "benchmark_suites"
+        verbose_name = "benchmark suite"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="idx_benchmarks_slug"),
+            models.CheckConstraint(
+                condition=Q(max_score__isnull=True) | Q(max_score__gt=0),
+                name="benchmark_suites_max_score_positive",
+                violation_error_message="Max score must be positive.",
+            ),
+        ]
+        indexes = [
+            # leaderboards per category
+            models.Index(fields=["category"], name="idx_benchmarks_category"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BenchmarkScore(models.Model):
+    id = _id()
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="benchmark_scores", db_index=False)
+    suite = models.ForeignKey(BenchmarkSuite, on_delete=models.CASCADE, related_name="scores", db_index=False)
+    score_raw = models.DecimalField(max_digits=10, decimal_places=4)
+    score_normalized = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="0–100 scale.",
+    )
+    percentile = models.IntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    evaluation_date = models.DateField()
+    evaluation_commit = models.CharField(max_length=100, null=True, blank=True)
+    configuration = models.JSONField(default=dict, db_default=Value({}, models.JSONField()), blank=True)
+    notes = models.TextField(null=True, blank=True)
+    is_official = models.BooleanField(default=False, db_default=False)
+    created_at = _created_at()
+
+    class Meta:
+        db_table = "benchmark_scores"
+        verbose_name = "benchmark score"
+        ordering = ["-evaluation_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "suite", "evaluation_date"],
+                name="benchmark_scores_model_id_suite_id_evaluation_date_key",
+                violation_error_message="This model already has a score for this suite on that date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(score_normalized__isnull=True)
+                | Q(score_normalized__gte=0, score_normalized__lte=100),
+                name="benchmark_scores_normalized_range",
+                violation_error_message="The normalized score must be between 0 and 100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(percentile__isnull=True) | Q(percentile__gte=0, percentile__lte=100),
+                name="benchmark_scores_percentile_range",
+                violation_error_message="The percentile must be between 0 and 100.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["model"], name="idx_scores_model"),
+            models.Index(fields=["suite"], name="idx_scores_suite"),
+            # recent scores first
+            models.Index(fields=["-evaluation_date"], name="idx_scores_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suite_id} {self.score_raw} ({self.evaluation_date})"
+
+
+class Documentation(models.Model):
+    id = _id()
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="documentation", db_index=False)
+    doc_type = models.CharField(max_length=50, choices=vocabulary.DOC_TYPES)
+    title = LocalizedField(required_locales=EN)
+    url = models.URLField(max_length=500)
+    locale = models.CharField(
+        max_length=10,
+        choices=locale_choices,
+        null=True,
+        blank=True,
+        help_text="The language of the page itself; empty if several.",
+    )
+    version = models.CharField(max_length=50, null=True, blank=True)
+    created_at = _created_at()
+    updated_at = _updated_at()
+
+    class Meta:
+        db_table = "documentation"
+        verbose_name = "documentation link"
+        verbose_name_plural = "documentation"
+        ordering = ["doc_type"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(title__has_key="en-US"),
+                name="documentation_title_has_en_us",
+                violation_error_message="The document needs an en-US title.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["model"], name="idx_docs_model"),
+            models.Index(fields=["doc_type"], name="idx_docs_type"),
+            # documentation for the reader's locale
+            models.Index(fields=["locale"], name="idx_docs_locale"),
+        ]
+
+    def __str__(self) -> str:
+        return resolve(self.title) or self.url
