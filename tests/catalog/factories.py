@@ -1,0 +1,77 @@
+import datetime
+from decimal import Decimal
+
+import factory
+
+from catalog.models import AIModel, BenchmarkScore, BenchmarkSuite, Documentation, ModelEndpoint, Pricing, Provider
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    slug = factory.Sequence(lambda n: f"provider-{n}")
+    name = factory.Sequence(lambda n: f"Provider {n}")
+    regions = ["us-east"]
+
+
+class AIModelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AIModel
+
+    provider = factory.SubFactory(ProviderFactory)
+    slug = factory.Sequence(lambda n: f"model-{n}")
+    name = factory.LazyAttribute(lambda o: {"en-US": o.slug.title()})
+    modalities = ["text"]
+    capabilities = ["streaming"]
+    context_window = 128000
+
+
+class ModelEndpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ModelEndpoint
+
+    model = factory.SubFactory(AIModelFactory)
+    region = "us-east"
+    endpoint_url = "https://api.example.com/v1"
+
+
+class PricingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pricing
+
+    model = factory.SubFactory(AIModelFactory)
+    tier = "standard"
+    input_per_million = Decimal("2.5000")
+    output_per_million = Decimal("10.0000")
+    effective_from = datetime.date(2025, 1, 1)
+
+
+class BenchmarkSuiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BenchmarkSuite
+
+    slug = factory.Sequence(lambda n: f"suite-{n}")
+    name = factory.Sequence(lambda n: f"Suite {n}")
+    category = "reasoning"
+
+
+class BenchmarkScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BenchmarkScore
+
+    model = factory.SubFactory(AIModelFactory)
+    suite = factory.SubFactory(BenchmarkSuiteFactory)
+    score_raw = Decimal("80.5")
+    score_normalized = Decimal("80.50")
+    evaluation_date = datetime.date(2025, 1, 15)
+
+
+class DocumentationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Documentation
+
+    model = factory.SubFactory(AIModelFactory)
+    doc_type = "api"
+    title = {"en-US": "API reference"}
+    url = "https://docs.example.com/api"

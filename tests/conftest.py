@@ -1,0 +1,21 @@
+import uuid
+
+import pytest
+from redis.exceptions import RedisError
+
+from aigo.redis import redis_client
+
+
+@pytest.fixture(autouse=True)
+def redis_prefix(settings):
+    """Each test writes its Redis keys under a prefix of its own and leaves nothing behind."""
+    prefix = f"test:{uuid.uuid4().hex[:12]}:"
+    settings.AIGO_REDIS_PREFIX = prefix
+    yield prefix
+    try:
+        client = redis_client()
+        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+    except RedisError:
+        pass  # a test that stopped Redis on purpose
