@@ -76,7 +76,7 @@ def validate_localized(value, required_locales: Iterable[str] = ()) -> None:
             code="invalid",
         )
     known = settings.AIGO_LOCALES
-    unknown = sorted(key for key in value if key not in known)
+    unknown = sorted(str(key) for key in value if key not in known)
     if unknown:
         raise ValidationError(
             "Unknown locale %(unknown)s. Known locales: %(known)s.",

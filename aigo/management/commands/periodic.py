@@ -81,6 +81,7 @@ class Command(BaseCommand):
         else:
             known = ", ".join(sorted(set(SCHEDULE) | set(PeriodicTask.objects.values_list("name", flat=True))))
             raise CommandError(f"No periodic task named {name!r}. Known: {known}.")
+        app.loader.import_default_modules()  # runs autodiscovery, as a worker does at start
         task = app.tasks.get(task_name)
         if task is None:
             raise CommandError(f"{name}: task {task_name!r} is not registered in this process.")
