@@ -100,6 +100,9 @@ def validate_localized(value, required_locales: Iterable[str] = ()) -> None:
 class LocalizedWidget(forms.MultiWidget):
     template_name = "aigo/widgets/localized.html"
 
+    class Media:
+        css = {"all": ["aigo/localized.css"]}
+
     def __init__(self, locales: list[str], long_text: bool = False, attrs=None):
         self.locales = list(locales)
         widget = forms.Textarea(attrs={"rows": 3, "cols": 80}) if long_text else forms.TextInput(attrs={"size": 60})

@@ -77,6 +77,9 @@ class PricingInline(admin.TabularInline):
     ]
     show_change_link = True
 
+    class Media:
+        css = {"all": ["aigo/admin.css"]}
+
 
 class DocumentationInline(admin.StackedInline):
     model = Documentation
