@@ -7,6 +7,7 @@ from aigo import health
 admin.site.site_header = "AI-GO editors"
 admin.site.site_title = "AI-GO admin"
 admin.site.index_title = "Catalog and operations"
+admin.site.site_url = None  # no public site yet: hide the "View site" link rather than lead to a 404
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
