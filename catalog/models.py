@@ -44,6 +44,15 @@ def _metadata():
     return models.JSONField(default=dict, db_default=Value({}, models.JSONField()), blank=True)
 
 
+def _null_or(field: str, name: str, message: str, **bounds) -> models.CheckConstraint:
+    """CHECK (field IS NULL OR field <op> bound ...), e.g. _null_or("percentile", ..., gte=0, lte=100)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__{op}": bound for op, bound in bounds.items()}),
+        name=name,
+        violation_error_message=message,
+    )
+
+
 class DateRange(models.Func):
     function = "DATERANGE"
     output_field = DateRangeField()
@@ -119,15 +128,17 @@ class AIModel(models.Model):
                 name="models_name_has_en_us",
                 violation_error_message="The model needs an en-US name.",
             ),
-            models.CheckConstraint(
-                condition=Q(context_window__isnull=True) | Q(context_window__gt=0),
-                name="models_context_window_positive",
-                violation_error_message="Context window must be a positive number of tokens.",
+            _null_or(
+                "context_window",
+                "models_context_window_positive",
+                "Context window must be a positive number of tokens.",
+                gt=0,
             ),
-            models.CheckConstraint(
-                condition=Q(max_output_tokens__isnull=True) | Q(max_output_tokens__gt=0),
-                name="models_max_output_tokens_positive",
-                violation_error_message="Max output tokens must be a positive number.",
+            _null_or(
+                "max_output_tokens",
+                "models_max_output_tokens_positive",
+                "Max output tokens must be a positive number.",
+                gt=0,
             ),
             models.CheckConstraint(
                 condition=Q(deprecated_at__isnull=True)
@@ -239,24 +250,18 @@ class Pricing(models.Model):
         verbose_name_plural = "pricing"
         ordering = ["tier", "region", "-effective_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
-                name="pricing_effective_range",
-                violation_error_message="“Effective to” cannot be before “effective from”.",
+            _null_or(
+                "effective_to",
+                "pricing_effective_range",
+                "“Effective to” cannot be before “effective from”.",
+                gte=F("effective_from"),
             ),
             models.CheckConstraint(
                 condition=Q(currency__regex=r"^[A-Z]{3}$"),
                 name="pricing_currency_iso",
                 violation_error_message="Currency must be a three-letter upper-case ISO 4217 code.",
             ),
-            *[
-                models.CheckConstraint(
-                    condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}),
-                    name=f"pricing_{field}_non_negative",
-                    violation_error_message="Prices cannot be negative.",
-                )
-                for field in PRICE_FIELDS
-            ],
+            *[_null_or(field, f"pricing_{field}_non_negative", "Prices cannot be negative.", gte=0) for field in PRICE_FIELDS],
             # One price per model, tier, region and currency on any given day, so "the price
             # today" is never ambiguous.
             ExclusionConstraint(
@@ -309,11 +314,7 @@ class BenchmarkSuite(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="idx_benchmarks_slug"),
-            models.CheckConstraint(
-                condition=Q(max_score__isnull=True) | Q(max_score__gt=0),
-                name="benchmark_suites_max_score_positive",
-                violation_error_message="Max score must be positive.",
-            ),
+            _null_or("max_score", "benchmark_suites_max_score_positive", "Max score must be positive.", gt=0),
         ]
         indexes = [
             # leaderboards per category
@@ -357,16 +358,19 @@ class BenchmarkScore(models.Model):
                 name="benchmark_scores_model_id_suite_id_evaluation_date_key",
                 violation_error_message="This model already has a score for this suite on that date.",
             ),
-            models.CheckConstraint(
-                condition=Q(score_normalized__isnull=True)
-                | Q(score_normalized__gte=0, score_normalized__lte=100),
-                name="benchmark_scores_normalized_range",
-                violation_error_message="The normalized score must be between 0 and 100.",
+            _null_or(
+                "score_normalized",
+                "benchmark_scores_normalized_range",
+                "The normalized score must be between 0 and 100.",
+                gte=0,
+                lte=100,
             ),
-            models.CheckConstraint(
-                condition=Q(percentile__isnull=True) | Q(percentile__gte=0, percentile__lte=100),
-                name="benchmark_scores_percentile_range",
-                violation_error_message="The percentile must be between 0 and 100.",
+            _null_or(
+                "percentile",
+                "benchmark_scores_percentile_range",
+                "The percentile must be between 0 and 100.",
+                gte=0,
+                lte=100,
             ),
         ]
         indexes = [
