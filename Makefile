@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test services stop status migrate venv
+.PHONY: run test lint services stop status migrate venv
 
 $(STAMP): pyproject.toml
 	scripts/venv.sh $(VENV)
@@ -31,3 +31,7 @@ run: migrate
 
 test: venv services
 	$(VENV)/bin/pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .

@@ -119,7 +119,7 @@ class LocalizedWidget(forms.MultiWidget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        for locale, subwidget in zip(self.locales, context["widget"]["subwidgets"]):
+        for locale, subwidget in zip(self.locales, context["widget"]["subwidgets"], strict=True):
             subwidget["locale"] = locale
             subwidget["label"] = LOCALE_NAMES.get(locale, locale)
         return context
@@ -140,7 +140,8 @@ class LocalizedFormField(forms.MultiValueField):
         )
 
     def compress(self, data_list):
-        value = {locale: text for locale, text in zip(self.locales, data_list or []) if text}
+        data_list = data_list or [None] * len(self.locales)
+        value = {locale: text for locale, text in zip(self.locales, data_list, strict=True) if text}
         if not value and not self.required:
             return None
         validate_localized(value, self.required_locales)

@@ -1,5 +1,5 @@
-from django.db import models
 from django.contrib.postgres.functions import TransactionNow
+from django.db import models
 
 
 class PeriodicTaskRun(models.Model):

@@ -261,7 +261,10 @@ class Pricing(models.Model):
                 name="pricing_currency_iso",
                 violation_error_message="Currency must be a three-letter upper-case ISO 4217 code.",
             ),
-            *[_null_or(field, f"pricing_{field}_non_negative", "Prices cannot be negative.", gte=0) for field in PRICE_FIELDS],
+            *[
+                _null_or(field, f"pricing_{field}_non_negative", "Prices cannot be negative.", gte=0)
+                for field in PRICE_FIELDS
+            ],
             # One price per model, tier, region and currency on any given day, so "the price
             # today" is never ambiguous.
             ExclusionConstraint(
@@ -276,7 +279,9 @@ class Pricing(models.Model):
                         RangeOperators.OVERLAPS,
                     ),
                 ],
-                violation_error_message="Another price for this model, tier, region and currency covers some of these dates.",
+                violation_error_message=(
+                    "Another price for this model, tier, region and currency covers some of these dates."
+                ),
             ),
         ]
         indexes = [
@@ -298,9 +303,7 @@ class BenchmarkSuite(models.Model):
     description = LocalizedField(null=True, blank=True, long_text=True)
     category = models.CharField(max_length=50, choices=vocabulary.BENCHMARK_CATEGORIES, null=True, blank=True)
     version = models.CharField(max_length=20, null=True, blank=True)
-    evaluation_type = models.CharField(
-        max_length=50, choices=vocabulary.EVALUATION_TYPES, null=True, blank=True
-    )
+    evaluation_type = models.CharField(max_length=50, choices=vocabulary.EVALUATION_TYPES, null=True, blank=True)
     max_score = models.DecimalField(
         max_digits=10, decimal_places=4, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -338,9 +341,7 @@ class BenchmarkScore(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="0–100 scale.",
     )
-    percentile = models.IntegerField(
-        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
-    )
+    percentile = models.IntegerField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)])
     evaluation_date = models.DateField()
     evaluation_commit = models.CharField(max_length=100, null=True, blank=True)
     configuration = models.JSONField(default=dict, db_default=Value({}, models.JSONField()), blank=True)

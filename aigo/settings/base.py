@@ -108,9 +108,7 @@ STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 
 # Content locales: the keys of every localized JSONB field. en-US is the fallback of last resort.
 AIGO_DEFAULT_LOCALE = "en-US"
-AIGO_LOCALES = env_list(
-    "AIGO_LOCALES", ["en-US", "zh-CN", "zh-TW", "ja-JP", "ko-KR", "de-DE", "fr-FR", "es-ES"]
-)
+AIGO_LOCALES = env_list("AIGO_LOCALES", ["en-US", "zh-CN", "zh-TW", "ja-JP", "ko-KR", "de-DE", "fr-FR", "es-ES"])
 # Serving regions; the first is the primary (writes, and reads when no replica fits).
 AIGO_REGIONS = env_list("AIGO_REGIONS", ["us-east", "us-west", "eu-west", "asia-east", "asia-se"])
 

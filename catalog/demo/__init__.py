@@ -43,7 +43,8 @@ def demo_catalog_load(path: Path = DEMO_FILE) -> Counter:
         row["provider"] = providers[row["provider"]]
         model = models[row["slug"]] = _upsert(counts, AIModel, {"slug": row["slug"]}, {**row, "metadata": DEMO})
         for region, url, priority in endpoints:
-            _upsert(counts, ModelEndpoint, {"model": model, "region": region}, {"endpoint_url": url, "priority": priority})
+            endpoint = {"endpoint_url": url, "priority": priority}
+            _upsert(counts, ModelEndpoint, {"model": model, "region": region}, endpoint)
         for price in prices:
             key = {
                 "model": model,
@@ -54,7 +55,12 @@ def demo_catalog_load(path: Path = DEMO_FILE) -> Counter:
             }
             _upsert(counts, Pricing, key, {"effective_to": None, **price, "metadata": DEMO})
         for doc_type, title, url, locale in docs:
-            _upsert(counts, Documentation, {"model": model, "url": url}, {"doc_type": doc_type, "title": title, "locale": locale})
+            _upsert(
+                counts,
+                Documentation,
+                {"model": model, "url": url},
+                {"doc_type": doc_type, "title": title, "locale": locale},
+            )
     for row in data["benchmark_suites"]:
         row = dict(row)
         scores = row.pop("scores")

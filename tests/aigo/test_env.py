@@ -181,9 +181,7 @@ def test_production_settings_refuse_to_start_without_secret_key():
 
 
 def test_production_settings_start_with_secret_key_and_allowed_hosts():
-    result = _run_django_setup(
-        "aigo.settings.production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org"
-    )
+    result = _run_django_setup("aigo.settings.production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "50"
 

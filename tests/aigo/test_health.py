@@ -20,7 +20,17 @@ def own_redis(settings, tmp_path):
     """A Redis server of this test's own, pointed at by the cache, which the test may stop."""
     port = _free_port()
     process = subprocess.Popen(
-        [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+        [
+            shutil.which("redis-server"),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--dir",
+            str(tmp_path),
+        ],
         stdout=subprocess.DEVNULL,
     )
     settings.CACHES = {

@@ -273,7 +273,7 @@ def test_form_renders_one_labelled_text_input_per_locale():
 
     labels = re.findall(r'<label for="([^"]*)"[^>]*>(.*?)</label>', html, flags=re.S)
     label_text = dict(labels)
-    for locale, tag in zip(LOCALES, inputs):
+    for locale, tag in zip(LOCALES, inputs, strict=True):
         assert _attr(tag, "name") == f"name_{locale}"
         assert _attr(tag, "type") == "text"
         input_id = _attr(tag, "id")

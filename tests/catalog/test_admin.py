@@ -144,16 +144,32 @@ def _errors(response) -> str:
     return " | ".join(messages)
 
 
-PRICE = {"tier": "standard", "currency": "USD", "input_per_million": "2.5", "output_per_million": "10", "effective_from": "2025-01-01"}
+PRICE = {
+    "tier": "standard",
+    "currency": "USD",
+    "input_per_million": "2.5",
+    "output_per_million": "10",
+    "effective_from": "2025-01-01",
+}
 
 
 def test_editor_creates_a_model_with_endpoints_prices_and_docs(client, editor):
     provider = ProviderFactory()
     data = _model_form(
         provider,
-        endpoints=[{"region": "us-east", "endpoint_url": "https://api.example.com/v1", "priority": "10", "is_active": "on"}],
+        endpoints=[
+            {"region": "us-east", "endpoint_url": "https://api.example.com/v1", "priority": "10", "is_active": "on"}
+        ],
         pricing=[PRICE],
-        documentation=[{"doc_type": "api", "title_en-US": "API", "title_ja-JP": "API リファレンス", "url": "https://d.example.com", "locale": "ja-JP"}],
+        documentation=[
+            {
+                "doc_type": "api",
+                "title_en-US": "API",
+                "title_ja-JP": "API リファレンス",
+                "url": "https://d.example.com",
+                "locale": "ja-JP",
+            }
+        ],
     )
     response = client.post(_url(AIModel, "add"), data)
     assert response.status_code == 302, _errors(response)
@@ -175,9 +191,16 @@ def test_editor_creates_a_model_with_endpoints_prices_and_docs(client, editor):
             {"endpoints": [{"region": "us-east", "endpoint_url": "https://a.example.com", "priority": "1"}] * 2},
             "Please correct the duplicate data for region.",
         ),
-        ({"endpoints": [{"region": "mars-1", "endpoint_url": "https://a.example.com", "priority": "1"}]}, "Select a valid choice"),
         (
-            {"documentation": [{"doc_type": "api", "title_en-US": "API", "url": "https://d.example.com", "locale": "xx-XX"}]},
+            {"endpoints": [{"region": "mars-1", "endpoint_url": "https://a.example.com", "priority": "1"}]},
+            "Select a valid choice",
+        ),
+        (
+            {
+                "documentation": [
+                    {"doc_type": "api", "title_en-US": "API", "url": "https://d.example.com", "locale": "xx-XX"}
+                ]
+            },
             "Select a valid choice",
         ),
         ({"name_en-US": ""}, "en-US is required"),
@@ -188,8 +211,11 @@ def test_editor_creates_a_model_with_endpoints_prices_and_docs(client, editor):
 )
 def test_admin_explains_bad_input_and_saves_nothing(client, editor, changes, message):
     provider = ProviderFactory()
-    data = _model_form(provider, **{k: v for k, v in changes.items() if k not in ("pricing", "endpoints", "documentation")},
-                       **{k: changes[k] for k in ("pricing", "endpoints", "documentation") if k in changes})
+    data = _model_form(
+        provider,
+        **{k: v for k, v in changes.items() if k not in ("pricing", "endpoints", "documentation")},
+        **{k: changes[k] for k in ("pricing", "endpoints", "documentation") if k in changes},
+    )
     response = client.post(_url(AIModel, "add"), data)
     assert response.status_code == 200
     assert message in _errors(response)

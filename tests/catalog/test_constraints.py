@@ -29,7 +29,15 @@ def model():
 
 
 def _insert_price(model_id, **overrides):
-    row = {"tier": "standard", "currency": "USD", "input": 1, "output": 2, "start": "2025-01-01", "end": None, "region": None}
+    row = {
+        "tier": "standard",
+        "currency": "USD",
+        "input": 1,
+        "output": 2,
+        "start": "2025-01-01",
+        "end": None,
+        "region": None,
+    }
     row.update(overrides)
     _sql(
         """INSERT INTO pricing (model_id, tier, region, currency, input_per_million, output_per_million,
@@ -42,7 +50,8 @@ def _insert_price(model_id, **overrides):
 def test_raw_insert_gets_database_defaults():
     _sql("INSERT INTO providers (slug, name) VALUES ('acme', 'Acme')")
     row = _sql(
-        "SELECT id, regions = '[]'::jsonb, metadata = '{}'::jsonb, created_at, updated_at FROM providers WHERE slug = 'acme'"
+        "SELECT id, regions = '[]'::jsonb, metadata = '{}'::jsonb, created_at, updated_at"
+        " FROM providers WHERE slug = 'acme'"
     )[0]
     assert row[0] is not None and row[1] and row[2]
     assert row[3] is not None and row[3] == row[4]
@@ -133,9 +142,7 @@ def test_slugs_are_unique():
 )
 def test_model_names_need_english(name, constraint):
     provider = ProviderFactory()
-    _rejected(
-        "INSERT INTO models (provider_id, slug, name) VALUES (%s, 'm', %s)", [provider.id, name], constraint
-    )
+    _rejected("INSERT INTO models (provider_id, slug, name) VALUES (%s, 'm', %s)", [provider.id, name], constraint)
 
 
 @pytest.mark.parametrize(
@@ -159,9 +166,16 @@ def test_model_lifecycle_and_limits_are_checked(columns, values, constraint):
 def test_deleting_a_provider_in_sql_cascades_to_everything_below_it(model):
     PricingFactory(model=model)
     _sql("INSERT INTO model_endpoints (model_id, region, endpoint_url) VALUES (%s, 'us-east', 'https://a')", [model.id])
-    _sql("INSERT INTO documentation (model_id, doc_type, title, url) VALUES (%s, 'api', '{\"en-US\": \"Docs\"}', 'https://d')", [model.id])
+    _sql(
+        "INSERT INTO documentation (model_id, doc_type, title, url) VALUES (%s, 'api', '{\"en-US\": \"Docs\"}', 'https://d')",
+        [model.id],
+    )
     suite = BenchmarkSuiteFactory()
-    _sql("INSERT INTO benchmark_scores (model_id, suite_id, score_raw, evaluation_date) VALUES (%s, %s, 1, '2025-01-01')", [model.id, suite.id])
+    _sql(
+        "INSERT INTO benchmark_scores (model_id, suite_id, score_raw, evaluation_date)"
+        " VALUES (%s, %s, 1, '2025-01-01')",
+        [model.id, suite.id],
+    )
 
     _sql("DELETE FROM providers WHERE id = %s", [model.provider_id])
     _sql("SET CONSTRAINTS ALL IMMEDIATE")

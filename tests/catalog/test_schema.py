@@ -264,9 +264,7 @@ def test_catalog_tables_have_no_index_left_unaccounted_for():
 @pytest.mark.django_db
 @pytest.mark.parametrize("table", ["providers", "models", "documentation"])
 def test_updated_at_is_kept_by_a_trigger(table):
-    triggers = _query(
-        "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal", [table]
-    )
+    triggers = _query("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal", [table])
     assert (f"{table}_set_updated_at",) in triggers
 
 

@@ -25,5 +25,8 @@ class Command(BaseCommand):
             password_file.write_text(password)
             password_file.chmod(0o600)
         saved = password_file.read_text() if password_file.exists() else None
-        login = f"{username} / {saved}" if saved and user.check_password(saved) else f"{username} (password as you set it)"
+        if saved and user.check_password(saved):
+            login = f"{username} / {saved}"
+        else:
+            login = f"{username} (password as you set it)"
         self.stdout.write(f"  Admin: {base_url.rstrip('/')}/{settings.ADMIN_URL}  login: {login}")

@@ -68,7 +68,7 @@ class Command(BaseCommand):
             )
         widths = [max(len(row[col]) for row in rows) for col in range(len(rows[0]))]
         for row in rows:
-            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
     def _run(self, name: str, **options) -> None:
         periodic = PeriodicTask.objects.filter(name=name).first()
