@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from aigo import health
 
@@ -12,5 +12,6 @@ admin.site.site_url = None  # no public site yet: hide the "View site" link rath
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("api/", include("aigo.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -8,9 +8,10 @@ constraint (the seed's idx_*_slug names are given to the UNIQUE constraints inst
 import uuid
 
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeBoundary, RangeOperators
 from django.contrib.postgres.functions import RandomUUID, TransactionNow
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q, Value
@@ -116,6 +117,8 @@ class AIModel(models.Model):
     metadata = _metadata()
     created_at = _created_at()
     updated_at = _updated_at()
+    # Kept by the update_search_vector() trigger from every locale's name and description.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         db_table = "models"
@@ -165,6 +168,8 @@ class AIModel(models.Model):
             GinIndex(fields=["modalities"], name="idx_models_modalities"),
             # capabilities @> '{function_calling,streaming}'
             GinIndex(fields=["capabilities"], name="idx_models_capabilities"),
+            # search_vector @@ plainto_tsquery(...)
+            GinIndex(fields=["search_vector"], name="idx_models_search"),
         ]
 
     def __str__(self) -> str:
@@ -423,3 +428,46 @@ class Documentation(models.Model):
 
     def __str__(self) -> str:
         return resolve(self.title) or self.url
+
+
+class ModelListing(models.Model):
+    """The seed's `model_listings` materialized view: one row per model with what lists need.
+
+    Read-only. Refreshed CONCURRENTLY by catalog.tasks.refresh_model_listings (every five
+    minutes, and a few seconds after any catalog write). Beyond the seed's columns it carries
+    what the list filters and orderings use (provider slug, dates, today's standard price,
+    search text) so a list page is one query on one relation.
+    """
+
+    id = models.UUIDField(primary_key=True)
+    slug = models.SlugField(max_length=100)
+    name = models.JSONField()
+    description = models.JSONField(null=True)
+    provider = models.ForeignKey(Provider, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    provider_name = models.CharField(max_length=100)
+    provider_slug = models.CharField(max_length=50)
+    provider_logo = models.URLField(max_length=500, null=True)
+    foundation_model = models.CharField(max_length=100, null=True)
+    modalities = ArrayField(models.TextField())
+    capabilities = ArrayField(models.TextField())
+    context_window = models.IntegerField(null=True)
+    max_output_tokens = models.IntegerField(null=True)
+    is_active = models.BooleanField()
+    released_at = models.DateField(null=True)
+    deprecated_at = models.DateField(null=True)
+    sunset_at = models.DateField(null=True)
+    input_per_million = models.DecimalField(max_digits=10, decimal_places=4, null=True)
+    output_per_million = models.DecimalField(max_digits=10, decimal_places=4, null=True)
+    price_currency = models.CharField(max_length=3, null=True)
+    recent_benchmarks = models.JSONField()
+    updated_at = models.DateTimeField()
+    search_text = models.TextField()
+    search_vector = SearchVectorField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "model_listings"
+        default_permissions = ()  # a derived view: nobody edits it
+
+    def __str__(self) -> str:
+        return self.slug

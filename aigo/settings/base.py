@@ -144,3 +144,28 @@ SESSION_COOKIE_HTTPONLY = True
 AIGO_HEARTBEAT_MAX_AGE = env_int("AIGO_HEARTBEAT_MAX_AGE", 180)
 
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
+
+REST_FRAMEWORK = {
+    # JSON only: responses are cached as rendered bytes (aigo.api.cache); the docs are Swagger UI.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env_str("AIGO_ANON_RATE", "120/min")},
+    "DEFAULT_PAGINATION_CLASS": "aigo.api.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "aigo.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AI-GO API",
+    "DESCRIPTION": "The global reference for AI models: providers, models, prices, benchmarks and status.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from drf-spectacular-sidecar: the docs work without internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

@@ -43,6 +43,7 @@ SEED_COLUMNS = {
         metadata jsonb not_null* '{}'::jsonb
         created_at timestamptz not_null* CURRENT_TIMESTAMP
         updated_at timestamptz not_null* CURRENT_TIMESTAMP
+        search_vector tsvector null -
     """,
     "model_endpoints": """
         id uuid not_null gen_random_uuid()
@@ -141,6 +142,7 @@ SEED_INDEXES = {
     "idx_models_active": ("models", "btree", "(is_active)"),
     "idx_models_modalities": ("models", "gin", "(modalities)"),
     "idx_models_capabilities": ("models", "gin", "(capabilities)"),
+    "idx_models_search": ("models", "gin", "(search_vector)"),
     "idx_endpoints_model_region": ("model_endpoints", "btree", "(model_id, region)"),
     "idx_pricing_model": ("pricing", "btree", "(model_id)"),
     "idx_pricing_region": ("pricing", "btree", "(region)"),

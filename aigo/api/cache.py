@@ -1,0 +1,219 @@
+"""Cached API responses: this process's memory first, then Redis, with explicit invalidation.
+
+Every cached response belongs to "kinds" of data (models, benchmarks). A write to the catalog
+calls `invalidate(kind)`, which bumps the kind's generation in Redis and publishes on
+`cache:invalidate:{kind}` (the seed's channels). Cache keys contain the generations, so old
+entries are simply never read again and expire on their own. Each web process listens on
+those channels in a background thread and drops its in-memory copies when one arrives; while
+it is not listening (Redis down, just started) it does not use in-memory copies at all.
+
+If Redis is down, responses are computed every time: slower, never wrong.
+"""
+
+import hashlib
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import wraps
+
+from django.http import HttpResponse, HttpResponseNotModified
+from redis.exceptions import RedisError
+
+from aigo.redis import redis_client, rkey
+
+log = logging.getLogger(__name__)
+
+KINDS = ("models", "benchmarks")
+MAX_AGE = 60  # seconds browsers and CDNs may reuse a catalog response
+REDIS_TTL = 600
+LOCAL_TTL = 60  # safety net should an invalidation message be lost
+LOCAL_SIZE = 1024
+
+
+def channel(kind: str) -> str:
+    return rkey("cache", "invalidate", kind)
+
+
+def _generation_key(kind: str) -> str:
+    # The {kind} hash tag keeps a kind's keys on one Redis Cluster slot.
+    return rkey("cache", "{" + kind + "}", "generation")
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    body: bytes
+    content_type: str
+    etag: str
+
+    def serialize(self) -> bytes:
+        return b"\n".join([self.etag.encode(), self.content_type.encode(), self.body])
+
+    @classmethod
+    def deserialize(cls, raw: bytes) -> "CachedResponse":
+        etag, content_type, body = raw.split(b"\n", 2)
+        return cls(body=body, content_type=content_type.decode(), etag=etag.decode())
+
+
+def etag_for(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
+def not_modified(request, etag: str) -> bool:
+    wanted = request.META.get("HTTP_IF_NONE_MATCH", "")
+    if not wanted:
+        return False
+    return wanted.strip() == "*" or etag in [tag.strip().removeprefix("W/") for tag in wanted.split(",")]
+
+
+def cache_headers(response, etag: str) -> None:
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    response["Vary"] = "Accept, Accept-Language"
+
+
+class ResponseCache:
+    def __init__(self) -> None:
+        self._local: OrderedDict[str, tuple[float, CachedResponse]] = OrderedDict()
+        self._generations: dict[str, int] = {}
+        self._listening = False
+        self._lock = threading.Lock()
+        self._listener: threading.Thread | None = None
+
+    # -- generations -------------------------------------------------------------------
+    def _read_generations(self, kinds) -> dict[str, int]:
+        values = redis_client().mget([_generation_key(kind) for kind in kinds])
+        return {kind: int(value or 0) for kind, value in zip(kinds, values, strict=True)}
+
+    def _current_generations(self, kinds) -> dict[str, int] | None:
+        self._ensure_listener()
+        if self._listening:
+            with self._lock:
+                if all(kind in self._generations for kind in kinds):
+                    return {kind: self._generations[kind] for kind in kinds}
+        try:
+            return self._read_generations(kinds)
+        except RedisError:
+            return None
+
+    # -- lookups -----------------------------------------------------------------------
+    def key(self, kinds, generations: dict[str, int], variant: str) -> str:
+        digest = hashlib.blake2b(variant.encode(), digest_size=20).hexdigest()
+        stamp = ".".join(f"{kind}{generations[kind]}" for kind in kinds)
+        return rkey("cache", "response", stamp, digest)
+
+    def get(self, key: str) -> CachedResponse | None:
+        if self._listening:
+            with self._lock:
+                entry = self._local.get(key)
+            if entry and entry[0] > time.monotonic():
+                return entry[1]
+        try:
+            raw = redis_client().get(key)
+        except RedisError:
+            return None
+        if raw is None:
+            return None
+        cached = CachedResponse.deserialize(raw)
+        self._remember(key, cached)
+        return cached
+
+    def set(self, key: str, cached: CachedResponse) -> None:
+        self._remember(key, cached)
+        try:
+            redis_client().set(key, cached.serialize(), ex=REDIS_TTL)
+        except RedisError:
+            log.warning("response cache: Redis unavailable, response not cached")
+
+    def _remember(self, key: str, cached: CachedResponse) -> None:
+        if not self._listening:
+            return
+        with self._lock:
+            self._local[key] = (time.monotonic() + LOCAL_TTL, cached)
+            self._local.move_to_end(key)
+            while len(self._local) > LOCAL_SIZE:
+                self._local.popitem(last=False)
+
+    # -- invalidation ------------------------------------------------------------------
+    def invalidate(self, kind: str, subject: str = "*") -> None:
+        """Forget every cached response of `kind`, here at once and in other processes via pub/sub."""
+        with self._lock:
+            self._local.clear()
+            self._generations.pop(kind, None)
+        try:
+            client = redis_client()
+            client.incr(_generation_key(kind))
+            client.publish(channel(kind), subject)
+        except RedisError:
+            log.warning("response cache: Redis unavailable, %s not invalidated", kind)
+
+    def _ensure_listener(self) -> None:
+        if self._listener is None or not self._listener.is_alive():
+            with self._lock:
+                if self._listener is None or not self._listener.is_alive():
+                    self._listener = threading.Thread(target=self._listen, name="cache-invalidation", daemon=True)
+                    self._listener.start()
+
+    def _listen(self) -> None:
+        while True:
+            try:
+                pubsub = redis_client().pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(*[channel(kind) for kind in KINDS])
+                generations = self._read_generations(KINDS)
+                with self._lock:
+                    self._local.clear()
+                    self._generations = generations
+                    self._listening = True
+                for message in pubsub.listen():
+                    kind = message["channel"].decode().rsplit(":", 1)[-1]
+                    generation = self._read_generations([kind])[kind]
+                    with self._lock:
+                        self._local.clear()
+                        self._generations[kind] = generation
+            except (RedisError, OSError, ValueError):
+                with self._lock:
+                    self._listening = False
+                    self._local.clear()
+                time.sleep(1)
+
+
+response_cache = ResponseCache()
+
+
+def cached_response(*kinds: str):
+    """Decorator for GET handlers of LocaleMixin API views: serve and store rendered responses.
+
+    The key is the path, the sorted query string and the negotiated locale. Responses other
+    than 200 are never cached. Every response gets an ETag; a matching If-None-Match gets 304.
+    """
+
+    def decorator(handler):
+        @wraps(handler)
+        def wrapper(view, request, *args, **kwargs):
+            query = sorted(request.query_params.lists())
+            variant = f"{request.path}?{query}|{view.locale}|{request.accepted_media_type}"
+            generations = response_cache._current_generations(kinds)
+            key = response_cache.key(kinds, generations, variant) if generations is not None else None
+            cached = response_cache.get(key) if key else None
+            if cached is None:
+                response = handler(view, request, *args, **kwargs)
+                if response.status_code != 200:
+                    return response
+                response.accepted_renderer = request.accepted_renderer
+                response.accepted_media_type = request.accepted_media_type
+                response.renderer_context = view.get_renderer_context()
+                response.render()
+                cached = CachedResponse(response.content, response["Content-Type"], etag_for(response.content))
+                if key:
+                    response_cache.set(key, cached)
+            if not_modified(request, cached.etag):
+                response = HttpResponseNotModified()
+            else:
+                response = HttpResponse(cached.body, content_type=cached.content_type)
+            cache_headers(response, cached.etag)
+            return response
+
+        return wrapper
+
+    return decorator

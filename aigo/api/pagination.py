@@ -1,0 +1,27 @@
+from rest_framework.pagination import PageNumberPagination
+
+from aigo.api.errors import BadRequest
+
+
+class PageNumberPagination(PageNumberPagination):
+    """Page numbers with `page_size` up to a cap; asking for more is an error, not a silent clamp."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            raise BadRequest("invalid_page_size", f"page_size must be a whole number, not {raw!r}.") from None
+        if not 1 <= size <= self.max_page_size:
+            raise BadRequest(
+                "invalid_page_size",
+                f"page_size must be between 1 and {self.max_page_size}.",
+                {"max_page_size": self.max_page_size},
+            )
+        return size

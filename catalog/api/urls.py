@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("providers/", views.ProviderList.as_view(), name="provider-list"),
+    path("providers/<slug:slug>/", views.ProviderDetail.as_view(), name="provider-detail"),
+    path("models/", views.ModelList.as_view(), name="model-list"),
+    path("models/<slug:slug>/", views.ModelDetail.as_view(), name="model-detail"),
+    path("models/<slug:slug>/pricing/", views.ModelPricing.as_view(), name="model-pricing"),
+    path("benchmarks/", views.SuiteList.as_view(), name="suite-list"),
+    path("benchmarks/<slug:slug>/leaderboard/", views.Leaderboard.as_view(), name="leaderboard"),
+    path("compare/", views.Compare.as_view(), name="compare"),
+    path("search/", views.Search.as_view(), name="search"),
+]

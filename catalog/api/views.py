@@ -1,0 +1,274 @@
+"""Catalog read API: thin views over catalog.selectors, cached and localized."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+
+from aigo.api.cache import cached_response
+from aigo.api.errors import NotFound
+from aigo.api.locale import LocaleMixin
+from catalog import selectors
+from catalog.models import AIModel, BenchmarkSuite
+
+from .filters import ModelListingFilter
+from .serializers import (
+    LeaderboardEntrySerializer,
+    ModelDetailSerializer,
+    ModelListSerializer,
+    PricingSerializer,
+    ProviderSerializer,
+    SuiteSerializer,
+)
+
+COMPARE_MAX = 6
+RECENT_SCORES = 20
+
+LOCALE_PARAMETER = OpenApiParameter(
+    "locale",
+    str,
+    description="Locale of localized text (en-US, zh-CN, ja-JP...), or * for every locale. "
+    "Default: from Accept-Language, else en-US.",
+    examples=[OpenApiExample("Chinese", value="zh-CN"), OpenApiExample("All locales", value="*")],
+)
+
+
+class CatalogView(LocaleMixin, generics.GenericAPIView):
+    pass
+
+
+@extend_schema(tags=["providers"], parameters=[LOCALE_PARAMETER])
+class ProviderList(CatalogView, generics.ListAPIView):
+    """Every provider with the number of models it offers."""
+
+    serializer_class = ProviderSerializer
+
+    def get_queryset(self):
+        return selectors.provider_list()
+
+    @cached_response("models")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(tags=["providers"], parameters=[LOCALE_PARAMETER])
+class ProviderDetail(CatalogView, generics.RetrieveAPIView):
+    serializer_class = ProviderSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.provider_list()
+
+    @cached_response("models")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(tags=["models"], parameters=[LOCALE_PARAMETER])
+class ModelList(CatalogView, generics.ListAPIView):
+    """Models, from the model_listings view: filter, search and sort; up to 200 per page."""
+
+    serializer_class = ModelListSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ModelListingFilter
+
+    def get_queryset(self):
+        return selectors.listing_list()
+
+    @cached_response("models", "benchmarks")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class DetailParams(serializers.Serializer):
+    as_of = serializers.DateField(required=False, help_text="Prices in effect on this date (default today).")
+    region = serializers.ChoiceField(choices=[], required=False, help_text="Prefer this region's prices.")
+    tier = serializers.CharField(required=False, max_length=50, help_text="Only this pricing tier.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = settings.AIGO_REGIONS
+
+
+def _model_or_404(slug: str) -> AIModel:
+    try:
+        return selectors.model_detail(slug=slug)
+    except AIModel.DoesNotExist:
+        raise NotFound(f"No model with slug {slug!r}.", {"slug": slug}) from None
+
+
+@extend_schema(
+    tags=["models"],
+    parameters=[
+        LOCALE_PARAMETER,
+        DetailParams,
+    ],
+)
+class ModelDetail(CatalogView):
+    """One model: endpoints by region (by priority), prices in effect, recent scores, documentation."""
+
+    serializer_class = ModelDetailSerializer
+
+    @cached_response("models", "benchmarks")
+    def get(self, request, slug: str):
+        params = DetailParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        model = _model_or_404(slug)
+        model.prices = selectors.prices_in_effect(
+            model.pricing.all(),
+            as_of=params.validated_data.get("as_of", timezone.localdate()),
+            region=params.validated_data.get("region"),
+            tier=params.validated_data.get("tier"),
+        )
+        model.scores = list(model.benchmark_scores.all()[:RECENT_SCORES])
+        model.docs = selectors.documentation_for(model.documentation.all(), locale=self.locale)
+        return Response(self.get_serializer(model).data)
+
+
+@extend_schema(tags=["models"], parameters=[LOCALE_PARAMETER])
+class ModelPricing(CatalogView, generics.ListAPIView):
+    """Every price period of a model, oldest first per tier, region and currency."""
+
+    serializer_class = PricingSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        model = get_object_or_404(AIModel, slug=self.kwargs["slug"])
+        return selectors.price_history(model=model)
+
+    @cached_response("models")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(tags=["benchmarks"], parameters=[LOCALE_PARAMETER])
+class SuiteList(CatalogView, generics.ListAPIView):
+    serializer_class = SuiteSerializer
+
+    def get_queryset(self):
+        suites = selectors.suite_list()
+        category = self.request.query_params.get("category")
+        return suites.filter(category=category) if category else suites
+
+    @cached_response("benchmarks")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class LeaderboardParams(serializers.Serializer):
+    include_unofficial = serializers.BooleanField(
+        required=False, default=False, help_text="Also rank unofficial (e.g. demo or community) scores."
+    )
+
+
+@extend_schema(tags=["benchmarks"], parameters=[LOCALE_PARAMETER, LeaderboardParams])
+class Leaderboard(CatalogView, generics.ListAPIView):
+    """Models ranked by their latest official score on a suite; ties are broken stably."""
+
+    serializer_class = LeaderboardEntrySerializer
+
+    def get_queryset(self):
+        params = LeaderboardParams(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        suite = get_object_or_404(BenchmarkSuite, slug=self.kwargs["slug"])
+        return selectors.leaderboard(suite=suite, include_unofficial=params.validated_data["include_unofficial"])
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        first = (self.paginator.page.number - 1) * self.paginator.page.paginator.per_page
+        for offset, entry in enumerate(page, start=1):
+            entry.rank = first + offset
+        return page
+
+    @cached_response("models", "benchmarks")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class CompareParams(serializers.Serializer):
+    models = serializers.CharField(help_text=f"Up to {COMPARE_MAX} model slugs, comma-separated.")
+
+    def validate_models(self, value: str) -> list[str]:
+        slugs = list(dict.fromkeys(slug.strip() for slug in value.split(",") if slug.strip()))
+        if not 1 <= len(slugs) <= COMPARE_MAX:
+            raise serializers.ValidationError(f"Give between 1 and {COMPARE_MAX} model slugs.")
+        return slugs
+
+
+@extend_schema(tags=["models"], parameters=[LOCALE_PARAMETER, CompareParams])
+class Compare(CatalogView):
+    """Up to six models side by side, with the benchmark suites all of them have scores on."""
+
+    @cached_response("models", "benchmarks")
+    def get(self, request):
+        params = CompareParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        slugs = params.validated_data["models"]
+        models = {model.slug: model for model in selectors.models_to_compare(slugs=slugs)}
+        missing = [slug for slug in slugs if slug not in models]
+        if missing:
+            raise NotFound(f"Unknown model slug(s): {', '.join(missing)}.", {"missing": missing})
+        today = timezone.localdate()
+        context = self.get_serializer_context()
+        rows, suites_by_model = [], []
+        for slug in slugs:
+            model = models[slug]
+            model.prices = selectors.prices_in_effect(model.pricing.all(), as_of=today)
+            model.scores, model.docs = [], []
+            latest = {}
+            for score in model.benchmark_scores.all():
+                latest.setdefault(score.suite.slug, score)
+            suites_by_model.append(latest)
+            rows.append(ModelDetailSerializer(model, context=context).data)
+        shared = sorted(set.intersection(*(set(latest) for latest in suites_by_model)))
+        benchmarks = [
+            {
+                "suite": suite,
+                "scores": {
+                    slug: LeaderboardScore(latest[suite]).data
+                    for slug, latest in zip(slugs, suites_by_model, strict=True)
+                },
+            }
+            for suite in shared
+        ]
+        return Response({"models": rows, "shared_benchmarks": benchmarks})
+
+
+class LeaderboardScore(serializers.Serializer):
+    score_raw = serializers.DecimalField(max_digits=10, decimal_places=4)
+    score_normalized = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    evaluation_date = serializers.DateField()
+    is_official = serializers.BooleanField()
+
+
+class SearchParams(serializers.Serializer):
+    q = serializers.CharField(max_length=200, help_text="What to look for: a name in any locale, even misspelled.")
+    limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)
+
+
+@extend_schema(tags=["search"], parameters=[LOCALE_PARAMETER, SearchParams])
+class Search(CatalogView):
+    """Models and providers ranked together; typos, punctuation-free names and CJK substrings match."""
+
+    @cached_response("models")
+    def get(self, request):
+        params = SearchParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        query, limit = params.validated_data["q"], params.validated_data["limit"]
+        ranked = selectors.search_model_ids(query=query, locale=self.locale, limit=limit)
+        listings = selectors.listing_list().in_bulk([model_id for model_id, _ in ranked])
+        context = self.get_serializer_context()
+        results = [
+            {"type": "model", "rank": round(rank, 4), **ModelListSerializer(listings[model_id], context=context).data}
+            for model_id, rank in ranked
+            if model_id in listings  # the view may lag a just-deleted model by a refresh
+        ]
+        results += [
+            {"type": "provider", "rank": round(rank, 4), **ProviderSerializer(provider).data}
+            for provider, rank in selectors.search_providers(query=query, limit=limit)
+        ]
+        results.sort(key=lambda result: (-result["rank"], result["type"], result["slug"]))
+        return Response({"query": query, "results": results[:limit]})

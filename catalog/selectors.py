@@ -1,0 +1,149 @@
+"""Read queries of the catalog: every API and site page reads through these."""
+
+import datetime
+import uuid
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Count, Prefetch, QuerySet
+
+from .models import (
+    AIModel,
+    BenchmarkScore,
+    BenchmarkSuite,
+    Documentation,
+    ModelEndpoint,
+    ModelListing,
+    Pricing,
+    Provider,
+)
+
+
+def provider_list() -> QuerySet[Provider]:
+    return Provider.objects.annotate(model_count=Count("models")).order_by("name", "slug")
+
+
+def listing_list() -> QuerySet[ModelListing]:
+    return ModelListing.objects.all()
+
+
+def model_detail(*, slug: str) -> AIModel:
+    """One model with its provider, endpoints, every price row, recent scores and documentation.
+
+    Five queries whatever the model: the detail page never grows with the data.
+    """
+    return (
+        AIModel.objects.select_related("provider")
+        .prefetch_related(
+            Prefetch("endpoints", queryset=ModelEndpoint.objects.order_by("priority", "region")),
+            Prefetch("pricing", queryset=Pricing.objects.order_by("tier", "region", "currency", "-effective_from")),
+            Prefetch(
+                "benchmark_scores",
+                queryset=BenchmarkScore.objects.select_related("suite").order_by("-evaluation_date", "suite__slug"),
+            ),
+            Prefetch("documentation", queryset=Documentation.objects.order_by("doc_type", "locale", "url")),
+        )
+        .get(slug=slug)
+    )
+
+
+def prices_in_effect(
+    rows: Iterable[Pricing], *, as_of: datetime.date, region: str | None = None, tier: str | None = None
+) -> list[Pricing]:
+    """The price rows that apply on `as_of`: per tier and currency, the region's own price when
+    `region` is given and it has one, else the global price."""
+    chosen: dict[tuple[str, str], Pricing] = {}
+    for row in rows:
+        if row.effective_from > as_of or (row.effective_to is not None and row.effective_to < as_of):
+            continue
+        if tier is not None and row.tier != tier:
+            continue
+        if row.region is not None and row.region != region:
+            continue
+        key = (row.tier, row.currency)
+        if key not in chosen or (row.region is not None and chosen[key].region is None):
+            chosen[key] = row
+    return sorted(chosen.values(), key=lambda row: (row.tier != "standard", row.tier, row.currency))
+
+
+def documentation_for(docs: Iterable[Documentation], *, locale: str) -> list[Documentation]:
+    """Pages in the reader's locale plus pages for every locale (locale NULL); when there are
+    none in that locale, the same language's, then the English ones, rather than nothing."""
+    docs = list(docs)
+    if locale == "*":
+        return docs
+    language = locale.split("-")[0]
+    for wanted in (
+        lambda doc: doc.locale == locale,
+        lambda doc: doc.locale and doc.locale.split("-")[0] == language,
+        lambda doc: doc.locale == "en-US",
+    ):
+        localized = [doc for doc in docs if wanted(doc)]
+        if localized:
+            break
+    return localized + [doc for doc in docs if doc.locale is None]
+
+
+def models_to_compare(*, slugs: list[str]) -> QuerySet[AIModel]:
+    return (
+        AIModel.objects.filter(slug__in=slugs)
+        .select_related("provider")
+        .prefetch_related(
+            Prefetch("endpoints", queryset=ModelEndpoint.objects.order_by("priority", "region")),
+            "pricing",
+            Prefetch(
+                "benchmark_scores",
+                queryset=BenchmarkScore.objects.select_related("suite").order_by("-evaluation_date"),
+            ),
+        )
+    )
+
+
+def price_history(*, model: AIModel) -> QuerySet[Pricing]:
+    return model.pricing.order_by("tier", "region", "currency", "effective_from")
+
+
+def suite_list() -> QuerySet[BenchmarkSuite]:
+    return BenchmarkSuite.objects.annotate(model_count=Count("scores__model", distinct=True)).order_by("name", "slug")
+
+
+def leaderboard(*, suite: BenchmarkSuite, include_unofficial: bool = False) -> QuerySet[BenchmarkScore]:
+    """Each model's latest score on the suite (official only unless asked), best first.
+
+    Ties keep a stable order: raw score, then the earlier evaluation, then the model's slug.
+    """
+    scores = BenchmarkScore.objects.filter(suite=suite)
+    if not include_unofficial:
+        scores = scores.filter(is_official=True)
+    latest_ids = scores.order_by("model_id", "-evaluation_date").distinct("model_id").values("id")
+    return (
+        BenchmarkScore.objects.filter(id__in=latest_ids)
+        .select_related("model__provider")
+        .order_by("-score_normalized", "-score_raw", "evaluation_date", "model__slug")
+    )
+
+
+def search_model_ids(*, query: str, locale: str, limit: int) -> list[tuple[uuid.UUID, float]]:
+    """(model id, rank) pairs from the seed's search_models() SQL function, best first."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, rank FROM search_models(%s, %s, %s)", [query, locale, limit])
+        return cursor.fetchall()
+
+
+def search_providers(*, query: str, limit: int) -> list[tuple[Provider, float]]:
+    """Providers whose name or slug matches the query exactly, as a prefix, or nearly (typos)."""
+    rows = Provider.objects.raw(
+        """
+        SELECT p.*, GREATEST(
+            CASE WHEN lower(p.name) = lower(%(q)s) OR p.slug = lower(%(q)s) THEN 1.0 ELSE 0 END,
+            CASE WHEN lower(p.name) LIKE lower(%(q)s) || '%%' THEN 0.9 ELSE 0 END,
+            word_similarity(lower(%(q)s), lower(p.name || ' ' || p.slug)) * 0.9
+        ) AS rank
+        FROM providers p
+        WHERE btrim(%(q)s) <> ''
+        ORDER BY rank DESC, p.slug
+        LIMIT %(limit)s
+        """,
+        {"q": query.strip(), "limit": limit},
+    )
+    return [(provider, provider.rank) for provider in rows if provider.rank >= 0.4]
