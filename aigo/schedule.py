@@ -10,4 +10,9 @@ SCHEDULE: dict[str, dict] = {
         # A heartbeat older than its period says nothing useful: drop it instead of queueing.
         "options": {"expires": 55},
     },
+    "refresh-model-listings": {
+        "task": "catalog.tasks.refresh_model_listings",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
+    },
 }

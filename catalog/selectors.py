@@ -50,20 +50,19 @@ def model_detail(*, slug: str) -> AIModel:
 def prices_in_effect(
     rows: Iterable[Pricing], *, as_of: datetime.date, region: str | None = None, tier: str | None = None
 ) -> list[Pricing]:
-    """The price rows that apply on `as_of`: per tier and currency, the region's own price when
-    `region` is given and it has one, else the global price."""
-    chosen: dict[tuple[str, str], Pricing] = {}
+    """The price rows that apply on `as_of`. Per tier: the region's own prices when `region` is
+    given and the tier has any there, else the global prices (region NULL)."""
+    by_tier: dict[str, dict[str | None, list[Pricing]]] = {}
     for row in rows:
         if row.effective_from > as_of or (row.effective_to is not None and row.effective_to < as_of):
             continue
         if tier is not None and row.tier != tier:
             continue
-        if row.region is not None and row.region != region:
-            continue
-        key = (row.tier, row.currency)
-        if key not in chosen or (row.region is not None and chosen[key].region is None):
-            chosen[key] = row
-    return sorted(chosen.values(), key=lambda row: (row.tier != "standard", row.tier, row.currency))
+        by_tier.setdefault(row.tier, {}).setdefault(row.region, []).append(row)
+    chosen = []
+    for regions in by_tier.values():
+        chosen += regions.get(region) if region in regions and region is not None else regions.get(None, [])
+    return sorted(chosen, key=lambda row: (row.tier != "standard", row.tier, row.currency))
 
 
 def documentation_for(docs: Iterable[Documentation], *, locale: str) -> list[Documentation]:

@@ -40,6 +40,24 @@ class CommaListField(forms.Field):
         return items
 
 
+class StrictBooleanField(forms.Field):
+    """true/false (also 1/0, yes/no); anything else is an error, not "no filter"."""
+
+    VALUES = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(f"Use true or false, not {value!r}.", code="invalid") from None
+
+
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+
 class ContainsAllFilter(django_filters.Filter):
     """Rows whose array column contains every listed value."""
 
@@ -74,7 +92,7 @@ class ModelListingFilter(django_filters.FilterSet):
     min_context = django_filters.NumberFilter(
         field_name="context_window", lookup_expr="gte", min_value=0, help_text="Minimum context window in tokens."
     )
-    active = django_filters.BooleanFilter(field_name="is_active", help_text="true: active models only; false: retired.")
+    active = StrictBooleanFilter(field_name="is_active", help_text="true: active models only; false: retired.")
     released_after = django_filters.DateFilter(
         field_name="released_at", lookup_expr="gt", help_text="Released strictly after this date (YYYY-MM-DD)."
     )

@@ -192,3 +192,27 @@ class LeaderboardEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = BenchmarkScore
         fields = ["rank", "model", "score_raw", "score_normalized", "percentile", "evaluation_date", "is_official"]
+
+
+class SharedBenchmarkSerializer(serializers.Serializer):
+    suite = serializers.CharField()
+    scores = serializers.DictField(
+        child=serializers.DictField(), help_text="Model slug -> its latest score on this suite."
+    )
+
+
+class CompareSerializer(serializers.Serializer):
+    models = ModelDetailSerializer(many=True)
+    shared_benchmarks = SharedBenchmarkSerializer(many=True)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["model", "provider"])
+    rank = serializers.FloatField(help_text="Relevance, 0 to 1; models and providers share the scale.")
+    slug = serializers.CharField()
+    name = serializers.JSONField(help_text="Localized name (models) or name (providers).")
+
+
+class SearchSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    results = SearchResultSerializer(many=True)

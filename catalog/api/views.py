@@ -16,11 +16,13 @@ from catalog.models import AIModel, BenchmarkSuite
 
 from .filters import ModelListingFilter
 from .serializers import (
+    CompareSerializer,
     LeaderboardEntrySerializer,
     ModelDetailSerializer,
     ModelListSerializer,
     PricingSerializer,
     ProviderSerializer,
+    SearchSerializer,
     SuiteSerializer,
 )
 
@@ -198,7 +200,12 @@ class CompareParams(serializers.Serializer):
         return slugs
 
 
-@extend_schema(tags=["models"], parameters=[LOCALE_PARAMETER, CompareParams])
+@extend_schema(
+    tags=["models"],
+    parameters=[LOCALE_PARAMETER, CompareParams],
+    responses=CompareSerializer,
+    examples=[OpenApiExample("Two models", value={"models": [], "shared_benchmarks": []}, response_only=True)],
+)
 class Compare(CatalogView):
     """Up to six models side by side, with the benchmark suites all of them have scores on."""
 
@@ -249,7 +256,24 @@ class SearchParams(serializers.Serializer):
     limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)
 
 
-@extend_schema(tags=["search"], parameters=[LOCALE_PARAMETER, SearchParams])
+@extend_schema(
+    tags=["search"],
+    parameters=[LOCALE_PARAMETER, SearchParams],
+    responses=SearchSerializer,
+    examples=[
+        OpenApiExample(
+            "A misspelled provider",
+            value={
+                "query": "antropic",
+                "results": [
+                    {"type": "provider", "rank": 0.63, "slug": "anthropic", "name": "Anthropic"},
+                    {"type": "model", "rank": 0.56, "slug": "claude-sonnet-4", "name": "Claude Sonnet 4"},
+                ],
+            },
+            response_only=True,
+        )
+    ],
+)
 class Search(CatalogView):
     """Models and providers ranked together; typos, punctuation-free names and CJK substrings match."""
 
