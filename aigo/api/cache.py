@@ -18,6 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from redis.exceptions import RedisError
 
@@ -86,7 +87,7 @@ class ResponseCache:
         values = redis_client().mget([_generation_key(kind) for kind in kinds])
         return {kind: int(value or 0) for kind, value in zip(kinds, values, strict=True)}
 
-    def _current_generations(self, kinds) -> dict[str, int] | None:
+    def current_generations(self, kinds) -> dict[str, int] | None:
         self._ensure_listener()
         if self._listening:
             with self._lock:
@@ -193,7 +194,7 @@ def cached_response(*kinds: str):
         def wrapper(view, request, *args, **kwargs):
             query = sorted(request.query_params.lists())
             variant = f"{request.path}?{query}|{view.locale}|{request.accepted_media_type}"
-            generations = response_cache._current_generations(kinds)
+            generations = response_cache.current_generations(kinds) if settings.AIGO_RESPONSE_CACHE else None
             key = response_cache.key(kinds, generations, variant) if generations is not None else None
             cached = response_cache.get(key) if key else None
             if cached is None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from aigo.env import env_int, env_list, env_str
+from aigo.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCAL_DIR = BASE_DIR / ".local"
@@ -145,6 +145,9 @@ AIGO_HEARTBEAT_MAX_AGE = env_int("AIGO_HEARTBEAT_MAX_AGE", 180)
 
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
 
+# Cache rendered API responses in memory and Redis (aigo.api.cache); off only to measure.
+AIGO_RESPONSE_CACHE = env_bool("AIGO_RESPONSE_CACHE", True)
+
 REST_FRAMEWORK = {
     # JSON only: responses are cached as rendered bytes (aigo.api.cache); the docs are Swagger UI.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -158,6 +161,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "aigo.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
+
+if REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"] == "off":
+    REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "AI-GO API",

@@ -1,5 +1,6 @@
 """Output serializers of the catalog API. Money is a decimal string, never a float."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aigo.api.locale import LocalizedTextField
@@ -28,6 +29,10 @@ class ProviderRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+def _money(value) -> str | None:
+    return None if value is None else format(value, "f")
+
+
 class ListingPriceSerializer(serializers.Serializer):
     input_per_million = serializers.DecimalField(max_digits=10, decimal_places=4, allow_null=True)
     output_per_million = serializers.DecimalField(max_digits=10, decimal_places=4, allow_null=True)
@@ -52,13 +57,20 @@ class ModelListSerializer(serializers.Serializer):
     price = serializers.SerializerMethodField(help_text="Today's standard global price.")
     recent_benchmarks = serializers.JSONField(help_text="Latest score per benchmark suite.")
 
+    @extend_schema_field(ProviderRefSerializer)
     def get_provider(self, row) -> dict:
         return {"slug": row.provider_slug, "name": row.provider_name, "logo_url": row.provider_logo}
 
+    @extend_schema_field(ListingPriceSerializer(allow_null=True))
     def get_price(self, row) -> dict | None:
+        # Built by hand: a nested serializer per row would deep-copy its fields for every row.
         if row.price_currency is None:
             return None
-        return ListingPriceSerializer(row).data
+        return {
+            "input_per_million": _money(row.input_per_million),
+            "output_per_million": _money(row.output_per_million),
+            "currency": row.price_currency,
+        }
 
 
 class EndpointSerializer(serializers.ModelSerializer):

@@ -1,0 +1,170 @@
+"""Read API throughput: cold (response cache off), warm (Redis + in-process cache) and a floor.
+
+Serves the app with gunicorn (2 workers, production settings) on the imported catalog and
+drives each endpoint with wrk for a fixed time. The floor is a bare Django view returning the
+same pre-serialized bytes through the same server, measured in the same run; every figure is
+printed as a ratio to it.
+
+    .venv/bin/python bench/api_read.py [--seconds 10] [--connections 16]
+"""
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+ENDPOINTS = {
+    "list": "/api/v1/models/?page_size=50",
+    "detail": "/api/v1/models/{slug}/",
+}
+
+
+def run(*args: str) -> None:
+    subprocess.run(args, cwd=ROOT, check=True)
+
+
+def prepare() -> str:
+    run("scripts/services.sh", "start")
+    run("scripts/ensure_system.sh", "wrk")
+    python = str(ROOT / ".venv/bin/python")
+    run(python, "manage.py", "migrate", "--noinput", "-v", "0")
+    run(python, "manage.py", "import_catalog", "--if-empty")
+    run(python, "manage.py", "periodic", "run", "refresh-model-listings")
+    out = subprocess.run(
+        [
+            python,
+            "manage.py",
+            "shell",
+            "-c",
+            "from catalog.models import AIModel; print(AIModel.objects.filter(slug='gpt-4o').exists())",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return "gpt-4o" if out == "True" else "claude-3-5-haiku"
+
+
+def serve(cache: bool) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "AIGO_RESPONSE_CACHE": "true" if cache else "false",
+        # DRF's anonymous throttle keeps every request of the window in one cached list: one
+        # client at bench rates would measure that list, not the API.
+        "AIGO_ANON_RATE": "off",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "aigo.wsgi",
+            "--workers",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{BASE}/healthz", timeout=1).read()
+            return server
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start") from None
+            time.sleep(0.2)
+
+
+def stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def load(path: str, seconds: int, connections: int) -> dict:
+    for _ in range(20):  # warm connections, caches and the workers' imports
+        urllib.request.urlopen(BASE + path).read()
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "-s",
+            str(ROOT / "bench/wrk_report.lua"),
+            BASE + path,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    report = json.loads(out.strip().splitlines()[-1])
+    report["rps"] = report["requests"] / report["seconds"]
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+
+    slug = prepare()
+    paths = {name: path.format(slug=slug) for name, path in ENDPOINTS.items()}
+    bench_dir = ROOT / ".local" / "bench"
+    bench_dir.mkdir(parents=True, exist_ok=True)
+
+    results: dict[tuple[str, str], dict] = {}
+    for mode, cache in (("cold", False), ("warm", True)):
+        server = serve(cache)
+        try:
+            for name, path in paths.items():
+                if mode == "cold":  # the floor serves exactly the bytes of the real response
+                    (bench_dir / f"{name}.json").write_bytes(urllib.request.urlopen(BASE + path).read())
+                results[(name, mode)] = load(path, args.seconds, args.connections)
+                if mode == "warm":
+                    results[(name, "floor")] = load(f"/bench/floor/{name}", args.seconds, args.connections)
+        finally:
+            stop(server)
+
+    print(f"\nGET with {args.connections} connections for {args.seconds} s each; gunicorn 2 workers x 4 threads")
+    columns = ["endpoint", "mode", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "vs floor"]
+    print(" ".join(f"{column:>9}" for column in columns))
+    row = "{:>9} {:>9} {:9.0f} {:9.2f} {:9.2f} {:9.2f} {:9d} {:>9.0%}"
+    for name, path in paths.items():
+        floor = results[(name, "floor")]["rps"]
+        for mode in ("floor", "warm", "cold"):
+            r = results[(name, mode)]
+            print(row.format(name, mode, r["rps"], r["p50"], r["p95"], r["p99"], r["errors"], r["rps"] / floor))
+        print(f"{'':8} ({path})")
+    failed = any(r["errors"] for r in results.values())
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,544 @@
+"""The genai-prices package mapped onto catalog rows: pure functions, no database.
+
+`desired_catalog()` turns the package's providers into plain dataclasses, one per provider,
+model and price period, in the order they should be imported. `catalog.services` compares them
+with the database and writes the difference.
+"""
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from importlib.metadata import version
+from itertools import count
+
+from django.conf import settings
+from genai_prices.data import providers as package_providers
+from genai_prices.types import (
+    ClauseAnd,
+    ClauseContains,
+    ClauseEndsWith,
+    ClauseEquals,
+    ClauseOr,
+    ClauseRegex,
+    ClauseStartsWith,
+    ConditionalPrice,
+    ModelInfo,
+    ModelPrice,
+    PriceVariant,
+    Provider,
+    StartDateConstraint,
+    TieredPrices,
+    TimeOfDateConstraint,
+)
+
+from catalog.vocabulary import MODALITIES
+
+SOURCE = "genai-prices"
+# The package does not date a model's first price. Such periods start here and carry
+# "start_known": false, so no one reads 2020-01-01 as a real date.
+UNKNOWN_START = date(2020, 1, 1)
+STANDARD = "standard"
+CURRENCY = "USD"
+FOUR_PLACES = Decimal("0.0001")  # the pricing columns are DECIMAL(10,4)
+MODEL_SLUG_LENGTH = 100
+PROVIDER_SLUG_LENGTH = 50
+
+# Price keys with a column of their own; every other key goes to metadata["prices"].
+COLUMNS = {"input_mtok": "input_per_million", "output_mtok": "output_per_million"}
+# audio_per_minute comes from the first of these the price has, when it divides to 4 places.
+AUDIO_HOUR_KEYS = ("audio_hours", "input_audio_hours")
+# Metadata names are the package's key with its unit spelled out ("cache_read_mtok" ->
+# "cache_read_per_million"), except where the package's word order reads badly.
+UNIT_NAMES = {
+    "mtok": "per_million",
+    "kcount": "per_thousand",
+    "hours": "per_hour",
+    "kpages": "per_thousand_pages",
+    "mchars": "per_million_characters",
+    "gpixels": "per_billion_pixels",
+}
+KEY_NAMES = {
+    "output_reasoning_mtok": "reasoning_output_per_million",
+    "output_citation_mtok": "citation_output_per_million",
+    "web_searches_kcount": "web_search_per_thousand",
+    "storage_searches_kcount": "storage_search_per_thousand",
+}
+# Route variants that name a region (values must be in settings.AIGO_REGIONS).
+ROUTE_REGIONS = {"mistral/eu": "eu-west"}
+
+# Providers that make models, in import order, with the maker they stand for. Only these take
+# a model's bare slug ("gpt-4o"); everyone else's copy is "gpt-4o-openrouter". Importing them
+# first makes the choice deterministic when two of them claim the same name.
+HOME_VENDORS = {
+    "openai": "openai",
+    "anthropic": "anthropic",
+    "google": "google",
+    "mistral": "mistral",
+    "deepseek": "deepseek",
+    "x-ai": "xai",
+    "meta": "meta",
+    "cohere": "cohere",
+    "moonshotai": "moonshotai",
+    "zai": "zhipu",
+    "zhipuai": "zhipu",
+    "minimax": "minimax",
+    "perplexity": "perplexity",
+    "voyageai": "voyageai",
+    "elevenlabs": "elevenlabs",
+    "azure": "microsoft",
+    "aws": "amazon",
+    "cloudflare": "cloudflare",
+    "arcee": "arcee",
+    "cursor": "cursor",
+    "typesafe": "typesafe",
+    "openai-decisions": "openai",
+}
+# "vendor/" prefixes in model ids that spell a maker differently.
+VENDOR_ALIASES = {
+    "meta-llama": "meta",
+    "meta-models": "meta",
+    "mistralai": "mistral",
+    "deepseek-ai": "deepseek",
+    "x-ai": "xai",
+    "z-ai": "zhipu",
+    "zai-org": "zhipu",
+    "zai": "zhipu",
+    "thudm": "zhipu",
+    "minimaxai": "minimax",
+    "qwen": "alibaba",
+}
+# Model families that first-party providers also resell (Google sells Claude, Azure sells o3),
+# so a home provider does not take the bare slug of another maker's model.
+FAMILY_VENDORS = (
+    ("claude", "anthropic"),
+    ("gpt-", "openai"),
+    ("chatgpt", "openai"),
+    ("o1", "openai"),
+    ("o3", "openai"),
+    ("o4", "openai"),
+    ("text-embedding", "openai"),
+    ("gemini", "google"),
+    ("gemma", "google"),
+    ("grok", "xai"),
+    ("deepseek", "deepseek"),
+    ("kimi", "moonshotai"),
+    ("glm", "zhipu"),
+    ("zai-glm", "zhipu"),
+    ("llama", "meta"),
+    ("qwen", "alibaba"),
+    ("nemotron", "nvidia"),
+)
+# Bedrock cross-region inference profiles ("global.anthropic.claude-...").
+AWS_SCOPES = ("global", "regional", "us", "eu", "apac")
+# OpenRouter-style offers of one model ("openai/gpt-4o:batch").
+OFFER_SUFFIX = re.compile(r"(.+):(free|batch|extended|thinking|beta|online|nitro|floor)")
+
+
+@dataclass(frozen=True)
+class DesiredPrice:
+    tier: str
+    region: str | None
+    effective_from: date
+    effective_to: date | None
+    input_per_million: Decimal | None
+    output_per_million: Decimal | None
+    audio_per_minute: Decimal | None
+    volume_discounts: list[dict]
+    # metadata beside the columns: "prices", "exact_prices", "time_of_day", "variant"
+    details: dict
+    currency: str = CURRENCY
+
+    @property
+    def start_known(self) -> bool:
+        return self.effective_from != UNKNOWN_START
+
+    @property
+    def exact_count(self) -> int:
+        return len(self.details.get("exact_prices", {}))
+
+
+@dataclass(frozen=True)
+class DesiredModel:
+    source_key: str
+    slug_stem: str
+    own: bool  # the provider made it, so it may take the bare slug
+    deprecated: bool
+    # imported fields in their JSON form (also kept in metadata["imported"])
+    fields: dict
+    metadata: dict
+    prices: list[DesiredPrice]
+
+
+@dataclass(frozen=True)
+class DesiredProvider:
+    source_id: str
+    slug: str
+    name: str
+    metadata: dict
+    models: list[DesiredModel]
+
+
+def source_version() -> str:
+    return version("genai-prices")
+
+
+def default_providers() -> list[Provider]:
+    return package_providers
+
+
+def slugify(text: str) -> str:
+    # Not django's slugify: it drops dots ("gpt-4.1" -> "gpt-41") and keeps underscores.
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def slug_candidates(stem: str, provider_slug: str, own: bool) -> Iterator[str]:
+    """The bare stem (first-party only), then stem-provider, then stem-provider-2, -3..."""
+
+    def fit(suffix: str) -> str:
+        return stem[: MODEL_SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
+
+    if own:
+        yield fit("")
+    yield fit(f"-{provider_slug}")
+    for n in count(2):
+        yield fit(f"-{provider_slug}-{n}")
+
+
+def desired_catalog(providers: Sequence[Provider]) -> list[DesiredProvider]:
+    order = {provider_id: index for index, provider_id in enumerate(HOME_VENDORS)}
+    ordered = sorted(providers, key=lambda provider: (order.get(provider.id, len(order)), provider.id))
+    return [desired_provider(provider) for provider in ordered]
+
+
+def desired_provider(provider: Provider) -> DesiredProvider:
+    metadata = {
+        "source": SOURCE,
+        "source_id": provider.id,
+        "pricing_urls": list(provider.pricing_urls or []),
+        "api_pattern": provider.api_pattern,
+    }
+    for key in ("description", "price_comments"):
+        if getattr(provider, key):
+            metadata[key] = getattr(provider, key)
+    return DesiredProvider(
+        source_id=provider.id,
+        slug=slugify(provider.id)[:PROVIDER_SLUG_LENGTH],
+        name=provider.name,
+        metadata=metadata,
+        models=[desired_model(provider.id, model) for model in provider.models],
+    )
+
+
+def desired_model(provider_id: str, model: ModelInfo) -> DesiredModel:
+    foundation, offer, vendor = normalise_id(provider_id, model.id)
+    home = HOME_VENDORS.get(provider_id)
+    keys = _price_keys(model)
+    metadata = {"match": match_text(model.match)}
+    if model.price_comments:
+        metadata["price_comments"] = model.price_comments
+    return DesiredModel(
+        source_key=f"{provider_id}:{model.id}",
+        slug_stem=slugify("-".join([foundation, *offer])),
+        own=home is not None and vendor in (None, home),
+        deprecated=bool(model.deprecated),
+        fields={
+            "name": model.name or model.id,
+            "description": model.description or None,
+            "context_window": model.context_window,
+            "foundation_model": foundation[:100],
+            "modalities": _modalities(keys),
+            "capabilities": _capabilities(keys, model.price_variants or []),
+            "is_active": not model.deprecated,
+        },
+        metadata=metadata,
+        prices=model_prices(model),
+    )
+
+
+def normalise_id(provider_id: str, model_id: str) -> tuple[str, list[str], str | None]:
+    """(foundation model, offer qualifiers, maker) of a provider's model id.
+
+    Conservative on purpose: only prefixes and suffixes that name the vendor, the Bedrock
+    scope/revision or an OpenRouter offer are removed, so "openai/gpt-4o:batch" groups with
+    OpenAI's "gpt-4o" but "claude-haiku-4.5" and "claude-haiku-4-5" stay apart.
+    """
+    ident, offer, vendor = model_id.lower(), [], None
+    if provider_id == "aws":
+        scope, _, rest = ident.partition(".")
+        if scope in AWS_SCOPES:
+            offer.append(scope)
+            ident = rest
+        maker, dot, rest = ident.partition(".")
+        if dot:
+            vendor, ident = maker, rest
+        # "-v0:2" is Mistral's v0.2; "-v1:0", "-1:0" and ":0" are Bedrock revisions.
+        ident = re.sub(r"-v0:(\d+)$", r"-v0.\1", ident)
+        ident = re.sub(r"(-v?1)?:\d+$", "", ident)
+    if "/" in ident:
+        prefix, _, ident = ident.rpartition("/")
+        vendor = prefix.rpartition("/")[2].lstrip("~")
+    if provider_id == "databricks":
+        ident = ident.removeprefix("databricks-")
+    if match := OFFER_SUFFIX.fullmatch(ident):
+        ident = match.group(1)
+        offer.append(match.group(2))
+    # The family wins over the prefix: "perplexity/kimi-k3" is Moonshot's model served by Perplexity.
+    family = next((maker for family, maker in FAMILY_VENDORS if ident.startswith(family)), None)
+    return ident, offer, family or (VENDOR_ALIASES.get(vendor, vendor) if vendor else None)
+
+
+def match_text(clause) -> str:
+    """The package's model matcher in short: "gpt-4o | gpt-4o-2024-08-06 | o1*"."""
+    if isinstance(clause, ClauseEquals):
+        return clause.equals
+    if isinstance(clause, ClauseStartsWith):
+        return f"{clause.starts_with}*"
+    if isinstance(clause, ClauseEndsWith):
+        return f"*{clause.ends_with}"
+    if isinstance(clause, ClauseContains):
+        return f"*{clause.contains}*"
+    if isinstance(clause, ClauseRegex):
+        return f"/{clause.regex}/"
+    if isinstance(clause, ClauseOr):
+        return " | ".join(match_text(part) for part in clause.or_)
+    if isinstance(clause, ClauseAnd):
+        return "(" + " & ".join(match_text(part) for part in clause.and_) + ")"
+    return repr(clause)
+
+
+def _price_dicts(model: ModelInfo) -> Iterator[dict]:
+    for entry in _entries(model):
+        yield _prices(entry.prices)
+    for variant in model.price_variants or []:
+        yield _prices(variant.prices)
+
+
+def _price_keys(model: ModelInfo) -> set[str]:
+    return {key for prices in _price_dicts(model) for key in prices}
+
+
+def _modalities(keys: set[str]) -> list[str]:
+    found = set()
+    if keys & {"input_mtok", "output_mtok", "input_mchars"}:
+        found.add("text")
+    for modality in ("image", "audio", "video"):
+        if any(modality in key for key in keys):
+            found.add(modality)
+    return [value for value, _ in MODALITIES if value in found]
+
+
+def _capabilities(keys: set[str], variants: list[PriceVariant]) -> list[str]:
+    found = []
+    if "web_searches_kcount" in keys:
+        found.append("web_search")
+    if any(key.startswith("cache_") for key in keys):
+        found.append("prompt_caching")
+    if any(variant.when.get("processing") == "batch" for variant in variants):
+        found.append("batch")
+    return sorted(found)
+
+
+# Prices
+
+
+def _entries(model: ModelInfo) -> list[ConditionalPrice]:
+    return model.prices if isinstance(model.prices, list) else [ConditionalPrice(prices=model.prices)]
+
+
+def _prices(model_price: ModelPrice) -> dict:
+    return {key: value for key, value in model_price.__dict__.items() if not key.startswith("_") and value is not None}
+
+
+def _active_on(constraint, day: date) -> bool:
+    # Time-of-day constraints are not a date: they never decide which dated period applies.
+    if constraint is None:
+        return True
+    return isinstance(constraint, StartDateConstraint) and constraint.start_date <= day
+
+
+def model_prices(model: ModelInfo) -> list[DesiredPrice]:
+    """Every price period of a model: the standard tier, its variants and time-of-day tiers."""
+    entries = _entries(model)
+    dated = [entry for entry in entries if not isinstance(entry.constraint, TimeOfDateConstraint)]
+    windows = [entry for entry in entries if isinstance(entry.constraint, TimeOfDateConstraint)]
+    first = dated[0].constraint
+    origin = first.start_date if isinstance(first, StartDateConstraint) else UNKNOWN_START
+    starts = {origin} | {e.constraint.start_date for e in dated if isinstance(e.constraint, StartDateConstraint)}
+
+    def base_at(day: date) -> dict:
+        # As the package resolves it: the last entry in force that day, else the first one.
+        chosen = dated[0]
+        for entry in dated:
+            if _active_on(entry.constraint, day):
+                chosen = entry
+        return _prices(chosen.prices)
+
+    standard = _periods([(day, base_at(day)) for day in sorted(starts)])
+    rows = _time_of_day_rows(standard, windows) if windows else [_row(STANDARD, None, *p, {}) for p in standard]
+
+    groups: dict[tuple, list[PriceVariant]] = {}
+    for variant in model.price_variants or []:
+        groups.setdefault(tuple(sorted(variant.when.items())), []).append(variant)
+    used = {(row.tier, row.region) for row in rows}
+    for when, variants in groups.items():
+        tier, region = variant_tier(dict(when))
+        if (tier, region) in used:
+            tier, region = slugify("-".join(f"{key}-{value}" for key, value in when)), None
+        used.add((tier, region))
+        days = sorted(starts | {v.constraint.start_date for v in variants if isinstance(v.constraint, StartDateConstraint)})
+        points = [(day, _variant_at(variants, day, base_at(day))) for day in days]
+        # service_tier=default, search_type=web...: no price of their own, so not a tier.
+        if all(prices is None or prices == base_at(day) for day, prices in points):
+            continue
+        rows += [_row(tier, region, *period, {"variant": dict(when)}) for period in _periods(points)]
+    return [row for row in rows if row.effective_to is None or row.effective_to >= row.effective_from]
+
+
+def variant_tier(when: dict[str, str]) -> tuple[str, str | None]:
+    """(tier, region) of a price variant: batch, priority, flex, fast, search-fast; eu route -> region."""
+    parts, region = [], None
+    for key, value in sorted(when.items()):
+        if key == "route" and ROUTE_REGIONS.get(value) in settings.AIGO_REGIONS:
+            region = ROUTE_REGIONS[value]
+        elif key in ("processing", "service_tier", "speed"):
+            parts.append(value)
+        elif key == "search_type":
+            parts.append(f"search-{value}")
+        else:
+            parts.append(f"{key}-{value}")
+    return slugify("-".join(parts)) or STANDARD, region
+
+
+def _variant_at(variants: list[PriceVariant], day: date, base: dict) -> dict | None:
+    """The variant's prices on a day (None before it starts): each key from the first variant
+    in force that has it, else from the base price, as the package resolves them."""
+    overrides: dict = {}
+    active = False
+    for variant in variants:
+        if _active_on(variant.constraint, day):
+            active = True
+            for key, value in _prices(variant.prices).items():
+                overrides.setdefault(key, value)
+    return {**base, **overrides} if active else None
+
+
+def _periods(points: list[tuple[date, dict | None]]) -> list[tuple[date, date | None, dict]]:
+    """(start, prices) change points -> periods with an inclusive end, equal neighbours merged."""
+    periods: list[tuple[date, date | None, dict]] = []
+    for day, prices in points:
+        if periods and periods[-1][1] is None:
+            if periods[-1][2] == prices:
+                continue
+            periods[-1] = (periods[-1][0], day - timedelta(days=1), periods[-1][2])
+        if prices is not None:
+            periods.append((day, None, prices))
+    return periods
+
+
+def _minutes(value: time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def _window(start: time, end: time) -> dict:
+    # The package's times are UTC (naive ones are read as UTC).
+    return {"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M"), "tz": "UTC"}
+
+
+def _headline(prices: dict) -> Decimal:
+    value = prices.get("input_mtok", prices.get("output_mtok", Decimal(0)))
+    return value.base if isinstance(value, TieredPrices) else value
+
+
+def _time_of_day_rows(standard: list, windows: list[ConditionalPrice]) -> list[DesiredPrice]:
+    """Prices for hours of the day (DeepSeek). The price that holds most of the day is the
+    standard tier; the other is "off-peak" when cheaper, "peak" when dearer. Windows start with
+    the latest dated base price, since the package does not date them."""
+    latest_start, _, latest = standard[-1]
+    if len(windows) == 1:
+        (entry,) = windows
+        start, end = entry.constraint.start_time, entry.constraint.end_time
+        if (_minutes(end) - _minutes(start)) % (24 * 60) > 12 * 60:
+            tier = "off-peak" if _headline(latest) < _headline(_prices(entry.prices)) else "peak"
+            rest = {"time_of_day": [_window(end, start)]}
+            return [
+                _row(STANDARD, None, latest_start, None, _prices(entry.prices), {"time_of_day": [_window(start, end)]}),
+                *[_row(tier, None, *period, rest) for period in standard],
+            ]
+    rows = [_row(STANDARD, None, *period, {}) for period in standard]
+    groups: list[tuple[dict, list[dict]]] = []
+    for entry in windows:
+        prices, window = _prices(entry.prices), _window(entry.constraint.start_time, entry.constraint.end_time)
+        same = next((group for group in groups if group[0] == prices), None)
+        if same:
+            same[1].append(window)
+        else:
+            groups.append((prices, [window]))
+    used = {STANDARD}
+    for prices, group_windows in groups:
+        tier = "off-peak" if _headline(prices) < _headline(latest) else "peak"
+        if tier in used:
+            tier = f"{tier}-{group_windows[0]['start'].replace(':', '')}"
+        used.add(tier)
+        rows.append(_row(tier, None, latest_start, None, prices, {"time_of_day": group_windows}))
+    return rows
+
+
+def price_key_name(key: str) -> str:
+    """The metadata name of a price key: "cache_read_mtok" -> "cache_read_per_million"."""
+    if key in COLUMNS:
+        return COLUMNS[key]
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    stem, _, unit = key.rpartition("_")
+    return f"{stem}_{UNIT_NAMES[unit]}" if stem and unit in UNIT_NAMES else key
+
+
+def decimal_text(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _row(tier: str, region: str | None, start: date, end: date | None, prices: dict, extra: dict) -> DesiredPrice:
+    rest = dict(prices)
+    columns: dict[str, Decimal] = {}
+    exact: dict[str, str] = {}
+    discounts: dict[int, dict[str, str]] = {}
+
+    def flat(value: Decimal | TieredPrices, name: str) -> Decimal:
+        # Token tiers go to volume_discounts; the price below the first tier is the base.
+        if isinstance(value, TieredPrices):
+            for tier_price in value.tiers:
+                discounts.setdefault(tier_price.start, {})[name] = decimal_text(tier_price.price)
+            return value.base
+        return value
+
+    for key, column in COLUMNS.items():
+        if key in rest:
+            value = flat(rest.pop(key), column)
+            columns[column] = value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+            if columns[column] != value:
+                exact[column] = decimal_text(value)
+    audio_key = next((key for key in AUDIO_HOUR_KEYS if isinstance(rest.get(key), Decimal)), None)
+    if audio_key:
+        per_minute = rest[audio_key] / 60
+        if per_minute == per_minute.quantize(FOUR_PLACES):
+            columns["audio_per_minute"] = per_minute.quantize(FOUR_PLACES)
+            del rest[audio_key]
+    details = dict(extra)
+    other = {price_key_name(key): decimal_text(flat(value, price_key_name(key))) for key, value in rest.items()}
+    if other:
+        details["prices"] = other
+    if exact:
+        details["exact_prices"] = exact
+    return DesiredPrice(
+        tier=tier,
+        region=region,
+        effective_from=start,
+        effective_to=end,
+        input_per_million=columns.get("input_per_million"),
+        output_per_million=columns.get("output_per_million"),
+        audio_per_minute=columns.get("audio_per_minute"),
+        volume_discounts=[{"above_input_tokens": above, **discounts[above]} for above in sorted(discounts)],
+        details=details,
+    )
