@@ -1,0 +1,43 @@
+"""The two-level response cache: in-process copies dropped by pub/sub, generations in Redis."""
+
+import time
+
+from aigo.api.cache import CachedResponse, ResponseCache
+
+
+def _wait_for(condition, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_another_process_drops_its_local_copies_when_a_write_is_published():
+    here, elsewhere = ResponseCache(), ResponseCache()  # two web processes
+    generations = elsewhere.current_generations(("models",))
+    _wait_for(lambda: elsewhere._listening)
+    key = elsewhere.key(("models",), elsewhere.current_generations(("models",)), "/api/v1/models/")
+    elsewhere.set(key, CachedResponse(b"{}", "application/json", '"a"'))
+    assert elsewhere.get(key) is not None and elsewhere._local
+
+    here.invalidate("models", "gpt-4o")
+
+    _wait_for(lambda: not elsewhere._local)
+    _wait_for(lambda: elsewhere.current_generations(("models",))["models"] == generations["models"] + 1)
+    new_key = elsewhere.key(("models",), elsewhere.current_generations(("models",)), "/api/v1/models/")
+    assert new_key != key and elsewhere.get(new_key) is None
+
+
+def test_invalidating_one_kind_leaves_the_other_generation_alone():
+    cache = ResponseCache()
+    before = cache.current_generations(("models", "benchmarks"))
+    cache.invalidate("benchmarks")
+    after = cache.current_generations(("models", "benchmarks"))
+    assert after == {"models": before["models"], "benchmarks": before["benchmarks"] + 1}
+
+
+def test_cached_bytes_round_trip_through_redis():
+    writer, reader = ResponseCache(), ResponseCache()
+    key = writer.key(("models",), {"models": 0}, "x")
+    writer.set(key, CachedResponse(b'{"a":\n1}', "application/json; charset=utf-8", '"etag"'))
+    assert reader.get(key) == CachedResponse(b'{"a":\n1}', "application/json; charset=utf-8", '"etag"')
