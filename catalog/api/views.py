@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from aigo.api.cache import cached_response
 from aigo.api.errors import NotFound
 from aigo.api.locale import LocaleMixin
+from aigo.api.negotiation import JSONOnlyNegotiation
 from catalog import selectors
 from catalog.models import AIModel, BenchmarkSuite
 
@@ -39,7 +40,7 @@ LOCALE_PARAMETER = OpenApiParameter(
 
 
 class CatalogView(LocaleMixin, generics.GenericAPIView):
-    pass
+    content_negotiation_class = JSONOnlyNegotiation
 
 
 @extend_schema(tags=["providers"], parameters=[LOCALE_PARAMETER])

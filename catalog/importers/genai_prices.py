@@ -387,7 +387,9 @@ def model_prices(model: ModelInfo) -> list[DesiredPrice]:
         if (tier, region) in used:
             tier, region = slugify("-".join(f"{key}-{value}" for key, value in when)), None
         used.add((tier, region))
-        days = sorted(starts | {v.constraint.start_date for v in variants if isinstance(v.constraint, StartDateConstraint)})
+        days = sorted(
+            starts | {v.constraint.start_date for v in variants if isinstance(v.constraint, StartDateConstraint)}
+        )
         points = [(day, _variant_at(variants, day, base_at(day))) for day in days]
         # service_tier=default, search_type=web...: no price of their own, so not a tier.
         if all(prices is None or prices == base_at(day) for day, prices in points):
