@@ -7,7 +7,8 @@ bin=.venv/bin
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-aigo.settings.dev}
 
 "$bin/python" manage.py periodic sync
-"$bin/python" manage.py load_demo_catalog --if-empty
+"$bin/python" manage.py import_catalog --if-empty
+"$bin/python" manage.py seed_demo --if-empty
 
 pids=()
 stop_all() {

@@ -1,4 +1,6 @@
-"""The small demo catalog that `make run` loads on first run (catalog.json beside this file)."""
+"""Demo content for the local site, on top of the real imported catalog (demo.json beside this
+file): benchmark suites named "(demo)" with unofficial scores, documentation links and a few
+translations. Models are found by foundation model id; missing ones are skipped."""
 
 import json
 from collections import Counter
@@ -8,75 +10,78 @@ from pathlib import Path
 
 from django.db import transaction
 
-from catalog.models import AIModel, BenchmarkScore, BenchmarkSuite, Documentation, ModelEndpoint, Pricing, Provider
+from catalog.models import AIModel, BenchmarkScore, BenchmarkSuite, Documentation
 
-DEMO_FILE = Path(__file__).with_name("catalog.json")
-DEMO = {"source": "demo"}
-SCORE_DATE = date(2025, 1, 15)
-
-
-def _upsert(counts: Counter, model, lookup: dict, defaults: dict):
-    obj, created = model.objects.update_or_create(**lookup, defaults=defaults)
-    counts[f"{model._meta.verbose_name_plural} {'created' if created else 'updated'}"] += 1
-    return obj
+DEMO_FILE = Path(__file__).with_name("demo.json")
+SCORE_DATE = date(2025, 6, 1)
 
 
-def _percentiles(scores: dict[str, str]) -> dict[str, int]:
-    ordered = sorted(Decimal(value) for value in scores.values())
+def _find_models(foundation_ids: set[str]) -> dict[str, AIModel]:
+    """The model for each foundation id, preferring the shortest slug (the maker's own offer)."""
+    found: dict[str, AIModel] = {}
+    for model in AIModel.objects.filter(foundation_model__in=foundation_ids).order_by("slug"):
+        current = found.get(model.foundation_model)
+        if current is None or len(model.slug) < len(current.slug):
+            found[model.foundation_model] = model
+    return found
+
+
+def _percentiles(scores: dict[str, Decimal]) -> dict[str, int]:
+    ordered = sorted(scores.values())
     top = max(len(ordered) - 1, 1)
-    return {slug: round(100 * ordered.index(Decimal(value)) / top) for slug, value in scores.items()}
+    return {key: round(100 * ordered.index(value) / top) for key, value in scores.items()}
 
 
 @transaction.atomic
-def demo_catalog_load(path: Path = DEMO_FILE) -> Counter:
-    """Create or update every demo row by its natural key; running it twice changes nothing."""
+def demo_seed(path: Path = DEMO_FILE) -> Counter:
+    """Create or update the demo rows by natural key; running it twice changes nothing."""
     data = json.loads(path.read_text())
-    counts: Counter = Counter()
-    providers = {
-        row["slug"]: _upsert(counts, Provider, {"slug": row["slug"]}, {**row, "metadata": DEMO})
-        for row in data["providers"]
-    }
-    models = {}
-    for row in data["models"]:
-        row = dict(row)
-        endpoints, prices, docs = row.pop("endpoints"), row.pop("pricing"), row.pop("documentation")
-        row["provider"] = providers[row["provider"]]
-        model = models[row["slug"]] = _upsert(counts, AIModel, {"slug": row["slug"]}, {**row, "metadata": DEMO})
-        for region, url, priority in endpoints:
-            endpoint = {"endpoint_url": url, "priority": priority}
-            _upsert(counts, ModelEndpoint, {"model": model, "region": region}, endpoint)
-        for price in prices:
-            key = {
-                "model": model,
-                "tier": price.pop("tier"),
-                "region": price.pop("region", None),
-                "currency": price.pop("currency", "USD"),
-                "effective_from": price.pop("effective_from"),
-            }
-            _upsert(counts, Pricing, key, {"effective_to": None, **price, "metadata": DEMO})
-        for doc_type, title, url, locale in docs:
-            _upsert(
-                counts,
-                Documentation,
-                {"model": model, "url": url},
-                {"doc_type": doc_type, "title": title, "locale": locale},
-            )
+    wanted = set(data["translations"]) | {doc["model"] for doc in data["documentation"]}
+    for suite in data["benchmark_suites"]:
+        wanted |= set(suite["scores"])
+    models = _find_models(wanted)
+    counts: Counter = Counter(models_skipped=len(wanted - set(models)))
+
+    for foundation_id, fields in data["translations"].items():
+        model = models.get(foundation_id)
+        if model is None:
+            continue
+        for field, texts in fields.items():
+            merged = {**(getattr(model, field) or {}), **texts}
+            if merged != getattr(model, field):
+                setattr(model, field, merged)
+                model.save(update_fields=[field])
+                counts["translations"] += 1
+
     for row in data["benchmark_suites"]:
         row = dict(row)
-        scores = row.pop("scores")
-        suite = _upsert(counts, BenchmarkSuite, {"slug": row["slug"]}, {**row, "metadata": DEMO})
+        scores = {key: Decimal(value) for key, value in row.pop("scores").items() if key in models}
+        suite, created = BenchmarkSuite.objects.update_or_create(
+            slug=row["slug"], defaults={**row, "metadata": {"source": "demo"}}
+        )
+        counts["suites created" if created else "suites kept"] += 1
         percentiles = _percentiles(scores)
-        for slug, score in scores.items():
-            _upsert(
-                counts,
-                BenchmarkScore,
-                {"model": models[slug], "suite": suite, "evaluation_date": SCORE_DATE},
-                {
+        for foundation_id, score in scores.items():
+            _, created = BenchmarkScore.objects.update_or_create(
+                model=models[foundation_id],
+                suite=suite,
+                evaluation_date=SCORE_DATE,
+                defaults={
                     "score_raw": score,
                     "score_normalized": score,
-                    "percentile": percentiles[slug],
+                    "percentile": percentiles[foundation_id],
                     "is_official": False,
-                    "notes": "Demo data for the local site, not an official result.",
+                    "notes": "Demo data for the local site, not a published result.",
+                    "configuration": {"source": "demo"},
                 },
             )
+            counts["scores created" if created else "scores kept"] += 1
+
+    for doc in data["documentation"]:
+        model = models.get(doc["model"])
+        if model is None:
+            continue
+        fields = {key: value for key, value in doc.items() if key != "model"}
+        _, created = Documentation.objects.update_or_create(model=model, url=fields.pop("url"), defaults=fields)
+        counts["documentation created" if created else "documentation kept"] += 1
     return counts

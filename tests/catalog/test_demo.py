@@ -3,42 +3,68 @@ import io
 import pytest
 from django.core.management import call_command
 
-from catalog.models import AIModel, BenchmarkScore, BenchmarkSuite, Documentation, ModelEndpoint, Pricing, Provider
+from catalog.models import AIModel, BenchmarkScore, BenchmarkSuite, Documentation
+
+from .factories import AIModelFactory
 
 pytestmark = pytest.mark.django_db
-TABLES = [Provider, AIModel, ModelEndpoint, Pricing, BenchmarkSuite, BenchmarkScore, Documentation]
 
 
-def _load(*args) -> str:
+def _seed(*args) -> str:
     out = io.StringIO()
-    call_command("load_demo_catalog", *args, stdout=out)
+    call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
 
 
-def _counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in TABLES}
+@pytest.fixture
+def models():
+    return {
+        "gpt": AIModelFactory(slug="gpt-4o", foundation_model="gpt-4o", name={"en-US": "GPT-4o", "ko-KR": "GPT-4o"}),
+        "azure": AIModelFactory(slug="gpt-4o-azure", foundation_model="gpt-4o"),
+        "claude": AIModelFactory(slug="claude-sonnet-4-5", foundation_model="claude-sonnet-4-5"),
+    }
 
 
-def test_demo_catalog_loads_every_table_and_reloads_without_duplicates():
-    assert "created" in _load()
-    first = _counts()
-    assert all(first.values()), first
-    _load()
-    assert _counts() == first
+def test_demo_scores_go_to_the_makers_model_and_are_unofficial(models):
+    output = _seed()
+    assert "scores created" in output and "models_skipped" in output
+    assert set(BenchmarkScore.objects.values_list("model__slug", flat=True)) == {"gpt-4o", "claude-sonnet-4-5"}
+    assert not BenchmarkScore.objects.filter(is_official=True).exists()
+    assert all("(demo" in suite.name for suite in BenchmarkSuite.objects.all())
 
 
-def test_if_empty_leaves_an_existing_catalog_alone():
-    _load()
-    AIModel.objects.filter(slug="gpt-4o").update(context_window=1)
-    assert "not loaded" in _load("--if-empty")
-    assert AIModel.objects.get(slug="gpt-4o").context_window == 1
+def test_seeding_twice_changes_nothing(models):
+    _seed()
+    before = [
+        sorted(BenchmarkScore.objects.values_list("id", "score_raw")),
+        sorted(Documentation.objects.values_list("id", "url")),
+        list(AIModel.objects.order_by("slug").values_list("slug", "name", "description", "updated_at")),
+    ]
+    _seed()
+    after = [
+        sorted(BenchmarkScore.objects.values_list("id", "score_raw")),
+        sorted(Documentation.objects.values_list("id", "url")),
+        list(AIModel.objects.order_by("slug").values_list("slug", "name", "description", "updated_at")),
+    ]
+    assert after == before
 
 
-def test_demo_rows_pass_model_validation_and_are_labelled():
-    _load()
-    for model in TABLES:
+def test_translations_are_added_without_dropping_existing_ones(models):
+    _seed()
+    gpt = AIModel.objects.get(slug="gpt-4o")
+    assert gpt.name == {"en-US": "GPT-4o", "ko-KR": "GPT-4o", "zh-CN": "GPT-4o", "ja-JP": "GPT-4o"}
+    assert "OpenAI" in gpt.description["zh-CN"]
+
+
+def test_if_empty_leaves_existing_suites_alone(models):
+    _seed()
+    BenchmarkScore.objects.all().delete()
+    assert "not added" in _seed("--if-empty")
+    assert not BenchmarkScore.objects.exists()
+
+
+def test_demo_rows_pass_model_validation(models):
+    _seed()
+    for model in (BenchmarkSuite, BenchmarkScore, Documentation, AIModel):
         for obj in model.objects.all():
             obj.full_clean()
-    assert not BenchmarkScore.objects.filter(is_official=True).exists()
-    assert all(suite.metadata == {"source": "demo"} for suite in BenchmarkSuite.objects.all())
-    assert "demo" in BenchmarkSuite.objects.first().name.lower()
