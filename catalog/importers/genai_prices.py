@@ -1,20 +1,19 @@
 """The genai-prices package mapped onto catalog rows: pure functions, no database.
 
 `desired_catalog()` turns the package's providers into plain dataclasses, one per provider,
-model and price period, in the order they should be imported. `catalog.services` compares them
+model and price period, in the order they should be imported. `catalog.importers.sync` compares them
 with the database and writes the difference.
 """
 
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from importlib.metadata import version
 from itertools import count
 
 from django.conf import settings
-from genai_prices.data import providers as package_providers
 from genai_prices.types import (
     ClauseAnd,
     ClauseContains,
@@ -146,7 +145,7 @@ class DesiredPrice:
     output_per_million: Decimal | None
     audio_per_minute: Decimal | None
     volume_discounts: list[dict]
-    # metadata beside the columns: "prices", "exact_prices", "time_of_day", "variant"
+    # metadata beside the columns: "prices", "exact_prices", "time_of_day", "variant", "free"
     details: dict
     currency: str = CURRENCY
 
@@ -185,7 +184,10 @@ def source_version() -> str:
 
 
 def default_providers() -> list[Provider]:
-    return package_providers
+    # Imported when needed: the package's data is 2,330 models that web processes never use.
+    from genai_prices.data import providers
+
+    return providers
 
 
 def slugify(text: str) -> str:
@@ -308,15 +310,9 @@ def match_text(clause) -> str:
     return repr(clause)
 
 
-def _price_dicts(model: ModelInfo) -> Iterator[dict]:
-    for entry in _entries(model):
-        yield _prices(entry.prices)
-    for variant in model.price_variants or []:
-        yield _prices(variant.prices)
-
-
 def _price_keys(model: ModelInfo) -> set[str]:
-    return {key for prices in _price_dicts(model) for key in prices}
+    prices = [entry.prices for entry in _entries(model)] + [variant.prices for variant in model.price_variants or []]
+    return {key for price in prices for key in _prices(price)}
 
 
 def _modalities(keys: set[str]) -> list[str]:
@@ -444,8 +440,13 @@ def _minutes(value: time) -> int:
 
 
 def _window(start: time, end: time) -> dict:
-    # The package's times are UTC (naive ones are read as UTC).
-    return {"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M"), "tz": "UTC"}
+    def utc(value: time) -> str:
+        # The package reads naive times as UTC; aware ones are converted so the label holds.
+        if value.tzinfo is not None:
+            value = datetime.combine(date(2000, 1, 1), value).astimezone(UTC).time()
+        return value.strftime("%H:%M")
+
+    return {"start": utc(start), "end": utc(end), "tz": "UTC"}
 
 
 def _headline(prices: dict) -> Decimal:
@@ -502,6 +503,10 @@ def decimal_text(value: Decimal) -> str:
 
 
 def _row(tier: str, region: str | None, start: date, end: date | None, prices: dict, extra: dict) -> DesiredPrice:
+    if not prices:
+        # The package lists no price at all for free offers (":free", included in a
+        # subscription): its calculator charges $0, so the reference shows 0, marked free.
+        prices, extra = {"input_mtok": Decimal(0), "output_mtok": Decimal(0)}, {**extra, "free": True}
     rest = dict(prices)
     columns: dict[str, Decimal] = {}
     exact: dict[str, str] = {}
