@@ -55,18 +55,21 @@ def normalize_locale(tag: str | None) -> str | None:
     return None
 
 
+def fallback_chain(locale: str | None) -> list[str]:
+    """The locales to try, in order, for a reader of `locale`: exact, same language, en-US."""
+    locale = locale or settings.AIGO_DEFAULT_LOCALE
+    language = _language(locale)
+    chain = [locale] + [other for other in settings.AIGO_LOCALES if _language(other) == language and other != locale]
+    if settings.AIGO_DEFAULT_LOCALE not in chain:
+        chain.append(settings.AIGO_DEFAULT_LOCALE)
+    return chain
+
+
 def resolve(value: Mapping[str, str] | None, locale: str | None = None) -> str | None:
     """The text of `value` for `locale`: exact, then same language, then en-US, else None."""
     if not value:
         return None
-    locale = locale or settings.AIGO_DEFAULT_LOCALE
-    if value.get(locale):
-        return value[locale]
-    language = _language(locale)
-    for candidate in settings.AIGO_LOCALES:
-        if _language(candidate) == language and value.get(candidate):
-            return value[candidate]
-    return value.get(settings.AIGO_DEFAULT_LOCALE) or None
+    return next((value[candidate] for candidate in fallback_chain(locale) if value.get(candidate)), None)
 
 
 def validate_localized(value, required_locales: Iterable[str] = ()) -> None:

@@ -21,6 +21,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from redis.exceptions import RedisError
+from rest_framework.response import Response
 
 from aigo.redis import redis_client, rkey
 
@@ -201,10 +202,11 @@ def cached_response(*kinds: str):
                 response = handler(view, request, *args, **kwargs)
                 if response.status_code != 200:
                     return response
-                response.accepted_renderer = request.accepted_renderer
-                response.accepted_media_type = request.accepted_media_type
-                response.renderer_context = view.get_renderer_context()
-                response.render()
+                if isinstance(response, Response):
+                    response.accepted_renderer = request.accepted_renderer
+                    response.accepted_media_type = request.accepted_media_type
+                    response.renderer_context = view.get_renderer_context()
+                    response.render()
                 cached = CachedResponse(response.content, response["Content-Type"], etag_for(response.content))
                 if key:
                     response_cache.set(key, cached)

@@ -1,3 +1,6 @@
+import json
+
+from django.http import HttpResponse
 from rest_framework.pagination import PageNumberPagination
 
 from aigo.api.errors import BadRequest
@@ -25,3 +28,10 @@ class PageNumberPagination(PageNumberPagination):
                 {"max_page_size": self.max_page_size},
             )
         return size
+
+    def get_json_text_response(self, rows: list[str]) -> HttpResponse:
+        """The usual page envelope around rows that are already JSON text."""
+        head = json.dumps(
+            {"count": self.page.paginator.count, "next": self.get_next_link(), "previous": self.get_previous_link()}
+        )
+        return HttpResponse(f'{head[:-1]},"results":[{",".join(rows)}]}}', content_type="application/json")

@@ -15,6 +15,7 @@ from aigo.api.negotiation import JSONOnlyNegotiation
 from catalog import selectors
 from catalog.models import AIModel, BenchmarkSuite
 
+from .documents import listing_json
 from .filters import ModelListingFilter
 from .serializers import (
     CompareSerializer,
@@ -83,7 +84,9 @@ class ModelList(CatalogView, generics.ListAPIView):
 
     @cached_response("models", "benchmarks")
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        listings = self.filter_queryset(self.get_queryset())
+        documents = listings.annotate(document=listing_json(self.locale)).values_list("document", flat=True)
+        return self.paginator.get_json_text_response(self.paginate_queryset(documents))
 
 
 class DetailParams(serializers.Serializer):

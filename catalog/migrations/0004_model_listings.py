@@ -25,7 +25,7 @@ SELECT
     COALESCE(
         (SELECT jsonb_agg(jsonb_build_object(
                     'suite', latest.slug,
-                    'score', latest.score_normalized,
+                    'score', latest.score_normalized::text,
                     'date', latest.evaluation_date,
                     'official', latest.is_official
                 ) ORDER BY latest.slug)

@@ -1,6 +1,7 @@
 """The catalog read API as a client sees it."""
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -522,3 +523,18 @@ def test_openapi_schema_generates_without_warnings_and_validates(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     assert (tmp_path / "schema.yaml").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-TW", "ja-JP", "*"])
+def test_list_rows_built_in_sql_match_the_serializer(client, catalog, locale):
+    """The list's cold path renders rows in PostgreSQL; ModelListSerializer defines them."""
+    from catalog.api.serializers import ModelListSerializer
+    from catalog.models import ModelListing
+
+    suite = BenchmarkSuiteFactory(slug="mmlu")
+    BenchmarkScoreFactory(model=catalog["gpt"], suite=suite, score_normalized="88.70", score_raw="88.7")
+    listings_refresh()
+    rows = client.get(f"{API}/models/", {"locale": locale, "page_size": 200}).json()["results"]
+    expected = ModelListSerializer(ModelListing.objects.order_by("slug"), many=True, context={"locale": locale}).data
+    assert rows == json.loads(json.dumps(expected))
+    assert next(row for row in rows if row["slug"] == "gpt-4o")["recent_benchmarks"][0]["score"] == "88.70"
