@@ -133,7 +133,7 @@ def search_providers(*, query: str, limit: int) -> list[tuple[Provider, float]]:
     """Providers whose name or slug matches the query exactly, as a prefix, or nearly (typos)."""
     rows = Provider.objects.raw(
         """
-        SELECT p.*, GREATEST(
+        SELECT p.*, (SELECT count(*) FROM models m WHERE m.provider_id = p.id) AS model_count, GREATEST(
             CASE WHEN lower(p.name) = lower(%(q)s) OR p.slug = lower(%(q)s) THEN 1.0 ELSE 0 END,
             CASE WHEN lower(p.name) LIKE lower(%(q)s) || '%%' THEN 0.9 ELSE 0 END,
             word_similarity(lower(%(q)s), lower(p.name || ' ' || p.slug)) * 0.9

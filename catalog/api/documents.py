@@ -6,12 +6,17 @@ builds each row's JSON (localized for the reader) and Python only joins the stri
 tests/catalog/test_api.py checks both give the same documents.
 """
 
+from functools import cache
+
+from django.db import connection
 from django.db.models import Case, F, Func, JSONField, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, NullIf
 
 from aigo.api.locale import ALL
 from aigo.i18n import fallback_chain
+from catalog.models import ModelListing
 
 
 class JSONBuildObject(Func):
@@ -64,3 +69,16 @@ def listing_json(locale: str):
         ),
         TextField(),
     )
+
+
+@cache
+def _compiled_listing_json(locale: str) -> tuple[str, tuple]:
+    query = ModelListing.objects.annotate(document=listing_json(locale)).query
+    return query.get_compiler(connection=connection).compile(query.annotations["document"])
+
+
+def listing_json_sql(locale: str) -> RawSQL:
+    """listing_json() compiled once per locale: building the expression tree costs more per
+    request than running it."""
+    sql, params = _compiled_listing_json(locale)
+    return RawSQL(sql, params, output_field=TextField())

@@ -4,24 +4,21 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aigo.api.locale import LocalizedTextField
-from catalog.models import AIModel, BenchmarkScore, BenchmarkSuite, Documentation, ModelEndpoint, Pricing, Provider
+from catalog.models import Pricing
+
+# Plain Serializers with explicit fields: ModelSerializer introspects the model on every
+# instantiation, which costs more than the queries of a detail page.
 
 
-class ProviderSerializer(serializers.ModelSerializer):
-    model_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = Provider
-        fields = [
-            "slug",
-            "name",
-            "website_url",
-            "logo_url",
-            "status_page_url",
-            "documentation_url",
-            "regions",
-            "model_count",
-        ]
+class ProviderSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    website_url = serializers.URLField(allow_null=True)
+    logo_url = serializers.URLField(allow_null=True)
+    status_page_url = serializers.URLField(allow_null=True)
+    documentation_url = serializers.URLField(allow_null=True)
+    regions = serializers.ListField(child=serializers.CharField())
+    model_count = serializers.IntegerField()
 
 
 class ProviderRefSerializer(serializers.Serializer):
@@ -73,122 +70,95 @@ class ModelListSerializer(serializers.Serializer):
         }
 
 
-class EndpointSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ModelEndpoint
-        fields = ["region", "endpoint_url", "priority", "is_active"]
+class EndpointSerializer(serializers.Serializer):
+    region = serializers.CharField()
+    endpoint_url = serializers.URLField()
+    priority = serializers.IntegerField()
+    is_active = serializers.BooleanField()
 
 
-class PricingSerializer(serializers.ModelSerializer):
+def _price_field(help_text: str = ""):
+    return serializers.DecimalField(max_digits=10, decimal_places=4, allow_null=True, help_text=help_text)
+
+
+class PricingSerializer(serializers.Serializer):
+    tier = serializers.CharField()
+    region = serializers.CharField(allow_null=True, help_text="null: the global price.")
+    currency = serializers.CharField()
+    input_per_million = _price_field("Per million input tokens.")
+    output_per_million = _price_field("Per million output tokens.")
+    image_per_unit = _price_field()
+    audio_per_minute = _price_field()
+    video_per_minute = _price_field()
+    fine_tuning_per_million = _price_field()
+    volume_discounts = serializers.JSONField()
     extra_prices = serializers.SerializerMethodField(
         help_text="Prices the schema has no column for (cache reads and writes, reasoning output, searches...)."
     )
+    effective_from = serializers.DateField()
+    effective_to = serializers.DateField(allow_null=True, help_text="Last day the price applies; null: open.")
 
-    class Meta:
-        model = Pricing
-        fields = [
-            "tier",
-            "region",
-            "currency",
-            "input_per_million",
-            "output_per_million",
-            "image_per_unit",
-            "audio_per_minute",
-            "video_per_minute",
-            "fine_tuning_per_million",
-            "volume_discounts",
-            "extra_prices",
-            "effective_from",
-            "effective_to",
-        ]
-
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_extra_prices(self, row: Pricing) -> dict:
         return row.metadata.get("prices", {})
 
 
-class ScoreSerializer(serializers.ModelSerializer):
+class ScoreSerializer(serializers.Serializer):
     suite = serializers.CharField(source="suite.slug")
     suite_name = serializers.CharField(source="suite.name")
     category = serializers.CharField(source="suite.category", allow_null=True)
-
-    class Meta:
-        model = BenchmarkScore
-        fields = [
-            "suite",
-            "suite_name",
-            "category",
-            "score_raw",
-            "score_normalized",
-            "percentile",
-            "evaluation_date",
-            "is_official",
-        ]
+    score_raw = serializers.DecimalField(max_digits=10, decimal_places=4)
+    score_normalized = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    percentile = serializers.IntegerField(allow_null=True)
+    evaluation_date = serializers.DateField()
+    is_official = serializers.BooleanField()
 
 
-class DocumentationSerializer(serializers.ModelSerializer):
+class DocumentationSerializer(serializers.Serializer):
+    doc_type = serializers.CharField()
     title = LocalizedTextField()
+    url = serializers.URLField()
+    locale = serializers.CharField(allow_null=True)
+    version = serializers.CharField(allow_null=True)
 
-    class Meta:
-        model = Documentation
-        fields = ["doc_type", "title", "url", "locale", "version"]
 
-
-class ModelDetailSerializer(serializers.ModelSerializer):
+class ModelDetailSerializer(serializers.Serializer):
     """A model with its endpoints, prices in effect, recent scores and documentation.
 
     The view puts the selected `prices`, `scores` and `docs` on the instance.
     """
 
+    slug = serializers.CharField()
     name = LocalizedTextField()
     description = LocalizedTextField()
     provider = ProviderRefSerializer()
-    endpoints = EndpointSerializer(many=True)
+    foundation_model = serializers.CharField(allow_null=True)
+    modalities = serializers.ListField(child=serializers.CharField())
+    capabilities = serializers.ListField(child=serializers.CharField())
+    context_window = serializers.IntegerField(allow_null=True)
+    max_output_tokens = serializers.IntegerField(allow_null=True)
+    training_cutoff = serializers.DateField(allow_null=True)
+    api_version = serializers.CharField(allow_null=True)
+    is_active = serializers.BooleanField()
+    released_at = serializers.DateField(allow_null=True)
+    deprecated_at = serializers.DateField(allow_null=True)
+    sunset_at = serializers.DateField(allow_null=True)
+    endpoints = EndpointSerializer(many=True, source="endpoints.all")
     pricing = PricingSerializer(source="prices", many=True)
     benchmark_scores = ScoreSerializer(source="scores", many=True)
     documentation = DocumentationSerializer(source="docs", many=True)
 
-    class Meta:
-        model = AIModel
-        fields = [
-            "slug",
-            "name",
-            "description",
-            "provider",
-            "foundation_model",
-            "modalities",
-            "capabilities",
-            "context_window",
-            "max_output_tokens",
-            "training_cutoff",
-            "api_version",
-            "is_active",
-            "released_at",
-            "deprecated_at",
-            "sunset_at",
-            "endpoints",
-            "pricing",
-            "benchmark_scores",
-            "documentation",
-        ]
 
-
-class SuiteSerializer(serializers.ModelSerializer):
+class SuiteSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
     description = LocalizedTextField()
-    model_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = BenchmarkSuite
-        fields = [
-            "slug",
-            "name",
-            "description",
-            "category",
-            "version",
-            "evaluation_type",
-            "max_score",
-            "scoring_method",
-            "model_count",
-        ]
+    category = serializers.CharField(allow_null=True)
+    version = serializers.CharField(allow_null=True)
+    evaluation_type = serializers.CharField(allow_null=True)
+    max_score = serializers.DecimalField(max_digits=10, decimal_places=4, allow_null=True)
+    scoring_method = serializers.CharField(allow_null=True)
+    model_count = serializers.IntegerField()
 
 
 class ModelRefSerializer(serializers.Serializer):
@@ -197,13 +167,14 @@ class ModelRefSerializer(serializers.Serializer):
     provider = ProviderRefSerializer()
 
 
-class LeaderboardEntrySerializer(serializers.ModelSerializer):
+class LeaderboardEntrySerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     model = ModelRefSerializer()
-
-    class Meta:
-        model = BenchmarkScore
-        fields = ["rank", "model", "score_raw", "score_normalized", "percentile", "evaluation_date", "is_official"]
+    score_raw = serializers.DecimalField(max_digits=10, decimal_places=4)
+    score_normalized = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    percentile = serializers.IntegerField(allow_null=True)
+    evaluation_date = serializers.DateField()
+    is_official = serializers.BooleanField()
 
 
 class SharedBenchmarkSerializer(serializers.Serializer):

@@ -15,7 +15,7 @@ from aigo.api.negotiation import JSONOnlyNegotiation
 from catalog import selectors
 from catalog.models import AIModel, BenchmarkSuite
 
-from .documents import listing_json
+from .documents import listing_json_sql
 from .filters import ModelListingFilter
 from .serializers import (
     CompareSerializer,
@@ -84,8 +84,11 @@ class ModelList(CatalogView, generics.ListAPIView):
 
     @cached_response("models", "benchmarks")
     def get(self, request, *args, **kwargs):
-        listings = self.filter_queryset(self.get_queryset())
-        documents = listings.annotate(document=listing_json(self.locale)).values_list("document", flat=True)
+        if set(request.query_params) - {"page", "page_size", "locale"}:
+            listings = self.filter_queryset(self.get_queryset())
+        else:  # nothing to filter: skip building the filter form (most of a cold request)
+            listings = self.get_queryset().order_by("slug")
+        documents = listings.annotate(document=listing_json_sql(self.locale)).values_list("document", flat=True)
         return self.paginator.get_json_text_response(self.paginate_queryset(documents))
 
 
