@@ -6,4 +6,4 @@ class AigoConfig(AppConfig):
     verbose_name = "AI-GO core"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the periodic task recorder)
+        from . import db, signals  # noqa: F401  (the app database role; the periodic task recorder)

@@ -21,7 +21,7 @@ def listings_refresh() -> float:
     old contents. Two refreshes at once simply queue on the view's lock."""
     started = time.monotonic()
     with connection.cursor() as cursor:
-        cursor.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY model_listings")
+        cursor.execute("SELECT refresh_model_listings()")
     for kind in ("models", "benchmarks"):
         response_cache.invalidate(kind)
     elapsed = time.monotonic() - started

@@ -5,6 +5,7 @@ app_name = "api"
 
 urlpatterns = [
     path("v1/", include("catalog.api.urls", namespace="catalog")),
+    path("v1/me/", include("accounts.urls", namespace="accounts")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -69,6 +69,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The role the app runs as (aigo/db.py); empty when DATABASE_URL already names it and no
+# switch is wanted (e.g. behind PgBouncer in transaction mode).
+AIGO_DB_APP_ROLE = env_str("AIGO_DB_APP_ROLE", "aigo_app")
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:63790/0")
 # Prefix for every raw Redis key the project writes (tests give each test its own).
