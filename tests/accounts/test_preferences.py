@@ -180,5 +180,6 @@ def test_the_database_also_rejects_a_bad_currency():
     _as("v_carol_cccccccccccccccc")
     with pytest.raises(IntegrityError), transaction.atomic():
         _sql(
-            "INSERT INTO user_preferences (user_identifier, preferred_currency) VALUES ('v_carol_cccccccccccccccc', 'eu')"
+            "INSERT INTO user_preferences (user_identifier, preferred_currency)"
+            " VALUES ('v_carol_cccccccccccccccc', 'eu')"
         )
