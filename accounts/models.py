@@ -45,3 +45,91 @@ class UserPreference(models.Model):
 
     def __str__(self) -> str:
         return self.user_identifier
+
+
+# API key scopes (accounts.keys.SCOPES). Adding one needs a migration: api_keys_scopes_known lists them.
+API_KEY_SCOPES = [
+    ("read:catalog", "Read the catalog"),
+    ("write:catalog", "Write the catalog"),
+    ("read:status", "Read status"),
+    ("write:status", "Write status measurements"),
+    ("read:analytics", "Read analytics"),
+]
+
+
+class ApiKey(models.Model):
+    """An API client's key, `aigo_<public_id>_<secret>` (accounts/keys.py).
+
+    The seed's api_keys, adapted (DESIGN.md, Security): the row holds the public id and the hex
+    SHA-256 of the 256-bit secret in the seed's `key_hash` column, never the key, so checking a
+    key is one lookup by the unique public id instead of a bcrypt comparison with every row.
+    verify_api_key() (migration 0002) does the same check in SQL.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
+    public_id = models.CharField(max_length=24, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False, help_text="Hex SHA-256 of the key's secret part.")
+    user_identifier = models.CharField(
+        max_length=100, null=True, blank=True, help_text="Whose key this is: a person, team or probe network."
+    )
+    name = models.CharField(max_length=100)
+    scopes = ArrayField(models.TextField(choices=API_KEY_SCOPES), default=list, db_default=Value("{}"))
+    rate_limit = models.IntegerField(default=1000, db_default=1000, help_text="Requests per hour.")
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: no expiry (rotation still replaces it).")
+    created_at = models.DateTimeField(db_default=TransactionNow(), editable=False)
+    is_active = models.BooleanField(default=True, db_default=True)
+    # Rotation (accounts.tasks.rotate_api_keys): the old key points at its successor and stays
+    # valid until its expires_at (the grace period). The foreign key is made by migration 0002,
+    # with ON DELETE SET NULL in the database too.
+    replaced_by = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        related_name="replaces",
+        editable=False,
+    )
+    rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A rotated-in key's full key, pgp_sym_encrypt()ed with a passphrase derived from
+    # SECRET_KEY, until an admin reveals it once (which wipes it).
+    one_time_key = models.BinaryField(null=True, editable=False)
+
+    class Meta:
+        db_table = "api_keys"
+        verbose_name = "API key"
+        ordering = ["-created_at"]
+        # No index for the daily rotation and expiry scans: a few thousand rows at most.
+        constraints = [
+            # Every verification: WHERE public_id = ...
+            models.UniqueConstraint(fields=["public_id"], name="idx_api_keys_public_id"),
+            models.CheckConstraint(
+                condition=Q(public_id__regex=r"^[0-9a-f]{16}$"),
+                name="api_keys_public_id_format",
+                violation_error_message="The public id is 16 lower-case hex digits.",
+            ),
+            models.CheckConstraint(
+                condition=Q(key_hash__regex=r"^[0-9a-f]{64}$"),
+                name="api_keys_key_hash_sha256_hex",
+                violation_error_message="key_hash holds a hex SHA-256 digest.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate_limit__gt=0),
+                name="api_keys_rate_limit_positive",
+                violation_error_message="The rate limit must be a positive number of requests per hour.",
+            ),
+            models.CheckConstraint(
+                condition=Q(scopes__contained_by=[scope for scope, _label in API_KEY_SCOPES]),
+                name="api_keys_scopes_known",
+                violation_error_message="Unknown scope.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(replaced_by=models.F("id")),
+                name="api_keys_not_replaced_by_itself",
+                violation_error_message="A key cannot replace itself.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.public_id})"

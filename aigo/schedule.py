@@ -10,6 +10,17 @@ SCHEDULE: dict[str, dict] = {
         # A heartbeat older than its period says nothing useful: drop it instead of queueing.
         "options": {"expires": 55},
     },
+    "ensure-partitions": {
+        "task": "aigo.tasks.ensure_partitions",
+        "schedule": crontab(minute=17, hour="*/6"),
+        "options": {"expires": 3600},
+    },
+    "rotate-api-keys": {
+        "task": "accounts.tasks.rotate_api_keys",
+        "schedule": crontab(minute=41, hour=3),
+        # A missed day is caught up by the next run: never queue a stale one behind it.
+        "options": {"expires": 6 * 3600},
+    },
     "refresh-model-listings": {
         "task": "catalog.tasks.refresh_model_listings",
         "schedule": crontab(minute="*/5"),

@@ -12,3 +12,11 @@ def heartbeat() -> str:
     now = timezone.now().isoformat()
     redis_client().set(rkey(HEARTBEAT_KEY), now, ex=24 * 3600)
     return now
+
+
+@shared_task
+def ensure_partitions() -> dict[str, int]:
+    """Keeps partitions ahead of time for every partitioned table (safe to run at any time)."""
+    from aigo.partitions import partitions_ensure
+
+    return partitions_ensure()

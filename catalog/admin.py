@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Q, TextField
 from django.db.models.functions import Cast
 
+from accounts.history import AuditHistoryMixin
 from aigo.admin_filters import contains_filter
 from aigo.fields import region_choices
 from aigo.i18n import resolve
@@ -36,7 +37,7 @@ class LocalizedSearchMixin:
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "region_list", "model_count", "website_url", "updated_at"]
     list_filter = [contains_filter("regions", "region", region_choices)]
     search_fields = ["name", "slug"]
@@ -88,7 +89,7 @@ class DocumentationInline(admin.StackedInline):
 
 
 @admin.register(AIModel)
-class AIModelAdmin(LocalizedSearchMixin, admin.ModelAdmin):
+class AIModelAdmin(AuditHistoryMixin, LocalizedSearchMixin, admin.ModelAdmin):
     list_display = [
         "slug",
         "english_name",
@@ -128,7 +129,7 @@ class AIModelAdmin(LocalizedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(ModelEndpoint)
-class ModelEndpointAdmin(admin.ModelAdmin):
+class ModelEndpointAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["model", "region", "endpoint_url", "priority", "is_active"]
     list_filter = ["region", "is_active", "model__provider"]
     list_select_related = ["model"]
@@ -137,7 +138,7 @@ class ModelEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pricing)
-class PricingAdmin(admin.ModelAdmin):
+class PricingAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = [
         "model",
         "tier",
@@ -163,7 +164,7 @@ class BenchmarkScoreInline(admin.TabularInline):
 
 
 @admin.register(BenchmarkSuite)
-class BenchmarkSuiteAdmin(LocalizedSearchMixin, admin.ModelAdmin):
+class BenchmarkSuiteAdmin(AuditHistoryMixin, LocalizedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "category", "version", "evaluation_type", "scoring_method", "max_score"]
     list_filter = ["category", "evaluation_type", "scoring_method"]
     search_fields = ["name", "slug"]
@@ -173,7 +174,7 @@ class BenchmarkSuiteAdmin(LocalizedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(BenchmarkScore)
-class BenchmarkScoreAdmin(admin.ModelAdmin):
+class BenchmarkScoreAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["model", "suite", "score_raw", "score_normalized", "percentile", "evaluation_date", "is_official"]
     list_filter = ["suite", "is_official", "evaluation_date", "model__provider"]
     list_select_related = ["model", "suite"]
@@ -183,7 +184,7 @@ class BenchmarkScoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(Documentation)
-class DocumentationAdmin(LocalizedSearchMixin, admin.ModelAdmin):
+class DocumentationAdmin(AuditHistoryMixin, LocalizedSearchMixin, admin.ModelAdmin):
     list_display = ["__str__", "model", "doc_type", "locale", "version", "updated_at"]
     list_filter = ["doc_type", "locale", "model__provider"]
     list_select_related = ["model"]

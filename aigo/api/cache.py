@@ -145,10 +145,18 @@ class ResponseCache:
             self._generations.pop(kind, None)
         try:
             client = redis_client()
-            client.incr(_generation_key(kind))
+            generation = client.incr(_generation_key(kind))
             client.publish(channel(kind), subject)
         except RedisError:
             log.warning("response cache: Redis unavailable, %s not invalidated", kind)
+            return
+        self._advance({kind: generation})
+
+    def _advance(self, generations: dict[str, int]) -> None:
+        """Generations only grow: a read that raced with an invalidation never moves one back."""
+        with self._lock:
+            for kind, generation in generations.items():
+                self._generations[kind] = max(self._generations.get(kind, 0), generation)
 
     def _ensure_listener(self) -> None:
         if self._listener is None or not self._listener.is_alive():
@@ -165,14 +173,13 @@ class ResponseCache:
                 generations = self._read_generations(KINDS)
                 with self._lock:
                     self._local.clear()
-                    self._generations = generations
                     self._listening = True
+                self._advance(generations)
                 for message in pubsub.listen():
                     kind = message["channel"].decode().rsplit(":", 1)[-1]
-                    generation = self._read_generations([kind])[kind]
                     with self._lock:
                         self._local.clear()
-                        self._generations[kind] = generation
+                    self._advance(self._read_generations([kind]))
             except (RedisError, OSError, ValueError):
                 with self._lock:
                     self._listening = False

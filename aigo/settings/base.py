@@ -35,12 +35,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "aigo.ratelimit.RateLimitHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.login_throttle.AdminLoginThrottleMiddleware",
+    "accounts.audit.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "aigo.urls"
@@ -139,6 +142,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Sessions live in Redis only (the seed's session:* keys); a Redis restart logs editors out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -148,6 +154,16 @@ AIGO_HEARTBEAT_MAX_AGE = env_int("AIGO_HEARTBEAT_MAX_AGE", 180)
 
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
 
+# API keys (accounts.keys): keys older than this get a successor from the daily rotation task;
+# the old key keeps working for the grace period, then expires.
+AIGO_API_KEY_ROTATE_AFTER_DAYS = env_int("AIGO_API_KEY_ROTATE_AFTER_DAYS", 90)
+AIGO_API_KEY_ROTATION_GRACE_DAYS = env_int("AIGO_API_KEY_ROTATION_GRACE_DAYS", 7)
+
+# API rate limits (aigo.ratelimit): anonymous requests per client IP, N/sec|min|hour|day; "off" disables every limit.
+AIGO_ANON_RATE = env_str("AIGO_ANON_RATE", "120/min")
+# Reverse proxies in front of the app that append to X-Forwarded-For; 0 = never trust X-Forwarded-For.
+AIGO_TRUSTED_PROXIES = env_int("AIGO_TRUSTED_PROXIES", 0)
+
 # Cache rendered API responses in memory and Redis (aigo.api.cache); off only to measure.
 AIGO_RESPONSE_CACHE = env_bool("AIGO_RESPONSE_CACHE", True)
 
@@ -155,18 +171,14 @@ REST_FRAMEWORK = {
     # JSON only: responses are cached as rendered bytes (aigo.api.cache); the docs are Swagger UI.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env_str("AIGO_ANON_RATE", "120/min")},
+    "DEFAULT_THROTTLE_CLASSES": ["aigo.ratelimit.RedisRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "aigo.api.pagination.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "aigo.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
-
-if REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"] == "off":
-    REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "AI-GO API",

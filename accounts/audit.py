@@ -1,0 +1,124 @@
+"""Who did what: the audit context of each write request and the request log.
+
+For every unsafe request to the admin or the API, the middleware opens a transaction and sets
+`app.actor`, `app.ip` and `app.user_agent` with set_config(..., true) before the view runs, so
+the audit_trigger() rows written by that request name the actor. After the response it writes
+one audit_logs row (outside that transaction: a rolled-back write is still logged).
+"""
+
+import json
+import logging
+import time
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+
+from aigo.ratelimit import client_ip
+
+log = logging.getLogger(__name__)
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+SECRET_WORDS = ("password", "secret", "token", "key", "csrf", "authorization", "signature")
+MAX_LOGGED_BYTES = 8192
+
+
+def actor_of_key(key) -> str:
+    return f"key:{key.public_id}"
+
+
+def actor_of(request) -> str:
+    auth = getattr(request, "auth", None)
+    if getattr(auth, "public_id", None):
+        return actor_of_key(auth)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}:{user.get_username()}"
+    return "anonymous"
+
+
+def set_audit_context(*, actor: str, ip: str | None, user_agent: str) -> None:
+    """Transaction-local, so it can never reach another request on this connection."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('app.actor', %s, true), set_config('app.ip', %s, true),"
+            " set_config('app.user_agent', %s, true)",
+            [actor, ip or "", user_agent[:500]],
+        )
+
+
+def _scrub(value):
+    if isinstance(value, dict):
+        return {
+            key: "[redacted]" if any(word in str(key).lower() for word in SECRET_WORDS) else _scrub(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_scrub(item) for item in value]
+    return value
+
+
+def request_data(request, body: bytes | None) -> dict | None:
+    """The request's form or JSON body with anything secret-looking redacted, size-capped."""
+    if body is not None:
+        try:
+            data = json.loads(body[:MAX_LOGGED_BYTES] or b"null")
+        except (ValueError, UnicodeDecodeError):
+            return {"unparsed_bytes": len(body)}
+    else:
+        data = {key: values if len(values) > 1 else values[0] for key, values in request.POST.lists()}
+    data = _scrub(data)
+    if len(json.dumps(data, default=str)) > MAX_LOGGED_BYTES:
+        return {"truncated": True}
+    return data
+
+
+def audit_log_write(*, request, body: bytes | None, response, duration_ms: int) -> None:
+    match = getattr(request, "resolver_match", None)
+    resource = match.view_name if match else request.path[:50]
+    resource_id = (match.kwargs.get("object_id") or match.kwargs.get("pk")) if match else None
+    user = getattr(request, "user", None)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """INSERT INTO audit_logs (timestamp, user_id, action, resource_type, resource_id, ip_address,
+                                           user_agent, request_data, response_status, duration_ms, actor)
+                   VALUES (now(), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                [
+                    None,
+                    f"{request.method} {request.path}"[:100],
+                    resource[:50],
+                    resource_id if resource_id and len(str(resource_id)) == 36 else None,
+                    client_ip(request) or None,
+                    request.META.get("HTTP_USER_AGENT", "")[:500],
+                    json.dumps(request_data(request, body), default=str),
+                    response.status_code,
+                    duration_ms,
+                    actor_of(request),
+                ],
+            )
+    except DatabaseError:
+        log.exception("request log row not written (user %s)", getattr(user, "pk", None))
+
+
+class AuditMiddleware:
+    """Wraps admin and API writes in a transaction carrying the audit context, and logs them."""
+
+    PREFIXES = ("/api/", f"/{settings.ADMIN_URL}")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in UNSAFE or not request.path.startswith(self.PREFIXES):
+            return self.get_response(request)
+        started = time.monotonic()
+        # Read now: once a parser has consumed the stream the body is gone.
+        body = request.body if request.content_type == "application/json" else None
+        with transaction.atomic():
+            set_audit_context(
+                actor=actor_of(request), ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
+            )
+            response = self.get_response(request)
+        elapsed_ms = round((time.monotonic() - started) * 1000)
+        audit_log_write(request=request, body=body, response=response, duration_ms=elapsed_ms)
+        return response
