@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpResponseRedirect
 from django.template import engines
@@ -12,8 +13,9 @@ from django.utils.html import format_html
 
 from aigo.admin_filters import contains_filter
 
+from .features import features_republish
 from .keys import RevealFailed, api_key_reveal, assign_new_key, validate_scopes
-from .models import API_KEY_SCOPES, ApiKey
+from .models import API_KEY_SCOPES, ApiKey, FeatureFlag
 
 REVEAL_PAGE = engines["django"].from_string(
     """{% extends "admin/base_site.html" %}
@@ -188,3 +190,26 @@ class ApiKeyAdmin(admin.ModelAdmin):
             "changelist_url": reverse("admin:accounts_apikey_changelist", current_app=self.admin_site.name),
         }
         return TemplateResponse(request, REVEAL_PAGE, context)
+
+
+@admin.register(FeatureFlag)
+class FeatureFlagAdmin(admin.ModelAdmin):
+    """Staff switch features per region here; each save republishes that region's Redis hash."""
+
+    list_display = ["name", "region", "enabled", "updated_at"]
+    list_editable = ["enabled"]
+    list_filter = ["region", "enabled"]
+    search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(lambda: features_republish(obj.region))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(lambda: features_republish(obj.region))
+
+    def delete_queryset(self, request, queryset):
+        regions = set(queryset.values_list("region", flat=True))
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(lambda: [features_republish(region) for region in regions])

@@ -133,3 +133,21 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.public_id})"
+
+
+class FeatureFlag(models.Model):
+    """A feature switched on or off for one region. PostgreSQL holds the truth; the seed's
+    `features:{region}` Redis hashes are the fast copy read on every request (accounts.features)."""
+
+    region = models.CharField(max_length=20, choices=region_choices)
+    name = models.SlugField(max_length=50, db_index=False, help_text="e.g. news_section")
+    enabled = models.BooleanField(default=False, db_default=False)
+    updated_at = models.DateTimeField(db_default=TransactionNow(), editable=False)
+
+    class Meta:
+        db_table = "feature_flags"
+        ordering = ["name", "region"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="feature_flags_region_name_key")]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.region}: {'on' if self.enabled else 'off'}"

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "csp",
     "aigo",
     "catalog",
     "news",
@@ -43,7 +44,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.login_throttle.AdminLoginThrottleMiddleware",
+    "accounts.features.FeatureFlagsMiddleware",
     "accounts.audit.AuditMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "aigo.urls"
@@ -59,6 +62,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.features.features",
             ],
         },
     },
@@ -142,8 +146,26 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Feature flags a region has not set (accounts.features); editors switch them in the admin.
+AIGO_FEATURE_DEFAULTS = {"news_section": True, "ai_chat": False, "dark_mode": True}
+
 # Sessions live in Redis only (the seed's session:* keys); a Redis restart logs editors out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+# Content Security Policy for every HTML page (django-csp): scripts and styles from this site
+# only (inline style attributes allowed: the admin uses them), no framing, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

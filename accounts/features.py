@@ -1,0 +1,79 @@
+"""Feature flags per region: `request.features` and `{{ features.news_section }}` in templates.
+
+Reads come from the seed's `features:{region}` Redis hash. When the hash is missing (Redis
+restarted) it is rebuilt from the feature_flags table; when Redis is down the table is read
+directly; flags set nowhere take their default from settings.AIGO_FEATURE_DEFAULTS.
+"""
+
+import logging
+
+from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+from redis.exceptions import RedisError
+
+from accounts.models import FeatureFlag
+from aigo.redis import redis_client, rkey
+
+log = logging.getLogger(__name__)
+REGION_HEADER = "HTTP_X_AIGO_REGION"
+
+
+def _key(region: str) -> str:
+    return rkey("features", region)
+
+
+def _stored(region: str) -> dict[str, bool]:
+    return dict(FeatureFlag.objects.filter(region=region).values_list("name", "enabled"))
+
+
+def features_publish(region: str) -> dict[str, bool]:
+    """Copy a region's flags from PostgreSQL to its Redis hash (after an edit, or to rebuild)."""
+    flags = _stored(region)
+    with redis_client().pipeline() as pipe:
+        pipe.delete(_key(region))
+        # An empty marker field keeps the hash present, so "no flags set" is not a cache miss.
+        pipe.hset(_key(region), mapping={"": "", **{name: "1" if on else "0" for name, on in flags.items()}})
+        pipe.execute()
+    return flags
+
+
+def features_republish(region: str) -> None:
+    """After an edit: refresh the hash, or drop it so the next read rebuilds it."""
+    try:
+        features_publish(region)
+    except RedisError:
+        log.warning("feature flags of %s not published: Redis unavailable", region)
+
+
+def features_for(region: str) -> dict[str, bool]:
+    try:
+        raw = redis_client().hgetall(_key(region))
+        stored = (
+            {name.decode(): value == b"1" for name, value in raw.items() if name} if raw else features_publish(region)
+        )
+    except RedisError:
+        log.warning("feature flags read from PostgreSQL: Redis unavailable")
+        stored = _stored(region)
+    return {**settings.AIGO_FEATURE_DEFAULTS, **stored}
+
+
+def request_region(request) -> str:
+    """The region a request is served for: the edge's X-AIGO-Region header when it names one."""
+    region = request.META.get(REGION_HEADER, "")
+    return region if region in settings.AIGO_REGIONS else settings.AIGO_REGIONS[0]
+
+
+class FeatureFlagsMiddleware:
+    """Puts `request.features` (read on first use only) on every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.features = SimpleLazyObject(lambda: features_for(request_region(request)))
+        return self.get_response(request)
+
+
+def features(request) -> dict:
+    """Template context processor: `{% if features.news_section %}`."""
+    return {"features": getattr(request, "features", {})}
