@@ -33,8 +33,11 @@ BEGIN
     IF TG_OP = 'UPDATE' AND old_row - 'updated_at' = new_row - 'updated_at' THEN
         RETURN NEW;
     END IF;
-    INSERT INTO audit_trail (user_id, action, table_name, record_id, old_values, new_values, ip_address, user_agent)
+    -- clock_timestamp(), not the transaction's: changes within one transaction keep their order.
+    INSERT INTO audit_trail (timestamp, user_id, action, table_name, record_id, old_values, new_values,
+                             ip_address, user_agent)
     VALUES (
+        clock_timestamp(),
         NULLIF(current_setting('app.actor', true), ''),
         TG_OP,
         TG_TABLE_NAME,
