@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from aigo.admin_filters import contains_filter
 
 from .features import features_republish
+from .history import AuditHistoryMixin
 from .keys import RevealFailed, api_key_reveal, assign_new_key, validate_scopes
 from .models import API_KEY_SCOPES, ApiKey, FeatureFlag
 
@@ -66,7 +67,7 @@ class AwaitingRevealFilter(admin.SimpleListFilter):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(AuditHistoryMixin, admin.ModelAdmin):
     form = ApiKeyForm
     list_display = [
         "public_id",

@@ -1,17 +1,18 @@
 """Accounts and security tables, named as the seed (Security & Compliance)."""
 
-import uuid
-
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.functions import RandomUUID, TransactionNow
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q, Value
 
-from aigo.fields import region_choices
+from aigo.fields import (
+    created_at_field,
+    currency_code,
+    json_map_field,
+    region_choices,
+    updated_at_field,
+    uuid_primary_key,
+)
 from aigo.i18n import locale_choices
-
-currency_code = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter upper-case ISO 4217 code, e.g. USD.")
 
 
 class UserPreference(models.Model):
@@ -21,15 +22,15 @@ class UserPreference(models.Model):
     `app.current_user` (set per request, transaction-local) equals its user_identifier.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
+    id = uuid_primary_key()
     user_identifier = models.CharField(max_length=100)
     preferred_locale = models.CharField(max_length=10, choices=locale_choices, default="en-US", db_default="en-US")
     preferred_region = models.CharField(max_length=20, choices=region_choices, null=True, blank=True)
     preferred_currency = models.CharField(max_length=3, default="USD", db_default="USD", validators=[currency_code])
     favorite_models = ArrayField(models.UUIDField(), default=list, db_default=Value("{}"), blank=True)
-    display_preferences = models.JSONField(default=dict, db_default=Value({}, models.JSONField()), blank=True)
-    created_at = models.DateTimeField(db_default=TransactionNow(), editable=False)
-    updated_at = models.DateTimeField(db_default=TransactionNow(), editable=False)
+    display_preferences = json_map_field()
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     class Meta:
         db_table = "user_preferences"
@@ -66,7 +67,7 @@ class ApiKey(models.Model):
     verify_api_key() (migration 0002) does the same check in SQL.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
+    id = uuid_primary_key()
     public_id = models.CharField(max_length=24, editable=False)
     key_hash = models.CharField(max_length=64, editable=False, help_text="Hex SHA-256 of the key's secret part.")
     user_identifier = models.CharField(
@@ -77,7 +78,7 @@ class ApiKey(models.Model):
     rate_limit = models.IntegerField(default=1000, db_default=1000, help_text="Requests per hour.")
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: no expiry (rotation still replaces it).")
-    created_at = models.DateTimeField(db_default=TransactionNow(), editable=False)
+    created_at = created_at_field()
     is_active = models.BooleanField(default=True, db_default=True)
     # Rotation (accounts.tasks.rotate_api_keys): the old key points at its successor and stays
     # valid until its expires_at (the grace period). The foreign key is made by migration 0002,
@@ -142,7 +143,7 @@ class FeatureFlag(models.Model):
     region = models.CharField(max_length=20, choices=region_choices)
     name = models.SlugField(max_length=50, db_index=False, help_text="e.g. news_section")
     enabled = models.BooleanField(default=False, db_default=False)
-    updated_at = models.DateTimeField(db_default=TransactionNow(), editable=False)
+    updated_at = updated_at_field()
 
     class Meta:
         db_table = "feature_flags"

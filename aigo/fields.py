@@ -1,10 +1,38 @@
-"""Model fields shared by the apps: arrays and region lists edited as checkboxes in the admin."""
+"""Model fields shared by the apps: the seed's column conventions (UUID keys, timestamps,
+JSON maps, currency codes) and arrays and region lists edited as checkboxes in the admin."""
+
+import uuid
 
 from django import forms
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.functions import RandomUUID, TransactionNow
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Value
+
+currency_code = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter upper-case ISO 4217 code, e.g. USD.")
+
+
+def uuid_primary_key() -> models.UUIDField:
+    # Django fills the key itself (one round trip, works with bulk_create); raw SQL inserts
+    # get the same from the database default.
+    return models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
+
+
+def created_at_field() -> models.DateTimeField:
+    return models.DateTimeField(db_default=TransactionNow(), editable=False)
+
+
+def updated_at_field() -> models.DateTimeField:
+    # Maintained by the set_updated_at() trigger; Python never writes it.
+    return models.DateTimeField(db_default=TransactionNow(), editable=False)
+
+
+def json_map_field() -> models.JSONField:
+    """JSONB DEFAULT '{}' (the seed's metadata columns)."""
+    return models.JSONField(default=dict, db_default=Value({}, models.JSONField()), blank=True)
 
 
 def region_choices() -> list[tuple[str, str]]:

@@ -5,44 +5,30 @@ default are NOT NULL; CHECK constraints the seed implies; no index that only rep
 constraint (the seed's idx_*_slug names are given to the UNIQUE constraints instead).
 """
 
-import uuid
-
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeBoundary, RangeOperators
-from django.contrib.postgres.functions import RandomUUID, TransactionNow
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
-from aigo.fields import ChoiceArrayField, RegionListField, region_choices
+from aigo.fields import (
+    ChoiceArrayField,
+    RegionListField,
+    created_at_field,
+    currency_code,
+    json_map_field,
+    region_choices,
+    updated_at_field,
+    uuid_primary_key,
+)
 from aigo.i18n import LocalizedField, locale_choices, resolve
 
 from . import vocabulary
 
 EN = ("en-US",)
-currency_code = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter upper-case ISO 4217 code, e.g. USD.")
-
-
-def _id():
-    # Django fills the key itself (one round trip, works with bulk_create); raw SQL inserts
-    # get the same from the database default.
-    return models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID(), editable=False)
-
-
-def _created_at():
-    return models.DateTimeField(db_default=TransactionNow(), editable=False)
-
-
-def _updated_at():
-    # Maintained by the set_updated_at() trigger; Python never writes it.
-    return models.DateTimeField(db_default=TransactionNow(), editable=False)
-
-
-def _metadata():
-    return models.JSONField(default=dict, db_default=Value({}, models.JSONField()), blank=True)
 
 
 def _null_or(field: str, name: str, message: str, **bounds) -> models.CheckConstraint:
@@ -60,7 +46,7 @@ class DateRange(models.Func):
 
 
 class Provider(models.Model):
-    id = _id()
+    id = uuid_primary_key()
     slug = models.SlugField(max_length=50, db_index=False)
     name = models.CharField(max_length=100)
     logo_url = models.URLField(max_length=500, null=True, blank=True)
@@ -68,9 +54,9 @@ class Provider(models.Model):
     status_page_url = models.URLField(max_length=500, null=True, blank=True)
     documentation_url = models.URLField(max_length=500, null=True, blank=True)
     regions = RegionListField(default=list, db_default=Value([], models.JSONField()), blank=True)
-    metadata = _metadata()
-    created_at = _created_at()
-    updated_at = _updated_at()
+    metadata = json_map_field()
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     class Meta:
         db_table = "providers"
@@ -88,7 +74,7 @@ class Provider(models.Model):
 
 
 class AIModel(models.Model):
-    id = _id()
+    id = uuid_primary_key()
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="models", db_index=False)
     slug = models.SlugField(max_length=100, db_index=False)
     name = LocalizedField(required_locales=EN)
@@ -114,9 +100,9 @@ class AIModel(models.Model):
     training_cutoff = models.DateField(null=True, blank=True)
     api_version = models.CharField(max_length=50, null=True, blank=True)
     is_active = models.BooleanField(default=True, db_default=True)
-    metadata = _metadata()
-    created_at = _created_at()
-    updated_at = _updated_at()
+    metadata = json_map_field()
+    created_at = created_at_field()
+    updated_at = updated_at_field()
     # Kept by the update_search_vector() trigger from every locale's name and description.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -180,14 +166,14 @@ class AIModel(models.Model):
 
 
 class ModelEndpoint(models.Model):
-    id = _id()
+    id = uuid_primary_key()
     model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="endpoints", db_index=False)
     region = models.CharField(max_length=20, choices=region_choices)
     endpoint_url = models.URLField(max_length=500)
     is_active = models.BooleanField(default=True, db_default=True)
     # Lower is tried first when failing over between regions.
     priority = models.IntegerField(default=100, db_default=100, validators=[MinValueValidator(0)])
-    created_at = _created_at()
+    created_at = created_at_field()
 
     class Meta:
         db_table = "model_endpoints"
@@ -230,7 +216,7 @@ def _price(label: str):
 class Pricing(models.Model):
     """A price period. effective_to is the last day the price applies (inclusive); NULL = open."""
 
-    id = _id()
+    id = uuid_primary_key()
     model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="pricing", db_index=False)
     tier = models.CharField(max_length=50, default="standard")
     region = models.CharField(
@@ -246,8 +232,8 @@ class Pricing(models.Model):
     volume_discounts = models.JSONField(default=list, db_default=Value([], models.JSONField()), blank=True)
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True)
-    metadata = _metadata()
-    created_at = _created_at()
+    metadata = json_map_field()
+    created_at = created_at_field()
 
     class Meta:
         db_table = "pricing"
@@ -302,7 +288,7 @@ class Pricing(models.Model):
 
 
 class BenchmarkSuite(models.Model):
-    id = _id()
+    id = uuid_primary_key()
     slug = models.SlugField(max_length=50, db_index=False)
     name = models.CharField(max_length=100)
     description = LocalizedField(null=True, blank=True, long_text=True)
@@ -313,8 +299,8 @@ class BenchmarkSuite(models.Model):
         max_digits=10, decimal_places=4, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     scoring_method = models.CharField(max_length=50, choices=vocabulary.SCORING_METHODS, null=True, blank=True)
-    metadata = _metadata()
-    created_at = _created_at()
+    metadata = json_map_field()
+    created_at = created_at_field()
 
     class Meta:
         db_table = "benchmark_suites"
@@ -334,7 +320,7 @@ class BenchmarkSuite(models.Model):
 
 
 class BenchmarkScore(models.Model):
-    id = _id()
+    id = uuid_primary_key()
     model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="benchmark_scores", db_index=False)
     suite = models.ForeignKey(BenchmarkSuite, on_delete=models.CASCADE, related_name="scores", db_index=False)
     score_raw = models.DecimalField(max_digits=10, decimal_places=4)
@@ -352,7 +338,7 @@ class BenchmarkScore(models.Model):
     configuration = models.JSONField(default=dict, db_default=Value({}, models.JSONField()), blank=True)
     notes = models.TextField(null=True, blank=True)
     is_official = models.BooleanField(default=False, db_default=False)
-    created_at = _created_at()
+    created_at = created_at_field()
 
     class Meta:
         db_table = "benchmark_scores"
@@ -391,7 +377,7 @@ class BenchmarkScore(models.Model):
 
 
 class Documentation(models.Model):
-    id = _id()
+    id = uuid_primary_key()
     model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="documentation", db_index=False)
     doc_type = models.CharField(max_length=50, choices=vocabulary.DOC_TYPES)
     title = LocalizedField(required_locales=EN)
@@ -404,8 +390,8 @@ class Documentation(models.Model):
         help_text="The language of the page itself; empty if several.",
     )
     version = models.CharField(max_length=50, null=True, blank=True)
-    created_at = _created_at()
-    updated_at = _updated_at()
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     class Meta:
         db_table = "documentation"
