@@ -2,24 +2,50 @@
 the SQL functions of aigo/migrations/0004_partition_manager)."""
 
 import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
 log = logging.getLogger(__name__)
 
-# table -> (partition step, partitions kept ahead of the current one)
-PARTITIONED: dict[str, tuple[str, int]] = {
-    "audit_logs": ("month", 2),
+
+@dataclass(frozen=True)
+class Partitioning:
+    step: str  # "day" or "month"
+    ahead: int  # partitions kept ready after the current one
+    retention: int | None = None  # steps of history kept (and partitions made for late rows)
+
+
+PARTITIONED: dict[str, Partitioning] = {
+    "audit_logs": Partitioning("month", ahead=2),
 }
 
 
-def partitions_ensure() -> dict[str, int]:
-    """Create every missing partition from the current one to `ahead` steps later."""
-    created = {}
+def retention_cutoff(plan: Partitioning, now: datetime | None = None) -> datetime:
+    """The start of the oldest step kept: partitions ending at or before it are dropped."""
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    if plan.step == "day":
+        return datetime(now.year, now.month, now.day, tzinfo=UTC) - timedelta(days=plan.retention)
+    months = now.year * 12 + now.month - 1 - plan.retention
+    return datetime(months // 12, months % 12 + 1, 1, tzinfo=UTC)
+
+
+def partitions_ensure() -> dict[str, dict[str, int]]:
+    """Create every missing partition in the kept range and drop the ones past retention."""
+    report = {}
     with connection.cursor() as cursor:
-        for table, (step, ahead) in PARTITIONED.items():
-            cursor.execute("SELECT aigo_ensure_partitions(%s::regclass, %s, %s)", [table, step, ahead])
-            created[table] = cursor.fetchone()[0]
-    if any(created.values()):
-        log.info("partitions created: %s", created)
-    return created
+        for table, plan in PARTITIONED.items():
+            cursor.execute(
+                "SELECT aigo_ensure_partitions(%s::regclass, %s, %s, %s)",
+                [table, plan.step, plan.ahead, plan.retention or 0],
+            )
+            created = cursor.fetchone()[0]
+            dropped = 0
+            if plan.retention is not None:
+                cursor.execute("SELECT aigo_drop_partitions_before(%s::regclass, %s)", [table, retention_cutoff(plan)])
+                dropped = cursor.fetchone()[0]
+            report[table] = {"created": created, "dropped": dropped}
+    if any(counts["created"] or counts["dropped"] for counts in report.values()):
+        log.info("partitions: %s", report)
+    return report

@@ -1,12 +1,12 @@
-"""One partition manager for every range-partitioned table (audit_logs now; status_probes and
-analytics_events later): creates the partitions covering [now - 0, now + ahead steps] and
+"""One partition manager for every range-partitioned table (audit_logs, status_probes, later
+analytics_events): creates the partitions covering [now - behind steps, now + ahead steps] and
 drops those wholly before a cutoff. SECURITY DEFINER so the app role's beat tasks may run it
 without owning the tables; names are built with format(%I), bounds are typed timestamps."""
 
 from django.db import migrations
 
 PARTITION_FUNCTIONS = """
-CREATE OR REPLACE FUNCTION aigo_ensure_partitions(parent regclass, step text, ahead integer)
+CREATE OR REPLACE FUNCTION aigo_ensure_partitions(parent regclass, step text, ahead integer, behind integer DEFAULT 0)
 RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
     unit text := CASE step WHEN 'month' THEN 'month' WHEN 'day' THEN 'day'
@@ -18,7 +18,7 @@ BEGIN
     IF unit IS NULL THEN
         RAISE EXCEPTION 'step must be month or day, not %', step;
     END IF;
-    FOR i IN 0..ahead LOOP
+    FOR i IN -behind..ahead LOOP
         start := date_trunc(unit, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
                  + make_interval(months => CASE WHEN unit = 'month' THEN i ELSE 0 END,
                                  days => CASE WHEN unit = 'day' THEN i ELSE 0 END);
@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(
             PARTITION_FUNCTIONS,
-            reverse_sql="DROP FUNCTION IF EXISTS aigo_ensure_partitions(regclass, text, integer);"
+            reverse_sql="DROP FUNCTION IF EXISTS aigo_ensure_partitions(regclass, text, integer, integer);"
             " DROP FUNCTION IF EXISTS aigo_drop_partitions_before(regclass, timestamptz);",
         ),
     ]
