@@ -5,6 +5,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import connection
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,7 @@ class Partitioning:
 
 PARTITIONED: dict[str, Partitioning] = {
     "audit_logs": Partitioning("month", ahead=2),
+    "status_probes": Partitioning("day", ahead=7, retention=settings.AIGO_STATUS_RETENTION_DAYS),
 }
 
 

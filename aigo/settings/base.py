@@ -186,6 +186,10 @@ AIGO_ANON_RATE = env_str("AIGO_ANON_RATE", "120/min")
 # Reverse proxies in front of the app that append to X-Forwarded-For; 0 = never trust X-Forwarded-For.
 AIGO_TRUSTED_PROXIES = env_int("AIGO_TRUSTED_PROXIES", 0)
 
+# Days of raw status probes kept (older daily partitions are dropped); probes older than this
+# are refused at ingestion.
+AIGO_STATUS_RETENTION_DAYS = env_int("AIGO_STATUS_RETENTION_DAYS", 90)
+
 # Cache rendered API responses in memory and Redis (aigo.api.cache); off only to measure.
 AIGO_RESPONSE_CACHE = env_bool("AIGO_RESPONSE_CACHE", True)
 
