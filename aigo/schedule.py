@@ -21,6 +21,11 @@ SCHEDULE: dict[str, dict] = {
         # A missed day is caught up by the next run: never queue a stale one behind it.
         "options": {"expires": 6 * 3600},
     },
+    "rollup-status": {
+        "task": "status.tasks.rollup_status",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
     "refresh-model-listings": {
         "task": "catalog.tasks.refresh_model_listings",
         "schedule": crontab(minute="*/5"),

@@ -1,0 +1,84 @@
+"""status_5min and status_hourly on the native engine, maintained incrementally.
+
+Ingestion queues every (model, region, 5-minute bucket) it writes rows into; one rollup run
+claims the queue (DELETE ... RETURNING, so two runs at once never claim the same key) and
+re-aggregates exactly those 5-minute buckets and the hours that contain them from the raw
+rows, upserting the results. Late rows re-queue their bucket and are folded in by the next
+run, and the cost follows the rows that arrived, not the size of the table. With TimescaleDB
+the continuous aggregates do this and the run does nothing.
+"""
+
+import logging
+import time
+from functools import cache
+
+from django.db import connection, transaction
+
+from status.engines import GROUP_BY, ROLLUP_5MIN_SELECT, ROLLUP_HOURLY_SELECT
+
+log = logging.getLogger(__name__)
+
+_FIVE_MINUTE_COLUMNS = (
+    "avg_availability, avg_latency_p50, avg_latency_p95, avg_latency_p99, avg_error_rate, total_requests,"
+    " total_tokens, probe_count"
+)
+_HOURLY_COLUMNS = (
+    "avg_availability, min_availability, median_latency_p95, max_latency_p95, avg_error_rate, total_requests,"
+    " total_tokens"
+)
+
+
+def _upsert(table: str, columns: str) -> str:
+    updates = ", ".join(f"{column.strip()} = EXCLUDED.{column.strip()}" for column in columns.split(","))
+    return (
+        f"INSERT INTO {table} (bucket, model_id, region, {columns}) %s"
+        f" ON CONFLICT (model_id, region, bucket) DO UPDATE SET {updates}"
+    )
+
+
+def _within(keys: str, width: str) -> str:
+    # A semi-join, so each claimed key reads only its own rows through idx_probes_model_time.
+    return (
+        f" WHERE EXISTS (SELECT 1 FROM {keys} k WHERE k.model_id = status_probes.model_id"
+        " AND k.region = status_probes.region"
+        f" AND status_probes.time >= k.bucket AND status_probes.time < k.bucket + INTERVAL '{width}')"
+    )
+
+
+# One statement: claim the queue, rebuild those 5-minute buckets and the hours holding them.
+ROLLUP = f"""
+WITH claimed AS (
+    DELETE FROM status_rollup_queue RETURNING model_id, region, bucket
+),
+hours AS (
+    SELECT DISTINCT model_id, region, time_bucket('1 hour', bucket) AS bucket FROM claimed
+),
+five AS (
+    {_upsert("status_5min", _FIVE_MINUTE_COLUMNS) % (ROLLUP_5MIN_SELECT + _within("claimed", "5 minutes") + GROUP_BY)}
+    RETURNING 1
+),
+hourly AS (
+    {_upsert("status_hourly", _HOURLY_COLUMNS) % (ROLLUP_HOURLY_SELECT + _within("hours", "1 hour") + GROUP_BY)}
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM claimed), (SELECT count(*) FROM five), (SELECT count(*) FROM hourly)
+"""
+
+
+@cache
+def timescale_engine() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")
+        return cursor.fetchone() is not None
+
+
+def status_rollup() -> dict[str, int]:
+    if timescale_engine():
+        return {"claimed": 0, "five_minute": 0, "hourly": 0}
+    started = time.monotonic()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(ROLLUP)
+        claimed, five, hourly = cursor.fetchone()
+    report = {"claimed": claimed, "five_minute": five, "hourly": hourly}
+    log.info("status rollup: %s in %.0f ms", report, (time.monotonic() - started) * 1000)
+    return report
