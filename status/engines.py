@@ -69,8 +69,7 @@ GROUP_BY = " GROUP BY bucket, model_id, region"
 TIMESCALE = [
     "CREATE EXTENSION IF NOT EXISTS timescaledb",
     f"CREATE TABLE status_probes ({STATUS_PROBES_COLUMNS})",
-    "SELECT create_hypertable('status_probes', 'time',"
-    " chunk_time_interval => INTERVAL '1 day', if_not_exists => TRUE)",
+    "SELECT create_hypertable('status_probes', 'time', chunk_time_interval => INTERVAL '1 day', if_not_exists => TRUE)",
     *STATUS_PROBES_INDEXES,
     "ALTER TABLE status_probes SET (timescaledb.compress, timescaledb.compress_segmentby = 'model_id,region')",
     "SELECT add_compression_policy('status_probes', INTERVAL '3 days')",
