@@ -26,6 +26,11 @@ SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    "detect-incidents": {
+        "task": "status.tasks.detect_incidents",
+        "schedule": crontab(minute="1-59/5"),
+        "options": {"expires": 240},
+    },
     "refresh-model-listings": {
         "task": "catalog.tasks.refresh_model_listings",
         "schedule": crontab(minute="*/5"),

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from aigo.env import env_bool, env_int, env_list, env_str
+from aigo.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCAL_DIR = BASE_DIR / ".local"
@@ -189,6 +189,11 @@ AIGO_TRUSTED_PROXIES = env_int("AIGO_TRUSTED_PROXIES", 0)
 # Days of raw status probes kept (older daily partitions are dropped); probes older than this
 # are refused at ingestion.
 AIGO_STATUS_RETENTION_DAYS = env_int("AIGO_STATUS_RETENTION_DAYS", 90)
+
+# Automatic incidents (status.detection): availability below this percentage for this many
+# consecutive 5-minute buckets opens one.
+AIGO_INCIDENT_AVAILABILITY_THRESHOLD = env_float("AIGO_INCIDENT_AVAILABILITY_THRESHOLD", 95.0)
+AIGO_INCIDENT_CONSECUTIVE_BUCKETS = env_int("AIGO_INCIDENT_CONSECUTIVE_BUCKETS", 3)
 
 # Cache rendered API responses in memory and Redis (aigo.api.cache); off only to measure.
 AIGO_RESPONSE_CACHE = env_bool("AIGO_RESPONSE_CACHE", True)
