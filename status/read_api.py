@@ -1,0 +1,118 @@
+"""Status read API: current state per region, history from the rollups, uptime, rankings.
+
+Anonymous clients may read (at the anonymous rate); a client that presents a key needs the
+read:status scope on it.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import ApiKey
+from accounts.permissions import MissingScope
+from aigo.api.negotiation import JSONOnlyNegotiation
+from catalog.models import AIModel
+from status import selectors
+
+MAX_POINTS = 2000
+
+
+class KeysNeedReadStatus(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        if isinstance(request.auth, ApiKey) and "read:status" not in request.auth.scopes:
+            raise MissingScope("read:status")
+        return True
+
+
+class StatusView(APIView):
+    permission_classes = [KeysNeedReadStatus]
+    content_negotiation_class = JSONOnlyNegotiation
+
+    def model(self, slug: str) -> AIModel:
+        return get_object_or_404(AIModel.objects.only("id", "slug"), slug=slug)
+
+
+@extend_schema(tags=["status"])
+class CurrentStatus(StatusView):
+    """Each region's status now: the live value from the probes (seconds old) or the newest
+    5-minute rollup when no live value is held."""
+
+    def get(self, request, slug: str):
+        model = self.model(slug)
+        response = Response({"model": model.slug, "regions": selectors.status_current(model_id=model.id, slug=slug)})
+        response["Cache-Control"] = "public, max-age=10"
+        return response
+
+
+class HistoryParams(serializers.Serializer):
+    resolution = serializers.ChoiceField(choices=["5m", "1h", "1d"], default="1h")
+    region = serializers.ChoiceField(choices=[], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = settings.AIGO_REGIONS
+        # "from" is a Python keyword: these two can only be declared here.
+        self.fields["from"] = serializers.DateTimeField(required=False, help_text="Default: 24 h (30 d for 1d) ago.")
+        self.fields["to"] = serializers.DateTimeField(required=False, help_text="Default: now.")
+
+    def validate(self, attrs):
+        end = attrs.get("to") or timezone.now()
+        step = {"5m": timedelta(minutes=5), "1h": timedelta(hours=1), "1d": timedelta(days=1)}[attrs["resolution"]]
+        start = attrs.get("from") or end - (timedelta(days=30) if attrs["resolution"] == "1d" else timedelta(hours=24))
+        if start >= end:
+            raise serializers.ValidationError({"from": "Must be before `to`."})
+        if (end - start) / step > MAX_POINTS:
+            raise serializers.ValidationError({"from": f"At most {MAX_POINTS} points: use a coarser resolution."})
+        return {**attrs, "from": start, "to": end}
+
+
+@extend_schema(tags=["status"], parameters=[HistoryParams])
+class StatusHistory(StatusView):
+    """Availability, p95 latency and error rate per bucket, from the rollups; gaps are null."""
+
+    def get(self, request, slug: str):
+        model = self.model(slug)
+        params = HistoryParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        values = params.validated_data
+        points = selectors.status_history(
+            model_id=model.id,
+            resolution=values["resolution"],
+            start=values["from"],
+            end=values["to"],
+            region=values.get("region"),
+        )
+        return Response({"model": model.slug, "resolution": values["resolution"], "points": points})
+
+
+@extend_schema(tags=["status"])
+class Uptime(StatusView):
+    """Mean availability over the last 24 hours, 7, 30 and 90 days (null without data)."""
+
+    def get(self, request, slug: str):
+        model = self.model(slug)
+        return Response({"model": model.slug, "uptime": selectors.status_uptime(model_id=model.id)})
+
+
+class RankingParams(serializers.Serializer):
+    by = serializers.ChoiceField(choices=["availability", "latency", "usage"], default="availability")
+    limit = serializers.IntegerField(min_value=1, max_value=200, default=50)
+
+
+@extend_schema(tags=["status"], parameters=[RankingParams])
+class Rankings(StatusView):
+    """Models ranked by live availability (highest first), p95 latency (lowest) or usage."""
+
+    def get(self, request):
+        params = RankingParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(
+            {"by": params.validated_data["by"], "models": selectors.status_rankings(**params.validated_data)}
+        )

@@ -1,0 +1,158 @@
+"""Read queries of live status: current state, history from the rollups, uptime."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from redis.exceptions import RedisError
+
+from aigo.redis import redis_client, rkey
+
+RESOLUTIONS = {"5m": ("status_5min", timedelta(minutes=5)), "1h": ("status_hourly", timedelta(hours=1))}
+UPTIME_WINDOWS = {
+    "24h": timedelta(hours=24),
+    "7d": timedelta(days=7),
+    "30d": timedelta(days=30),
+    "90d": timedelta(days=90),
+}
+
+
+def _number(value: bytes | None) -> float | None:
+    return None if value in (None, b"") else float(value)
+
+
+def status_current(*, model_id, slug: str) -> list[dict]:
+    """Per region: the live Redis hash (seconds old), else the newest 5-minute bucket."""
+    regions = settings.AIGO_REGIONS
+    live: dict[str, dict] = {}
+    try:
+        with redis_client().pipeline(transaction=False) as pipe:
+            for region in regions:
+                pipe.hgetall(rkey("status", slug, region))
+            hashes = pipe.execute()
+    except RedisError:
+        hashes = [{} for _ in regions]
+    for region, values in zip(regions, hashes, strict=True):
+        if values:
+            live[region] = {
+                "region": region,
+                "availability": _number(values.get(b"availability")),
+                "latency_p95": _number(values.get(b"latency_p95")),
+                "error_rate": _number(values.get(b"error_rate")),
+                "requests_per_minute": _number(values.get(b"rpm")),
+                "as_of": values.get(b"last_updated", b"").decode() or None,
+                "source": "live",
+            }
+    missing = [region for region in regions if region not in live]
+    if missing:
+        # uses the status_5min primary key (model_id, region, bucket)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT DISTINCT ON (region) region, avg_availability, avg_latency_p95, avg_error_rate,
+                          total_requests / GREATEST(probe_count, 1), bucket
+                   FROM status_5min WHERE model_id = %s AND region = ANY(%s)
+                   ORDER BY region, bucket DESC""",
+                [model_id, missing],
+            )
+            for region, availability, p95, errors, rpm, bucket in cursor.fetchall():
+                live[region] = {
+                    "region": region,
+                    "availability": _round(availability),
+                    "latency_p95": _round(p95),
+                    "error_rate": _round(errors),
+                    "requests_per_minute": _round(rpm),
+                    "as_of": bucket.isoformat(),
+                    "source": "rollup",
+                }
+    return [live[region] for region in regions if region in live]
+
+
+def _round(value) -> float | None:
+    return None if value is None else round(float(value), 3)
+
+
+def status_history(*, model_id, resolution: str, start: datetime, end: datetime, region: str | None) -> list[dict]:
+    """One point per bucket from start to end for each region; a bucket without data is null."""
+    step = timedelta(days=1) if resolution == "1d" else RESOLUTIONS[resolution][1]
+    table = "status_hourly" if resolution == "1d" else RESOLUTIONS[resolution][0]
+    regions = [region] if region else list(settings.AIGO_REGIONS)
+    # uses the rollup's primary key (model_id, region, bucket)
+    sql = f"""
+        WITH series AS (
+            SELECT bucket FROM generate_series(time_bucket(%(step)s, %(start)s), %(end)s, %(step)s) AS bucket
+        ),
+        data AS (
+            SELECT region, time_bucket(%(step)s, bucket) AS bucket, AVG(avg_availability) AS availability,
+                   AVG(avg_latency_p95) AS latency_p95, AVG(avg_error_rate) AS error_rate
+            FROM (SELECT region, bucket, avg_availability, {
+        "avg_latency_p95" if table == "status_5min" else "median_latency_p95 AS avg_latency_p95"
+    }, avg_error_rate FROM {table}
+                  WHERE model_id = %(model)s AND region = ANY(%(regions)s)
+                    AND bucket >= time_bucket(%(step)s, %(start)s) AND bucket <= %(end)s) rows
+            GROUP BY region, time_bucket(%(step)s, bucket)
+        )
+        SELECT r.region, s.bucket, d.availability, d.latency_p95, d.error_rate
+        FROM series s CROSS JOIN unnest(%(regions)s::text[]) AS r(region)
+        LEFT JOIN data d ON d.region = r.region AND d.bucket = s.bucket
+        ORDER BY r.region, s.bucket
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"step": step, "start": start, "end": end, "model": model_id, "regions": regions})
+        rows = cursor.fetchall()
+    return [
+        {
+            "region": region,
+            "bucket": bucket.isoformat(),
+            "availability": _round(availability),
+            "latency_p95": _round(p95),
+            "error_rate": _round(errors),
+        }
+        for region, bucket, availability, p95, errors in rows
+    ]
+
+
+def status_uptime(*, model_id) -> dict[str, float | None]:
+    """Mean availability of the hours with data in each window, all regions together."""
+    windows = ", ".join(
+        f"AVG(avg_availability) FILTER (WHERE bucket >= now() - INTERVAL '{int(span.total_seconds())} seconds')"
+        for span in UPTIME_WINDOWS.values()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {windows} FROM status_hourly WHERE model_id = %s AND bucket >= now() - INTERVAL '90 days'",
+            [model_id],
+        )
+        values = cursor.fetchone()
+    return {name: _round(value) for name, value in zip(UPTIME_WINDOWS, values, strict=True)}
+
+
+def status_rankings(*, by: str, limit: int) -> list[dict]:
+    """Models by live availability (best first) or p95 latency (fastest first) from Redis."""
+    key = rkey("models", "by", by)
+    try:
+        client = redis_client()
+        rows = (
+            client.zrevrange(key, 0, limit - 1, withscores=True)
+            if by in ("availability", "usage")
+            else client.zrange(key, 0, limit - 1, withscores=True)
+        )
+    except RedisError:
+        return _rankings_from_rollups(by=by, limit=limit)
+    return [{"model": member.decode(), "score": round(score, 3)} for member, score in rows]
+
+
+def _rankings_from_rollups(*, by: str, limit: int) -> list[dict]:
+    """The same ranking from the last 15 minutes of 5-minute buckets (Redis down)."""
+    column, order = {
+        "availability": ("avg_availability", "DESC"),
+        "latency": ("avg_latency_p95", "ASC"),
+        "usage": ("total_requests", "DESC"),
+    }[by]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT m.slug, AVG(s.{column}) AS score FROM status_5min s JOIN models m ON m.id = s.model_id
+                WHERE s.bucket >= now() - INTERVAL '15 minutes' AND s.{column} IS NOT NULL
+                GROUP BY m.slug ORDER BY score {order}, m.slug LIMIT %s""",
+            [limit],
+        )
+        return [{"model": slug, "score": round(float(score), 3)} for slug, score in cursor.fetchall()]
