@@ -108,12 +108,20 @@ class AuditMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @staticmethod
+    def _small_json_body(request) -> bytes | None:
+        """The JSON body, read now (a parser will consume the stream) but only when it is small:
+        large ones (probe batches) are logged by size, and never held twice in memory."""
+        if request.content_type != "application/json":
+            return None
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+        return request.body if size <= MAX_LOGGED_BYTES else b'{"bytes": %d}' % size
+
     def __call__(self, request):
         if request.method not in UNSAFE or not request.path.startswith(self.PREFIXES):
             return self.get_response(request)
         started = time.monotonic()
-        # Read now: once a parser has consumed the stream the body is gone.
-        body = request.body if request.content_type == "application/json" else None
+        body = self._small_json_body(request)
         with transaction.atomic():
             set_audit_context(
                 actor=actor_of(request), ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")

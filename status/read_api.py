@@ -24,6 +24,50 @@ from status import selectors
 MAX_POINTS = 2000
 
 
+class RegionStatusSerializer(serializers.Serializer):
+    region = serializers.CharField()
+    availability = serializers.FloatField(allow_null=True, help_text="Percent.")
+    latency_p95 = serializers.FloatField(allow_null=True, help_text="Milliseconds.")
+    error_rate = serializers.FloatField(allow_null=True, help_text="Percent.")
+    requests_per_minute = serializers.FloatField(allow_null=True)
+    as_of = serializers.CharField(allow_null=True)
+    source = serializers.ChoiceField(choices=["live", "rollup"])
+
+
+class CurrentStatusSerializer(serializers.Serializer):
+    model = serializers.CharField()
+    regions = RegionStatusSerializer(many=True)
+
+
+class HistoryPointSerializer(serializers.Serializer):
+    region = serializers.CharField()
+    bucket = serializers.DateTimeField()
+    availability = serializers.FloatField(allow_null=True)
+    latency_p95 = serializers.FloatField(allow_null=True)
+    error_rate = serializers.FloatField(allow_null=True)
+
+
+class HistorySerializer(serializers.Serializer):
+    model = serializers.CharField()
+    resolution = serializers.CharField()
+    points = HistoryPointSerializer(many=True)
+
+
+class UptimeSerializer(serializers.Serializer):
+    model = serializers.CharField()
+    uptime = serializers.DictField(child=serializers.FloatField(allow_null=True), help_text="24h, 7d, 30d, 90d.")
+
+
+class RankedModelSerializer(serializers.Serializer):
+    model = serializers.CharField()
+    score = serializers.FloatField()
+
+
+class RankingsSerializer(serializers.Serializer):
+    by = serializers.CharField()
+    models = RankedModelSerializer(many=True)
+
+
 class KeysNeedReadStatus(BasePermission):
     def has_permission(self, request, view) -> bool:
         if isinstance(request.auth, ApiKey) and "read:status" not in request.auth.scopes:
@@ -39,7 +83,7 @@ class StatusView(APIView):
         return get_object_or_404(AIModel.objects.only("id", "slug"), slug=slug)
 
 
-@extend_schema(tags=["status"])
+@extend_schema(tags=["status"], responses=CurrentStatusSerializer)
 class CurrentStatus(StatusView):
     """Each region's status now: the live value from the probes (seconds old) or the newest
     5-minute rollup when no live value is held."""
@@ -73,7 +117,7 @@ class HistoryParams(serializers.Serializer):
         return {**attrs, "from": start, "to": end}
 
 
-@extend_schema(tags=["status"], parameters=[HistoryParams])
+@extend_schema(tags=["status"], parameters=[HistoryParams], responses=HistorySerializer)
 class StatusHistory(StatusView):
     """Availability, p95 latency and error rate per bucket, from the rollups; gaps are null."""
 
@@ -92,7 +136,7 @@ class StatusHistory(StatusView):
         return Response({"model": model.slug, "resolution": values["resolution"], "points": points})
 
 
-@extend_schema(tags=["status"])
+@extend_schema(tags=["status"], responses=UptimeSerializer)
 class Uptime(StatusView):
     """Mean availability over the last 24 hours, 7, 30 and 90 days (null without data)."""
 
@@ -106,7 +150,7 @@ class RankingParams(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=200, default=50)
 
 
-@extend_schema(tags=["status"], parameters=[RankingParams])
+@extend_schema(tags=["status"], parameters=[RankingParams], responses=RankingsSerializer)
 class Rankings(StatusView):
     """Models ranked by live availability (highest first), p95 latency (lowest) or usage."""
 

@@ -190,6 +190,9 @@ AIGO_TRUSTED_PROXIES = env_int("AIGO_TRUSTED_PROXIES", 0)
 # are refused at ingestion.
 AIGO_STATUS_RETENTION_DAYS = env_int("AIGO_STATUS_RETENTION_DAYS", 90)
 
+# How far in the future a probe's time may be (probe clocks drift).
+AIGO_STATUS_CLOCK_SKEW_SECONDS = env_int("AIGO_STATUS_CLOCK_SKEW_SECONDS", 120)
+
 # Automatic incidents (status.detection): availability below this percentage for this many
 # consecutive 5-minute buckets opens one.
 AIGO_INCIDENT_AVAILABILITY_THRESHOLD = env_float("AIGO_INCIDENT_AVAILABILITY_THRESHOLD", 95.0)

@@ -1,0 +1,388 @@
+"""Probe ingestion: validate a batch, store it in one transaction, then refresh the live state.
+
+The valid rows are COPYed into a temporary staging table and moved into status_probes with
+INSERT ... ON CONFLICT DO NOTHING on the dedupe index (time, model_id, region, probe_location),
+so a retried batch stores nothing twice. The same statement queues the (model, region,
+5-minute bucket) keys of the rows it inserted for status.rollups. After the commit the newest
+values go to Redis (status.live); a dead Redis costs the live view, never the rows.
+"""
+
+import functools
+import json
+import logging
+import math
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from catalog.models import AIModel
+from status.live import LiveRow, live_state_publish
+
+log = logging.getLogger(__name__)
+
+MAX_ROWS = 10_000
+INT4_MAX = 2**31 - 1
+INT8_MAX = 2**63 - 1
+LOCATION_MAX_LENGTH = 50
+# Redis GEO accepts latitudes within the Web Mercator band only.
+GEO_LAT_MAX = 85.05112878
+
+PERCENT_FIELDS = ("availability", "error_rate")
+# Each with its column's upper bound, so an oversized value is a row error, not a failed COPY.
+INTEGER_FIELDS = (
+    ("latency_p50", INT4_MAX),
+    ("latency_p95", INT4_MAX),
+    ("latency_p99", INT4_MAX),
+    ("requests_per_minute", INT4_MAX),
+    ("tokens_per_minute", INT8_MAX),
+)
+JSON_FIELDS = ("error_types", "status_code_distribution", "metadata")
+MODEL_FIELDS = ("model", "model_id")  # either one: a slug or an id
+KNOWN_FIELDS = frozenset(
+    ("time", "region", "probe_location", *MODEL_FIELDS, *PERCENT_FIELDS, *dict(INTEGER_FIELDS), *JSON_FIELDS)
+)
+
+# status_probes' columns in COPY order; a validated row is a tuple in this order.
+COLUMNS = (
+    "time",
+    "model_id",
+    "region",
+    "probe_location",
+    "availability",
+    "latency_p50",
+    "latency_p95",
+    "latency_p99",
+    "error_rate",
+    "error_types",
+    "requests_per_minute",
+    "tokens_per_minute",
+    "status_code_distribution",
+    "metadata",
+)
+_COLUMN_LIST = ", ".join(COLUMNS)
+
+# Dropped first: inside an enclosing transaction (tests, ATOMIC_REQUESTS) ON COMMIT DROP has
+# not happened yet when the next batch arrives. Created per batch rather than kept per
+# session so the service also works behind a transaction-mode pooler.
+STAGING_CREATE = (
+    "DROP TABLE IF EXISTS pg_temp.status_probes_staging;"
+    " CREATE TEMP TABLE status_probes_staging (LIKE status_probes) ON COMMIT DROP"
+)
+STAGING_COPY = f"COPY status_probes_staging ({_COLUMN_LIST}) FROM STDIN"
+# Ordered so that concurrent batches with overlapping keys take their locks in the same order.
+# uses index: status_probes_dedupe
+_INSERT = f"""
+    INSERT INTO status_probes ({_COLUMN_LIST})
+    SELECT {_COLUMN_LIST} FROM status_probes_staging ORDER BY time, model_id, region, probe_location
+    ON CONFLICT (time, model_id, region, probe_location) DO NOTHING
+    RETURNING model_id, region, time
+"""
+INSERT_AND_QUEUE = f"""
+WITH inserted AS ({_INSERT}),
+queued AS (
+    INSERT INTO status_rollup_queue (model_id, region, bucket)
+    SELECT DISTINCT model_id, region, time_bucket('5 minutes', time) FROM inserted ORDER BY 1, 2, 3
+    ON CONFLICT DO NOTHING
+)
+SELECT count(*) FROM inserted
+"""
+# TimescaleDB's continuous aggregates need no queue.
+INSERT_ONLY = f"WITH inserted AS ({_INSERT}) SELECT count(*) FROM inserted"
+
+
+class InvalidProbes(Exception):
+    """The batch has invalid rows and partial storage was not asked for: nothing was stored."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__(f"{len({error['index'] for error in errors})} invalid probe(s)")
+        self.errors = errors
+
+
+@dataclass
+class IngestReport:
+    received: int
+    stored: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    errors: list[dict] = field(default_factory=list)
+    # None until the commit ran the Redis update: with an enclosing transaction open it runs later.
+    live_state_updated: bool | None = None
+
+
+@dataclass
+class ValidBatch:
+    rows: list[tuple] = field(default_factory=list)  # in COLUMNS order
+    live: list[LiveRow] = field(default_factory=list)
+
+
+def clock_skew() -> timedelta:
+    return timedelta(seconds=getattr(settings, "AIGO_STATUS_CLOCK_SKEW_SECONDS", 120))
+
+
+def _resolve_models(rows: Sequence[Any]) -> dict[str, tuple[uuid.UUID, str]]:
+    """Every model reference in the batch (slug or id) -> (id, slug), in one query."""
+    slugs, ids = set(), set()
+    for row in rows:
+        if not isinstance(row, dict):
+            continue
+        ref = next((row[name] for name in MODEL_FIELDS if name in row), None)
+        if not isinstance(ref, str):
+            continue
+        try:
+            ids.add(uuid.UUID(ref))
+        except ValueError:
+            slugs.add(ref)
+    if not slugs and not ids:
+        return {}
+    resolved = {}
+    for model_id, slug in AIModel.objects.filter(Q(slug__in=slugs) | Q(id__in=ids)).values_list("id", "slug"):
+        resolved[slug] = resolved[str(model_id)] = (model_id, slug)
+    return resolved
+
+
+def _model_ref(ref: Any) -> str | None:
+    if not isinstance(ref, str):
+        return None
+    try:
+        return str(uuid.UUID(ref))
+    except ValueError:
+        return ref
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+def _json_text(value: dict) -> str | None:
+    if not value:
+        return "{}"
+    text = _ENCODER.encode(value)
+    # jsonb refuses \u0000; caught here so one bad row cannot fail the whole COPY.
+    return None if "\\u0000" in text else text
+
+
+class _Checker:
+    """Validates rows against one clock reading and one model lookup."""
+
+    def __init__(self, rows: Sequence[Any]):
+        self.models = _resolve_models(rows)
+        self.refs: dict[str, str | None] = {}  # a batch names few models many times
+        self.regions = frozenset(settings.AIGO_REGIONS)
+        now = timezone.now()
+        self.latest = now + clock_skew()
+        self.earliest = now - timedelta(days=settings.AIGO_STATUS_RETENTION_DAYS)
+
+    def check(self, index: int, raw: Any, errors: list[dict]) -> tuple[tuple, LiveRow] | None:
+        found: list[dict] = []
+
+        def error(name: str | None, message: str) -> None:
+            found.append({"index": index, "field": name, "message": message})
+
+        if not isinstance(raw, dict):
+            error(None, "A probe must be a JSON object.")
+            errors.extend(found)
+            return None
+
+        for name in raw.keys() - KNOWN_FIELDS:
+            error(name, "Unknown field.")
+
+        when = self._time(raw.get("time"), error)
+
+        model_field = next((name for name in MODEL_FIELDS if name in raw), "model")
+        model = None
+        if model_field not in raw or raw[model_field] is None:
+            error("model", "This field is required: a model slug or id.")
+        elif (ref := self._ref(raw[model_field])) is None:
+            error(model_field, "Must be a string: a model slug or id.")
+        elif (model := self.models.get(ref)) is None:
+            error(model_field, f"Unknown model {raw[model_field]!r}.")
+
+        region = raw.get("region")
+        if region is None:
+            error("region", "This field is required.")
+        elif not isinstance(region, str) or region not in self.regions:
+            error("region", f"Unknown region {region!r}. Known regions: {', '.join(sorted(self.regions))}.")
+
+        location = raw.get("probe_location")
+        if location is not None and (
+            not isinstance(location, str) or not 0 < len(location) <= LOCATION_MAX_LENGTH or "\x00" in location
+        ):
+            error("probe_location", f"Must be a non-empty string of at most {LOCATION_MAX_LENGTH} characters.")
+
+        values = {}
+        for name in PERCENT_FIELDS:
+            value = raw.get(name)
+            if value is not None and not (_is_number(value) and 0 <= value <= 100):
+                error(name, "Must be a number from 0 to 100.")
+            values[name] = value
+        for name, top in INTEGER_FIELDS:
+            value = raw.get(name)
+            if value is not None and not (_is_int(value) and 0 <= value <= top):
+                error(name, f"Must be a non-negative integer (at most {top}).")
+            values[name] = value
+        for name in JSON_FIELDS:
+            value = raw.get(name)
+            if value is None:
+                values[name] = "{}"
+            elif not isinstance(value, dict):
+                error(name, "Must be a JSON object.")
+            elif (text := _json_text(value)) is None:
+                error(name, "Must not contain the character U+0000.")
+            else:
+                values[name] = text
+
+        lat, lon = self._coordinates(raw.get("metadata"), location, error)
+
+        if found:
+            errors.extend(found)
+            return None
+        row = (
+            when,
+            model[0],
+            region,
+            location,
+            values["availability"],
+            values["latency_p50"],
+            values["latency_p95"],
+            values["latency_p99"],
+            values["error_rate"],
+            values["error_types"],
+            values["requests_per_minute"],
+            values["tokens_per_minute"],
+            values["status_code_distribution"],
+            values["metadata"],
+        )
+        live = LiveRow(
+            model[1],
+            region,
+            when,
+            values["availability"],
+            values["latency_p95"],
+            values["error_rate"],
+            values["requests_per_minute"],
+            location,
+            lat,
+            lon,
+        )
+        return row, live
+
+    def _ref(self, value: Any) -> str | None:
+        if not isinstance(value, str):
+            return None
+        if (ref := self.refs.get(value)) is None:
+            ref = self.refs[value] = _model_ref(value)
+        return ref
+
+    def _time(self, value: Any, error) -> datetime | None:
+        if value is None:
+            error("time", "This field is required: an ISO-8601 time with a time zone.")
+            return None
+        if not isinstance(value, str):
+            error("time", "Must be an ISO-8601 string with a time zone.")
+            return None
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            error("time", "Not an ISO-8601 time.")
+            return None
+        if when.tzinfo is None or when.utcoffset() is None:
+            error("time", "The time needs a time zone (e.g. Z or +00:00).")
+            return None
+        if when > self.latest:
+            error("time", f"The time is in the future (beyond a clock skew of {clock_skew().seconds} s).")
+        elif when < self.earliest:
+            error("time", f"The time is older than the {settings.AIGO_STATUS_RETENTION_DAYS}-day retention.")
+        return when
+
+    @staticmethod
+    def _coordinates(metadata: Any, location: Any, error) -> tuple[float | None, float | None]:
+        """metadata.lat / metadata.lon: stored with the row, so rebuild_redis finds them again."""
+        if not isinstance(metadata, dict) or ("lat" not in metadata and "lon" not in metadata):
+            return None, None
+        lat, lon = metadata.get("lat"), metadata.get("lon")
+        if not (_is_number(lat) and -GEO_LAT_MAX <= lat <= GEO_LAT_MAX):
+            error("metadata.lat", f"Must be a number from -{GEO_LAT_MAX} to {GEO_LAT_MAX}, given with metadata.lon.")
+        if not (_is_number(lon) and -180 <= lon <= 180):
+            error("metadata.lon", "Must be a number from -180 to 180, given with metadata.lat.")
+        if location is None:
+            error("probe_location", "Required when metadata has lat/lon: it names the point.")
+        return lat, lon
+
+
+def probes_validate(rows: Sequence[Any]) -> tuple[ValidBatch, list[dict]]:
+    """The valid rows, and one {"index", "field", "message"} error per problem found."""
+    checker = _Checker(rows)
+    valid, errors = ValidBatch(), []
+    for index, raw in enumerate(rows):
+        checked = checker.check(index, raw, errors)
+        if checked is not None:
+            valid.rows.append(checked[0])
+            valid.live.append(checked[1])
+    return valid, errors
+
+
+@functools.cache
+def _has_rollup_queue() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('status_rollup_queue') IS NOT NULL")
+        return cursor.fetchone()[0]
+
+
+def probes_store(*, rows: Sequence[tuple]) -> int:
+    """COPY validated rows (COLUMNS order) into status_probes; returns how many were new."""
+    statement = INSERT_AND_QUEUE if _has_rollup_queue() else INSERT_ONLY
+    with transaction.atomic():
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
+            cursor.execute(STAGING_CREATE)
+            with cursor.copy(STAGING_COPY) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(statement)
+            return cursor.fetchone()[0]
+
+
+def _publish(report: IngestReport, live: list[LiveRow]) -> None:
+    report.live_state_updated = live_state_publish(live)
+
+
+def probes_ingest(*, rows: Sequence[Any], partial: bool = False) -> IngestReport:
+    """Validate and store a batch: all of it or nothing, or with `partial` the valid rows only.
+
+    Raises InvalidProbes (nothing stored) when a row is invalid and `partial` is false.
+    """
+    started = time.monotonic()
+    valid, errors = probes_validate(rows)
+    if errors and not partial:
+        raise InvalidProbes(errors)
+    report = IngestReport(received=len(rows), rejected=len({error["index"] for error in errors}), errors=errors)
+    if not valid.rows:
+        report.live_state_updated = True  # nothing to show
+        return report
+    with transaction.atomic():
+        report.stored = probes_store(rows=valid.rows)
+        transaction.on_commit(functools.partial(_publish, report, valid.live))
+    report.duplicates = len(valid.rows) - report.stored
+    log.info(
+        "probes ingested: %d stored, %d duplicates, %d rejected in %.0f ms",
+        report.stored,
+        report.duplicates,
+        report.rejected,
+        (time.monotonic() - started) * 1000,
+    )
+    return report

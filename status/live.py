@@ -1,0 +1,152 @@
+"""The live status in Redis (the seed's "Redis Data Structures"), written in one pipeline.
+
+    status:{model}:{region}      hash of the newest probe (availability, latency_p95, error_rate,
+                                 rpm, last_updated), expiring 30 s after its last refresh
+    models:by:availability       sorted sets, member = model slug; a model probed in several
+    models:by:latency            regions scores the MEAN over the regions of this update (for
+    models:by:usage              rebuild_redis: every region probed in the live window)
+    probes:locations             GEO set of probe locations, from metadata.lat / metadata.lon
+    status:updates:{model}       pub/sub channel: one JSON message per model and update
+
+Probes older than LIVE_WINDOW are not "live": a backfill stores its rows but leaves this alone.
+Redis is a copy: when it is down, the caller is told (False) and the rows are safe in PostgreSQL.
+"""
+
+import json
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.utils import timezone
+from redis.exceptions import RedisError
+
+from aigo.redis import redis_client, rkey
+
+log = logging.getLogger(__name__)
+
+STATUS_TTL = 30
+LIVE_WINDOW = timedelta(minutes=10)
+RANKINGS = {"availability": "availability", "latency": "latency_p95", "usage": "requests_per_minute"}
+
+Number = int | float | Decimal | None
+
+
+class LiveRow(NamedTuple):
+    model_slug: str
+    region: str
+    time: datetime
+    availability: Number
+    latency_p95: Number
+    error_rate: Number
+    requests_per_minute: Number
+    probe_location: str | None
+    lat: float | None
+    lon: float | None
+
+
+def status_key(model_slug: str, region: str) -> str:
+    return rkey("status", model_slug, region)
+
+
+def updates_channel(model_slug: str) -> str:
+    return rkey("status", "updates", model_slug)
+
+
+def ranking_key(name: str) -> str:
+    return rkey("models", "by", name)
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _plain(value: Number) -> int | float | None:
+    if value is None or isinstance(value, int):
+        return value
+    return float(value)
+
+
+def _mean(values: Iterable[Number]) -> float | None:
+    present = [float(value) for value in values if value is not None]
+    return sum(present) / len(present) if present else None
+
+
+def live_state_reachable() -> bool:
+    """Whether Redis answers now: what a response can say while its commit (and so the
+    on_commit publish) is still ahead of it."""
+    try:
+        return bool(redis_client().ping())
+    except (RedisError, OSError):
+        return False
+
+
+def live_state_publish(rows: Iterable[LiveRow], *, replace_rankings: bool = False) -> bool:
+    """Show the newest row of each (model, region) in Redis; False when Redis is unreachable.
+
+    `replace_rankings` empties the sorted sets first (in the same MULTI), for a full rebuild.
+    """
+    rows = list(rows)
+    cutoff = timezone.now() - LIVE_WINDOW
+    newest: dict[tuple[str, str], LiveRow] = {}
+    points: dict[str, tuple[float, float]] = {}
+    for row in rows:
+        if row.probe_location is not None and row.lat is not None and row.lon is not None:
+            points[row.probe_location] = (float(row.lon), float(row.lat))
+        if row.time < cutoff:
+            continue
+        key = (row.model_slug, row.region)
+        if key not in newest or row.time > newest[key].time:
+            newest[key] = row
+    by_model: dict[str, list[LiveRow]] = {}
+    for row in newest.values():
+        by_model.setdefault(row.model_slug, []).append(row)
+    if not by_model and not points and not replace_rankings:
+        return True
+
+    try:
+        pipe = redis_client().pipeline(transaction=True)
+        if replace_rankings:
+            pipe.delete(*(ranking_key(name) for name in RANKINGS))
+        for (slug, region), row in newest.items():
+            fields = {
+                "availability": _plain(row.availability),
+                "latency_p95": _plain(row.latency_p95),
+                "error_rate": _plain(row.error_rate),
+                "rpm": _plain(row.requests_per_minute),
+                "last_updated": _iso(row.time),
+            }
+            key = status_key(slug, region)
+            pipe.delete(key)  # a field this probe lacks must not keep an older value
+            pipe.hset(key, mapping={name: value for name, value in fields.items() if value is not None})
+            pipe.expire(key, STATUS_TTL)
+        for slug, regions in by_model.items():
+            for name, column in RANKINGS.items():
+                score = _mean(getattr(row, column) for row in regions)
+                if score is not None:
+                    pipe.zadd(ranking_key(name), {slug: score})
+            message = {
+                "model": slug,
+                "regions": {
+                    row.region: {
+                        "availability": _plain(row.availability),
+                        "latency_p95": _plain(row.latency_p95),
+                        "error_rate": _plain(row.error_rate),
+                        "rpm": _plain(row.requests_per_minute),
+                        "last_updated": _iso(row.time),
+                    }
+                    for row in sorted(regions, key=lambda row: row.region)
+                },
+            }
+            pipe.publish(updates_channel(slug), json.dumps(message, separators=(",", ":")))
+        if points:
+            values = []
+            for member, (lon, lat) in points.items():
+                values += [lon, lat, member]
+            pipe.geoadd(rkey("probes", "locations"), values)
+        pipe.execute()
+    except (RedisError, OSError) as error:
+        log.warning("live status not updated: Redis unavailable (%r)", error)
+        return False
+    return True
