@@ -17,7 +17,7 @@ from status.ingest import MAX_ROWS, InvalidProbes, probes_ingest, probes_validat
 from status.live import STATUS_TTL
 from tests.catalog.factories import AIModelFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.status.urls_status")]
+pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/status/probes"
 

@@ -9,7 +9,7 @@ from accounts.keys import api_key_issue
 from aigo.redis import redis_client, rkey
 from tests.catalog.factories import AIModelFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.status.urls_read")]
+pytestmark = pytest.mark.django_db
 API = "/api/v1/status"
 UTC = datetime.UTC
 
