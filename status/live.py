@@ -58,6 +58,10 @@ def ranking_key(name: str) -> str:
     return rkey("models", "by", name)
 
 
+def locations_key() -> str:
+    return rkey("probes", "locations")
+
+
 def _iso(when: datetime) -> str:
     return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
@@ -144,7 +148,7 @@ def live_state_publish(rows: Iterable[LiveRow], *, replace_rankings: bool = Fals
             values = []
             for member, (lon, lat) in points.items():
                 values += [lon, lat, member]
-            pipe.geoadd(rkey("probes", "locations"), values)
+            pipe.geoadd(locations_key(), values)
         pipe.execute()
     except (RedisError, OSError) as error:
         log.warning("live status not updated: Redis unavailable (%r)", error)

@@ -160,3 +160,26 @@ class Rankings(StatusView):
         return Response(
             {"by": params.validated_data["by"], "models": selectors.status_rankings(**params.validated_data)}
         )
+
+
+class NearestParams(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=5)
+
+
+class ProbeLocationSerializer(serializers.Serializer):
+    location = serializers.CharField()
+    distance_km = serializers.FloatField()
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+
+
+@extend_schema(tags=["status"], parameters=[NearestParams], responses=ProbeLocationSerializer(many=True))
+class NearestProbes(StatusView):
+    """Probe locations nearest a point (e.g. to explain which probes measure a visitor's region)."""
+
+    def get(self, request):
+        params = NearestParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(selectors.probe_locations_nearest(**params.validated_data))

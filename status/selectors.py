@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import connection
 from redis.exceptions import RedisError
 
-from aigo.redis import redis_client, rkey
+from aigo.redis import redis_client
+from status.live import locations_key, ranking_key, status_key
 
 RESOLUTIONS = {"5m": ("status_5min", timedelta(minutes=5)), "1h": ("status_hourly", timedelta(hours=1))}
 UPTIME_WINDOWS = {
@@ -28,7 +29,7 @@ def status_current(*, model_id, slug: str) -> list[dict]:
     try:
         with redis_client().pipeline(transaction=False) as pipe:
             for region in regions:
-                pipe.hgetall(rkey("status", slug, region))
+                pipe.hgetall(status_key(slug, region))
             hashes = pipe.execute()
     except RedisError:
         hashes = [{} for _ in regions]
@@ -128,7 +129,7 @@ def status_uptime(*, model_id) -> dict[str, float | None]:
 
 def status_rankings(*, by: str, limit: int) -> list[dict]:
     """Models by live availability (best first) or p95 latency (fastest first) from Redis."""
-    key = rkey("models", "by", by)
+    key = ranking_key(by)
     try:
         client = redis_client()
         rows = (
@@ -156,3 +157,61 @@ def _rankings_from_rollups(*, by: str, limit: int) -> list[dict]:
             [limit],
         )
         return [{"model": slug, "score": round(float(score), 3)} for slug, score in cursor.fetchall()]
+
+
+def probe_locations_nearest(*, lat: float, lon: float, limit: int) -> list[dict]:
+    """Probe locations nearest a point: Redis GEO, else the locations probes reported in the last
+    day (great-circle distance; PostGIS's ST_DistanceSphere where the server has it)."""
+    try:
+        rows = redis_client().geosearch(
+            locations_key(),
+            longitude=lon,
+            latitude=lat,
+            radius=20_038,
+            unit="km",
+            sort="ASC",
+            count=limit,
+            withdist=True,
+            withcoord=True,
+        )
+        if rows:
+            return [
+                {
+                    "location": name.decode(),
+                    "distance_km": round(distance, 1),
+                    "lat": round(coord[1], 4),
+                    "lon": round(coord[0], 4),
+                }
+                for name, distance, coord in rows
+            ]
+    except RedisError:
+        pass
+    return _nearest_from_probes(lat=lat, lon=lon, limit=limit)
+
+
+def _nearest_from_probes(*, lat: float, lon: float, limit: int) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")
+        distance = (
+            "ST_DistanceSphere(ST_MakePoint(lon, lat), ST_MakePoint(%(lon)s, %(lat)s)) / 1000"
+            if cursor.fetchone()
+            else "6371 * acos(LEAST(1, sin(radians(lat)) * sin(radians(%(lat)s))"
+            " + cos(radians(lat)) * cos(radians(%(lat)s)) * cos(radians(lon - %(lon)s))))"
+        )
+        cursor.execute(
+            f"""WITH locations AS (
+                    SELECT DISTINCT ON (probe_location) probe_location,
+                           (metadata->>'lat')::float AS lat, (metadata->>'lon')::float AS lon
+                    FROM status_probes
+                    WHERE time >= now() - INTERVAL '1 day' AND probe_location IS NOT NULL
+                      AND metadata ? 'lat' AND metadata ? 'lon'
+                    ORDER BY probe_location, time DESC
+                )
+                SELECT probe_location, {distance} AS km, lat, lon FROM locations ORDER BY km, probe_location
+                LIMIT %(limit)s""",
+            {"lat": lat, "lon": lon, "limit": limit},
+        )
+        return [
+            {"location": name, "distance_km": round(km, 1), "lat": round(plat, 4), "lon": round(plon, 4)}
+            for name, km, plat, plon in cursor.fetchall()
+        ]
