@@ -1,0 +1,189 @@
+"""Probe ingestion throughput: rows/s through POST /api/v1/status/probes against raw COPY.
+
+Serves the app with gunicorn (production settings, 2 workers x 4 threads), sends batches of
+1,000 and of 10,000 probe rows from 2 concurrent clients (bodies encoded before the clock
+starts), and in the same run COPYs the same number of rows straight into status_probes. The
+bench rows are marked in metadata and deleted afterwards.
+
+    .venv/bin/python bench/ingest.py [--rows 100000]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.api_read import ROOT, run, serve, stop  # noqa: E402
+
+PORT = 8765
+REGIONS = ["us-east", "us-west", "eu-west", "asia-east", "asia-se"]
+DSN = os.environ.get("BENCH_DSN", "postgresql://postgres@127.0.0.1:54320/aigo")
+MARK = {"bench": "ingest"}
+
+
+def prepare() -> tuple[str, list[tuple[str, str]]]:
+    run("scripts/services.sh", "start")
+    python = str(ROOT / ".venv/bin/python")
+    run(python, "manage.py", "migrate", "--noinput", "-v", "0")
+    run(python, "manage.py", "import_catalog")
+    out = subprocess.run(
+        [
+            python,
+            "manage.py",
+            "create_api_key",
+            "--name",
+            "bench ingest",
+            "--scopes",
+            "write:status",
+            "--expires-in",
+            "1d",
+            "--rate-limit",
+            "1000000",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    key = out.strip().splitlines()[-1]
+    with psycopg.connect(DSN) as conn:
+        models = conn.execute("SELECT id::text, slug FROM models WHERE is_active ORDER BY slug LIMIT 40").fetchall()
+        conn.execute("SELECT aigo_ensure_partitions('status_probes', 'day', 7, 90)")
+    return key, models
+
+
+def probe_rows(models, count: int, start: datetime) -> list[dict]:
+    """`count` distinct probes: one per (model, region) per second from `start`."""
+    rows = []
+    for index in range(count):
+        model_id, slug = models[index % len(models)]
+        region = REGIONS[(index // len(models)) % len(REGIONS)]
+        at = start + timedelta(seconds=index // (len(models) * len(REGIONS)))
+        rows.append(
+            {
+                "time": at.isoformat(),
+                "model": slug,
+                "region": region,
+                "probe_location": f"{region}-bench",
+                "availability": 99.5,
+                "latency_p50": 400,
+                "latency_p95": 900,
+                "latency_p99": 1500,
+                "error_rate": 0.5,
+                "requests_per_minute": 3000,
+                "tokens_per_minute": 120000,
+                "metadata": MARK,
+            }
+        )
+    return rows
+
+
+def post_all(key: str, bodies: list[bytes], clients: int = 2) -> float:
+    queue = list(bodies)
+    lock = threading.Lock()
+    failures = []
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                body = queue.pop()
+            conn.request(
+                "POST",
+                "/api/v1/status/probes",
+                body=body,
+                headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+            )
+            response = conn.getresponse()
+            payload = response.read()
+            if response.status not in (200, 201) or json.loads(payload)["stored"] == 0:
+                failures.append((response.status, payload[:200]))
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"ingestion failed: {failures[:3]}")
+    return elapsed
+
+
+def copy_rows(rows: list[dict], models) -> float:
+    ids = {slug: model_id for model_id, slug in models}
+    columns = (
+        "time, model_id, region, probe_location, availability, latency_p50, latency_p95, latency_p99,"
+        " error_rate, requests_per_minute, tokens_per_minute, metadata"
+    )
+    with psycopg.connect(DSN) as conn:
+        started = time.perf_counter()
+        with conn.cursor() as cursor, cursor.copy(f"COPY status_probes ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    (
+                        row["time"],
+                        ids[row["model"]],
+                        row["region"],
+                        row["probe_location"],
+                        row["availability"],
+                        row["latency_p50"],
+                        row["latency_p95"],
+                        row["latency_p99"],
+                        row["error_rate"],
+                        row["requests_per_minute"],
+                        row["tokens_per_minute"],
+                        json.dumps(row["metadata"]),
+                    )
+                )
+        conn.commit()
+        return time.perf_counter() - started
+
+
+def cleanup() -> None:
+    with psycopg.connect(DSN) as conn:
+        conn.execute("DELETE FROM status_probes WHERE metadata @> %s::jsonb", [json.dumps(MARK)])
+        conn.execute("DELETE FROM api_keys WHERE name = 'bench ingest'")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    key, models = prepare()
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=20)
+    results = {}
+    server = serve(cache=True)
+    try:
+        for offset, batch in enumerate((1_000, 10_000)):
+            rows = probe_rows(models, args.rows, start + timedelta(hours=offset * 4))
+            bodies = [json.dumps({"probes": rows[i : i + batch]}).encode() for i in range(0, len(rows), batch)]
+            results[f"API, batches of {batch:,}"] = args.rows / post_all(key, bodies)
+    finally:
+        stop(server)
+    results["raw COPY (floor)"] = args.rows / copy_rows(
+        probe_rows(models, args.rows, start + timedelta(hours=12)), models
+    )
+    cleanup()
+
+    floor = results["raw COPY (floor)"]
+    print(f"\n{args.rows:,} probe rows per case; 2 concurrent clients; gunicorn 2 workers x 4 threads")
+    for name, rate in results.items():
+        print(f"{name:28} {rate:10,.0f} rows/s  {rate / floor:6.0%} of COPY")
+
+
+if __name__ == "__main__":
+    main()
