@@ -37,9 +37,13 @@ def _upsert(table: str, columns: str) -> str:
 
 
 def _within(keys: str, width: str) -> str:
-    # A semi-join, so each claimed key reads only its own rows through idx_probes_model_time.
+    # The time bounds come first: evaluated once, they let PostgreSQL skip every partition
+    # (and, through status_probes_dedupe, every row) outside the claimed buckets; the
+    # semi-join then keeps the rows of the claimed (model, region, bucket) keys only.
     return (
-        f" WHERE EXISTS (SELECT 1 FROM {keys} k WHERE k.model_id = status_probes.model_id"
+        f" WHERE status_probes.time >= (SELECT min(bucket) FROM {keys})"
+        f" AND status_probes.time < (SELECT max(bucket) FROM {keys}) + INTERVAL '{width}'"
+        f" AND EXISTS (SELECT 1 FROM {keys} k WHERE k.model_id = status_probes.model_id"
         " AND k.region = status_probes.region"
         f" AND status_probes.time >= k.bucket AND status_probes.time < k.bucket + INTERVAL '{width}')"
     )

@@ -1,8 +1,8 @@
 from django.urls import path
 
 from status import incidents_api, read_api
-from status.stream import status_stream
 from status.api import ProbeIngest
+from status.stream import status_stream
 
 app_name = "status"
 
