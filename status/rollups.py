@@ -38,14 +38,15 @@ def _upsert(table: str, columns: str) -> str:
 
 def _within(keys: str, width: str) -> str:
     # The time bounds come first: evaluated once, they let PostgreSQL skip every partition
-    # (and, through status_probes_dedupe, every row) outside the claimed buckets; the
-    # semi-join then keeps the rows of the claimed (model, region, bucket) keys only.
+    # (and, through status_probes_dedupe, every row) outside the claimed buckets.
     return (
         f" WHERE status_probes.time >= (SELECT min(bucket) FROM {keys})"
         f" AND status_probes.time < (SELECT max(bucket) FROM {keys}) + INTERVAL '{width}'"
+        # Equality on the bucket (not a range per key) lets the semi-join hash on all three
+        # columns, so catching up a long backlog costs rows + keys, not rows x keys.
         f" AND EXISTS (SELECT 1 FROM {keys} k WHERE k.model_id = status_probes.model_id"
         " AND k.region = status_probes.region"
-        f" AND status_probes.time >= k.bucket AND status_probes.time < k.bucket + INTERVAL '{width}')"
+        f" AND k.bucket = time_bucket(INTERVAL '{width}', status_probes.time))"
     )
 
 
