@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from aigo.migration_helpers import group_with_model_permissions
+
 UPDATED_AT_TABLES = ["providers", "models", "documentation"]
 
 CASCADING_FKS = [
@@ -25,20 +27,7 @@ CATALOG_MODELS = [
 
 
 def create_editors(apps, schema_editor):
-    # Permissions are normally created after migrate; make them now so the group can hold them.
-    from django.contrib.auth.management import create_permissions
-
-    app_config = apps.get_app_config("catalog")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.set(
-        Permission.objects.filter(content_type__app_label="catalog", content_type__model__in=CATALOG_MODELS)
-    )
+    group_with_model_permissions(apps, group="Editors", app_label="catalog", models=CATALOG_MODELS)
 
 
 def delete_editors(apps, schema_editor):

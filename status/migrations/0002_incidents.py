@@ -7,22 +7,13 @@ import django.db.models.deletion
 import uuid
 from django.db import migrations, models
 
+from aigo.migration_helpers import group_with_model_permissions
+
 STATUS_MODELS = ["incident", "incidentupdate"]
 
 
 def create_status_operators(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    app_config = apps.get_app_config("status")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    operators, _ = Group.objects.get_or_create(name="Status operators")
-    operators.permissions.set(
-        Permission.objects.filter(content_type__app_label="status", content_type__model__in=STATUS_MODELS)
-    )
+    group_with_model_permissions(apps, group="Status operators", app_label="status", models=STATUS_MODELS)
 
 
 def delete_status_operators(apps, schema_editor):

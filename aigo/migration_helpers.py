@@ -1,0 +1,19 @@
+"""Helpers for data migrations, kept free of app imports so any migration may use them."""
+
+
+def group_with_model_permissions(apps, *, group: str, app_label: str, models: list[str]) -> None:
+    """Create (or refill) `group` with exactly the add/change/delete/view permissions of `models`.
+
+    Permissions are normally created after `migrate`; they are made here so the group can hold
+    them in the same run.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config(app_label)
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    holder, _ = Group.objects.get_or_create(name=group)
+    holder.permissions.set(Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models))
