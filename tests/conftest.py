@@ -4,6 +4,7 @@ import pytest
 from redis.exceptions import RedisError
 
 from aigo.redis import redis_client
+from tests.db import stop_redis
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +20,9 @@ def redis_prefix(settings):
             client.delete(*keys)
     except RedisError:
         pass  # a test that stopped Redis on purpose
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Redis unreachable for the rest of the test."""
+    stop_redis(settings)

@@ -8,24 +8,19 @@ import pytest
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.keys import SCOPES, SELECT_BY_PUBLIC_ID, VERIFY_COLUMNS, api_key_verify, parse_key
 from accounts.models import ApiKey
+from tests.db import sql as _sql
 
 from .factories import issue_key
 
 pytestmark = pytest.mark.django_db
 
 KEYS_URLS = pytest.mark.urls("tests.accounts.urls_keys")
-
-
-def _sql(statement: str, params=None) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall() if cursor.description else []
 
 
 def _verify_sql(raw) -> list[tuple]:

@@ -4,21 +4,16 @@ import datetime
 import json
 
 import pytest
-from django.db import ProgrammingError, connection, transaction
+from django.db import ProgrammingError, transaction
 
 from accounts.audit import set_audit_context
 from aigo.partitions import partitions_ensure
 from catalog.models import AIModel
 from tests.admin_forms import change_form_data
 from tests.catalog.factories import AIModelFactory, ProviderFactory
+from tests.db import sql as _sql
 
 pytestmark = pytest.mark.django_db
-
-
-def _sql(statement: str, params=None):
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall() if cursor.description else cursor.rowcount
 
 
 def _trail(table: str, record_id) -> list[tuple]:

@@ -4,6 +4,7 @@ from django.test import RequestFactory
 from accounts.features import FeatureFlagsMiddleware, features_for
 from accounts.models import FeatureFlag
 from aigo.redis import redis_client, rkey
+from tests.db import stop_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -41,5 +42,5 @@ def test_an_empty_redis_is_rebuilt_from_postgresql():
 
 def test_flags_are_read_from_postgresql_when_redis_is_down(settings):
     FeatureFlag.objects.create(region="us-east", name="dark_mode", enabled=False)
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+    stop_redis(settings)
     assert features_for("us-east")["dark_mode"] is False

@@ -9,15 +9,10 @@ from django.db import IntegrityError, ProgrammingError, connection, transaction
 from accounts.models import UserPreference
 from accounts.preferences import VISITOR_COOKIE, as_visitor
 from tests.catalog.factories import AIModelFactory
+from tests.db import sql as _sql
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/me/preferences"
-
-
-def _sql(statement: str, params=None):
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall() if cursor.description else cursor.rowcount
 
 
 def _as(user: str | None) -> None:

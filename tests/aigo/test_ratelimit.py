@@ -146,8 +146,7 @@ def test_off_disables_rate_limiting_entirely(client, settings, redis_prefix):
     assert list(redis_client().scan_iter(match=f"{redis_prefix}*")) == []
 
 
-def test_redis_down_reads_fail_open_and_writes_fail_closed(client, settings, caplog, monkeypatch):
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+def test_redis_down_reads_fail_open_and_writes_fail_closed(client, redis_down, caplog, monkeypatch):
     monkeypatch.setattr(ratelimit, "_next_warning", 0.0)
 
     with caplog.at_level(logging.WARNING, logger="aigo.ratelimit"):

@@ -3,17 +3,13 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+
+from tests.db import sql as _sql
 
 from .factories import AIModelFactory, BenchmarkSuiteFactory, PricingFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _sql(statement: str, params=None):
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall() if cursor.description else None
 
 
 def _rejected(statement: str, params=None, constraint: str = "") -> str:

@@ -7,20 +7,15 @@ from decimal import Decimal
 
 import pglast
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from aigo.partitions import PARTITIONED, partitions_ensure, retention_cutoff
 from status import engines
 from status.rollups import status_rollup
+from tests.db import sql as _sql
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
-
-
-def _sql(statement: str, params=None):
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall() if cursor.description else cursor.rowcount
 
 
 def _probe(model, region, at, availability, p95, rpm=100, location="fra-1"):

@@ -8,6 +8,7 @@ from aigo.redis import redis_client
 from status.incidents import incident_open, incident_transition
 from status.live import locations_key
 from tests.catalog.factories import AIModelFactory
+from tests.db import stop_redis
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/status"
@@ -89,7 +90,7 @@ def test_nearest_probe_locations_without_redis_use_the_probes(client, settings):
                 " VALUES (%s, %s, 'eu-west', %s, 100, jsonb_build_object('lat', %s::float, 'lon', %s::float))",
                 [now, model.id, location, lat, lon],
             )
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+    stop_redis(settings)
     body = client.get(f"{API}/probes/nearest", {"lat": 48.85, "lon": 2.35}).json()
     assert [row["location"] for row in body] == ["fra-1", "sin-1"]
 

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.utils import timezone
 
 from accounts.keys import api_key_issue
@@ -16,16 +15,11 @@ from aigo.redis import redis_client, rkey
 from status.ingest import MAX_ROWS, InvalidProbes, probes_ingest, probes_validate
 from status.live import STATUS_TTL
 from tests.catalog.factories import AIModelFactory
+from tests.db import sql as _sql
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/status/probes"
-
-
-def _sql(statement: str, params=None) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall() if cursor.description else []
 
 
 def _iso(when: datetime) -> str:
@@ -390,13 +384,6 @@ def test_nothing_reaches_redis_when_the_transaction_rolls_back(models, now, djan
         probes_ingest(rows=[probe(now)])
     assert len(callbacks) == 1  # waits for the commit, which here never comes
     assert not redis_client().exists(rkey("status", "gpt-4", "us-east"))
-
-
-@pytest.fixture
-def redis_down(settings):
-    settings.CACHES = {
-        "default": settings.CACHES["default"] | {"LOCATION": "redis://127.0.0.1:1/0"},
-    }
 
 
 def test_the_service_stores_the_rows_when_redis_is_down(redis_down, models, now, django_capture_on_commit_callbacks):

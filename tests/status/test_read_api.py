@@ -8,6 +8,7 @@ from django.db import connection
 from accounts.keys import api_key_issue
 from aigo.redis import redis_client, rkey
 from tests.catalog.factories import AIModelFactory
+from tests.db import stop_redis
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/status"
@@ -108,7 +109,7 @@ def test_rankings_come_from_redis_and_from_the_rollups_when_redis_is_down(client
     now = datetime.datetime.now(UTC)
     _rollup("status_5min", model, "us-east", now - datetime.timedelta(minutes=5), 99.0, p95=900)
     _rollup("status_5min", other, "us-east", now - datetime.timedelta(minutes=5), 98.0, p95=300)
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+    stop_redis(settings)
     ranked = client.get(f"{API}/rankings", {"by": "availability"}).json()["models"]
     assert [row["model"] for row in ranked] == ["gpt-4o", "claude"]
 

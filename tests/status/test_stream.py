@@ -69,7 +69,6 @@ async def test_the_stream_needs_valid_models(query):
 
 
 @pytest.mark.asyncio
-async def test_the_stream_says_so_when_redis_is_down(settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+async def test_the_stream_says_so_when_redis_is_down(redis_down):
     response = await AsyncClient().get(URL, {"models": "gpt-4o"})
     assert response.status_code == 503 and response["Retry-After"] == "5"
