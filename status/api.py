@@ -10,7 +10,6 @@ from rest_framework.views import APIView
 from accounts.permissions import RequireScope
 from aigo.api.errors import BadRequest
 from aigo.api.negotiation import JSONOnlyNegotiation
-from aigo.ratelimit import RateLimiterUnavailable, RedisRateThrottle
 from status.ingest import MAX_ROWS, InvalidProbes, probes_ingest
 from status.live import live_state_reachable
 
@@ -95,17 +94,6 @@ def probes_from_request(request) -> list:
     raise exceptions.UnsupportedMediaType(content_type)
 
 
-class IngestThrottle(RedisRateThrottle):
-    """The key's rate limit, but failing open: the rows matter more than the limiter, which
-    needs the Redis that ingestion is required to survive without."""
-
-    def allow_request(self, request, view) -> bool:
-        try:
-            return super().allow_request(request, view)
-        except RateLimiterUnavailable:
-            return True
-
-
 class IngestParams(serializers.Serializer):
     partial = serializers.BooleanField(
         required=False, default=False, help_text="Store the valid rows and list the rejected ones instead of a 400."
@@ -160,7 +148,8 @@ class ProbeIngest(APIView):
     """Store up to 10,000 probes at once, atomically; a retried batch stores nothing twice."""
 
     permission_classes = [RequireScope("write:status", public_reads=False)]
-    throttle_classes = [IngestThrottle]
+    # The rows matter more than the limiter, which needs the Redis ingestion must survive without.
+    rate_limit_fail_open = True
     parser_classes = []  # the body is read and parsed here, with its own size limits
     content_negotiation_class = JSONOnlyNegotiation
 
