@@ -18,8 +18,9 @@ Policy
   "details": {"limit", "window_seconds", "retry_after"}}}. Refused requests are not counted.
   Requests refused before throttles run (406 negotiation, 401 bad credentials, 403
   permissions) are not counted and carry no rate-limit headers.
-- Redis down: GET/HEAD/OPTIONS (and views with `rate_limit_fail_open = True`) fail open (served with `X-RateLimit-Limit`, without
-  `Remaining`/`Reset`: nothing was counted); other methods fail closed with 503
+- Redis down: GET/HEAD/OPTIONS (and views with `rate_limit_fail_open = True`) fail open
+  (served with `X-RateLimit-Limit`, without `Remaining`/`Reset`: nothing was counted);
+  other methods fail closed with 503
   "rate_limiter_unavailable" and `Retry-After`, since writes are what the limit protects and
   clients retry them. A warning is logged at most every 10 seconds.
 
