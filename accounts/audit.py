@@ -6,10 +6,10 @@ the audit_trigger() rows written by that request name the actor. After the respo
 one audit_logs row (outside that transaction: a rolled-back write is still logged).
 """
 
-import json
 import logging
 import time
 
+import orjson
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
@@ -61,13 +61,14 @@ def request_data(request, body: bytes | None) -> dict | None:
     """The request's form or JSON body with anything secret-looking redacted, size-capped."""
     if body is not None:
         try:
-            data = json.loads(body[:MAX_LOGGED_BYTES] or b"null")
-        except (ValueError, UnicodeDecodeError):
+            # Strict JSON: NaN, which Python's json accepts, would make jsonb refuse the log row.
+            data = orjson.loads(body[:MAX_LOGGED_BYTES] or b"null")
+        except orjson.JSONDecodeError:
             return {"unparsed_bytes": len(body)}
     else:
         data = {key: values if len(values) > 1 else values[0] for key, values in request.POST.lists()}
     data = _scrub(data)
-    if len(json.dumps(data, default=str)) > MAX_LOGGED_BYTES:
+    if len(orjson.dumps(data, default=str)) > MAX_LOGGED_BYTES:
         return {"truncated": True}
     return data
 
@@ -78,7 +79,8 @@ def audit_log_write(*, request, body: bytes | None, response, duration_ms: int) 
     resource_id = (match.kwargs.get("object_id") or match.kwargs.get("pk")) if match else None
     user = getattr(request, "user", None)
     try:
-        with connection.cursor() as cursor:
+        # A savepoint: a refused row must not abort a transaction the caller still has open.
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 """INSERT INTO audit_logs (timestamp, user_id, action, resource_type, resource_id, ip_address,
                                            user_agent, request_data, response_status, duration_ms, actor)
@@ -90,7 +92,7 @@ def audit_log_write(*, request, body: bytes | None, response, duration_ms: int) 
                     resource_id if resource_id and len(str(resource_id)) == 36 else None,
                     client_ip(request) or None,
                     request.META.get("HTTP_USER_AGENT", "")[:500],
-                    json.dumps(request_data(request, body), default=str),
+                    orjson.dumps(request_data(request, body), default=str).decode(),
                     response.status_code,
                     duration_ms,
                     actor_of(request),

@@ -41,7 +41,8 @@ def prepare() -> None:
     run(python, "manage.py", "periodic", "run", "refresh-model-listings")
 
 
-def serve(cache: bool) -> subprocess.Popen:
+def serve(cache: bool, workers: int = 2, threads: int = 4) -> subprocess.Popen:
+    """gunicorn on PORT; threads=1 means sync workers, which take one connection at a time."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -59,11 +60,8 @@ def serve(cache: bool) -> subprocess.Popen:
             str(ROOT / ".venv/bin/gunicorn"),
             "aigo.wsgi",
             "--workers",
-            "2",
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "4",
+            str(workers),
+            *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else ["--worker-class", "sync"]),
             "--bind",
             f"127.0.0.1:{PORT}",
             "--log-level",

@@ -8,9 +8,7 @@ values go to Redis (status.live); a dead Redis costs the live view, never the ro
 """
 
 import functools
-import json
 import logging
-import math
 import time
 import uuid
 from collections.abc import Sequence
@@ -18,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
@@ -129,17 +128,14 @@ def clock_skew() -> timedelta:
 
 def _resolve_models(rows: Sequence[Any]) -> dict[str, tuple[uuid.UUID, str]]:
     """Every model reference in the batch (slug or id) -> (id, slug), in one query."""
+    refs = {_model_field_value(row) for row in rows if type(row) is dict}
     slugs, ids = set(), set()
-    for row in rows:
-        if not isinstance(row, dict):
-            continue
-        ref = next((row[name] for name in MODEL_FIELDS if name in row), None)
-        if not isinstance(ref, str):
-            continue
-        try:
-            ids.add(uuid.UUID(ref))
-        except ValueError:
-            slugs.add(ref)
+    for ref in refs:
+        if type(ref) is str:
+            try:
+                ids.add(uuid.UUID(ref))
+            except ValueError:
+                slugs.add(ref)
     if not slugs and not ids:
         return {}
     resolved = {}
@@ -148,179 +144,174 @@ def _resolve_models(rows: Sequence[Any]) -> dict[str, tuple[uuid.UUID, str]]:
     return resolved
 
 
-def _model_ref(ref: Any) -> str | None:
-    if not isinstance(ref, str):
-        return None
+def _model_field(row: dict) -> str:
+    return "model" if "model" in row or "model_id" not in row else "model_id"
+
+
+def _model_field_value(row: dict) -> Any:
+    return row.get(_model_field(row))
+
+
+def _model_ref(ref: str) -> str:
     try:
         return str(uuid.UUID(ref))
     except ValueError:
         return ref
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-
-
 def _json_text(value: dict) -> str | None:
     if not value:
         return "{}"
-    text = _ENCODER.encode(value)
+    text = orjson.dumps(value).decode()
     # jsonb refuses \u0000; caught here so one bad row cannot fail the whole COPY.
     return None if "\\u0000" in text else text
 
 
+def _in_range(value: Any, low: float, high: float) -> bool:
+    # type(), not isinstance(): True is an int. NaN fails the comparison and so the check.
+    kind = type(value)
+    return (kind is int or kind is float) and low <= value <= high
+
+
 class _Checker:
-    """Validates rows against one clock reading and one model lookup."""
+    """Validates rows against one clock reading and one model lookup.
+
+    Called once per row of batches of up to 10,000, so it is written for speed: plain type
+    checks, problems gathered as (field, message) pairs and turned into dicts only when found.
+    """
 
     def __init__(self, rows: Sequence[Any]):
         self.models = _resolve_models(rows)
-        self.refs: dict[str, str | None] = {}  # a batch names few models many times
+        self.refs: dict[str, str] = {}  # a batch names few models many times
         self.regions = frozenset(settings.AIGO_REGIONS)
+        self.region_error = f"Known regions: {', '.join(sorted(self.regions))}."
         now = timezone.now()
         self.latest = now + clock_skew()
         self.earliest = now - timedelta(days=settings.AIGO_STATUS_RETENTION_DAYS)
 
     def check(self, index: int, raw: Any, errors: list[dict]) -> tuple[tuple, LiveRow] | None:
-        found: list[dict] = []
-
-        def error(name: str | None, message: str) -> None:
-            found.append({"index": index, "field": name, "message": message})
-
-        if not isinstance(raw, dict):
-            error(None, "A probe must be a JSON object.")
-            errors.extend(found)
+        if type(raw) is not dict:
+            errors.append({"index": index, "field": None, "message": "A probe must be a JSON object."})
             return None
+        found: list[tuple[str | None, str]] = []
+        if not raw.keys() <= KNOWN_FIELDS:
+            found += [(name, "Unknown field.") for name in raw.keys() - KNOWN_FIELDS]
 
-        for name in raw.keys() - KNOWN_FIELDS:
-            error(name, "Unknown field.")
-
-        when = self._time(raw.get("time"), error)
-
-        model_field = next((name for name in MODEL_FIELDS if name in raw), "model")
-        model = None
-        if model_field not in raw or raw[model_field] is None:
-            error("model", "This field is required: a model slug or id.")
-        elif (ref := self._ref(raw[model_field])) is None:
-            error(model_field, "Must be a string: a model slug or id.")
-        elif (model := self.models.get(ref)) is None:
-            error(model_field, f"Unknown model {raw[model_field]!r}.")
+        when = self._time(raw.get("time"), found)
+        model = self._model(raw, found)
 
         region = raw.get("region")
         if region is None:
-            error("region", "This field is required.")
-        elif not isinstance(region, str) or region not in self.regions:
-            error("region", f"Unknown region {region!r}. Known regions: {', '.join(sorted(self.regions))}.")
+            found.append(("region", "This field is required."))
+        elif type(region) is not str or region not in self.regions:
+            found.append(("region", f"Unknown region {region!r}. {self.region_error}"))
 
         location = raw.get("probe_location")
         if location is not None and (
-            not isinstance(location, str) or not 0 < len(location) <= LOCATION_MAX_LENGTH or "\x00" in location
+            type(location) is not str or not 0 < len(location) <= LOCATION_MAX_LENGTH or "\x00" in location
         ):
-            error("probe_location", f"Must be a non-empty string of at most {LOCATION_MAX_LENGTH} characters.")
+            found.append(("probe_location", f"Must be a non-empty string of at most {LOCATION_MAX_LENGTH} characters."))
 
-        values = {}
+        get = raw.get
         for name in PERCENT_FIELDS:
-            value = raw.get(name)
-            if value is not None and not (_is_number(value) and 0 <= value <= 100):
-                error(name, "Must be a number from 0 to 100.")
-            values[name] = value
+            value = get(name)
+            if value is not None and not _in_range(value, 0, 100):
+                found.append((name, "Must be a number from 0 to 100."))
         for name, top in INTEGER_FIELDS:
-            value = raw.get(name)
-            if value is not None and not (_is_int(value) and 0 <= value <= top):
-                error(name, f"Must be a non-negative integer (at most {top}).")
-            values[name] = value
+            value = get(name)
+            if value is not None and not (type(value) is int and 0 <= value <= top):
+                found.append((name, f"Must be a non-negative integer (at most {top})."))
+        json_texts = []
         for name in JSON_FIELDS:
-            value = raw.get(name)
+            value = get(name)
             if value is None:
-                values[name] = "{}"
-            elif not isinstance(value, dict):
-                error(name, "Must be a JSON object.")
+                json_texts.append("{}")
+            elif type(value) is not dict:
+                found.append((name, "Must be a JSON object."))
             elif (text := _json_text(value)) is None:
-                error(name, "Must not contain the character U+0000.")
+                found.append((name, "Must not contain the character U+0000."))
             else:
-                values[name] = text
+                json_texts.append(text)
 
-        lat, lon = self._coordinates(raw.get("metadata"), location, error)
+        lat, lon = self._coordinates(get("metadata"), location, found)
 
         if found:
-            errors.extend(found)
+            errors += [{"index": index, "field": name, "message": message} for name, message in found]
             return None
+        error_types, status_codes, metadata = json_texts
+        availability, error_rate = get("availability"), get("error_rate")
+        latency_p95, requests_per_minute = get("latency_p95"), get("requests_per_minute")
         row = (
             when,
             model[0],
             region,
             location,
-            values["availability"],
-            values["latency_p50"],
-            values["latency_p95"],
-            values["latency_p99"],
-            values["error_rate"],
-            values["error_types"],
-            values["requests_per_minute"],
-            values["tokens_per_minute"],
-            values["status_code_distribution"],
-            values["metadata"],
+            availability,
+            get("latency_p50"),
+            latency_p95,
+            get("latency_p99"),
+            error_rate,
+            error_types,
+            requests_per_minute,
+            get("tokens_per_minute"),
+            status_codes,
+            metadata,
         )
         live = LiveRow(
-            model[1],
-            region,
-            when,
-            values["availability"],
-            values["latency_p95"],
-            values["error_rate"],
-            values["requests_per_minute"],
-            location,
-            lat,
-            lon,
+            model[1], region, when, availability, latency_p95, error_rate, requests_per_minute, location, lat, lon
         )
         return row, live
 
-    def _ref(self, value: Any) -> str | None:
-        if not isinstance(value, str):
+    def _model(self, raw: dict, found: list) -> tuple[uuid.UUID, str] | None:
+        name = _model_field(raw)
+        value = raw.get(name)
+        if value is None:
+            found.append(("model", "This field is required: a model slug or id."))
+            return None
+        if type(value) is not str:
+            found.append((name, "Must be a string: a model slug or id."))
             return None
         if (ref := self.refs.get(value)) is None:
             ref = self.refs[value] = _model_ref(value)
-        return ref
+        if (model := self.models.get(ref)) is None:
+            found.append((name, f"Unknown model {value!r}."))
+        return model
 
-    def _time(self, value: Any, error) -> datetime | None:
+    def _time(self, value: Any, found: list) -> datetime | None:
         if value is None:
-            error("time", "This field is required: an ISO-8601 time with a time zone.")
+            found.append(("time", "This field is required: an ISO-8601 time with a time zone."))
             return None
-        if not isinstance(value, str):
-            error("time", "Must be an ISO-8601 string with a time zone.")
+        if type(value) is not str:
+            found.append(("time", "Must be an ISO-8601 string with a time zone."))
             return None
         try:
             when = datetime.fromisoformat(value)
         except ValueError:
-            error("time", "Not an ISO-8601 time.")
+            found.append(("time", "Not an ISO-8601 time."))
             return None
         if when.tzinfo is None or when.utcoffset() is None:
-            error("time", "The time needs a time zone (e.g. Z or +00:00).")
+            found.append(("time", "The time needs a time zone (e.g. Z or +00:00)."))
             return None
         if when > self.latest:
-            error("time", f"The time is in the future (beyond a clock skew of {clock_skew().seconds} s).")
+            found.append(("time", f"The time is in the future (beyond a clock skew of {clock_skew().seconds} s)."))
         elif when < self.earliest:
-            error("time", f"The time is older than the {settings.AIGO_STATUS_RETENTION_DAYS}-day retention.")
+            found.append(("time", f"The time is older than the {settings.AIGO_STATUS_RETENTION_DAYS}-day retention."))
         return when
 
     @staticmethod
-    def _coordinates(metadata: Any, location: Any, error) -> tuple[float | None, float | None]:
+    def _coordinates(metadata: Any, location: Any, found: list) -> tuple[float | None, float | None]:
         """metadata.lat / metadata.lon: stored with the row, so rebuild_redis finds them again."""
-        if not isinstance(metadata, dict) or ("lat" not in metadata and "lon" not in metadata):
+        if type(metadata) is not dict or ("lat" not in metadata and "lon" not in metadata):
             return None, None
         lat, lon = metadata.get("lat"), metadata.get("lon")
-        if not (_is_number(lat) and -GEO_LAT_MAX <= lat <= GEO_LAT_MAX):
-            error("metadata.lat", f"Must be a number from -{GEO_LAT_MAX} to {GEO_LAT_MAX}, given with metadata.lon.")
-        if not (_is_number(lon) and -180 <= lon <= 180):
-            error("metadata.lon", "Must be a number from -180 to 180, given with metadata.lat.")
+        if not _in_range(lat, -GEO_LAT_MAX, GEO_LAT_MAX):
+            found.append(
+                ("metadata.lat", f"Must be a number from -{GEO_LAT_MAX} to {GEO_LAT_MAX}, given with metadata.lon.")
+            )
+        if not _in_range(lon, -180, 180):
+            found.append(("metadata.lon", "Must be a number from -180 to 180, given with metadata.lat."))
         if location is None:
-            error("probe_location", "Required when metadata has lat/lon: it names the point.")
+            found.append(("probe_location", "Required when metadata has lat/lon: it names the point."))
         return lat, lon
 
 
@@ -346,7 +337,8 @@ def _has_rollup_queue() -> bool:
 def probes_store(*, rows: Sequence[tuple]) -> int:
     """COPY validated rows (COLUMNS order) into status_probes; returns how many were new."""
     statement = INSERT_AND_QUEUE if _has_rollup_queue() else INSERT_ONLY
-    with transaction.atomic():
+    # No savepoint (a round trip each way): a failure here fails the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
         connection.ensure_connection()
         with connection.connection.cursor() as cursor:
             cursor.execute(STAGING_CREATE)
@@ -374,7 +366,7 @@ def probes_ingest(*, rows: Sequence[Any], partial: bool = False) -> IngestReport
     if not valid.rows:
         report.live_state_updated = True  # nothing to show
         return report
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         report.stored = probes_store(rows=valid.rows)
         transaction.on_commit(functools.partial(_publish, report, valid.live))
     report.duplicates = len(valid.rows) - report.stored

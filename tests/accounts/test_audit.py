@@ -116,6 +116,16 @@ def test_api_writes_are_logged_and_reads_are_not(client):
     assert json.loads(rows[0][3]) == {"preferred_currency": "EUR"}
 
 
+def test_a_body_jsonb_would_refuse_is_still_logged(client):
+    # NaN parses in Python's json but not in jsonb: the log row must not be lost to it.
+    response = client.patch("/api/v1/me/preferences", '{"preferred_currency": NaN}', content_type="application/json")
+    assert response.status_code == 400
+    rows = _sql("SELECT action, request_data FROM audit_logs")
+    assert [(action, json.loads(data)) for action, data in rows] == [
+        ("PATCH /api/v1/me/preferences", {"unparsed_bytes": len('{"preferred_currency": NaN}')})
+    ]
+
+
 # -- monthly partitions ---------------------------------------------------------------------
 
 

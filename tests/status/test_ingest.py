@@ -286,6 +286,16 @@ def test_malformed_json_is_a_400_naming_the_line(post, models):
     assert error["code"] == "malformed_json" and error["details"]["line"] == 3
 
 
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_non_standard_json_numbers_are_a_400_not_a_failed_copy(post, models, now, literal):
+    # Python's json accepts NaN; jsonb and numeric columns do not, so it must stop at the door.
+    body = json.dumps([probe(now)])[:-2] + f', "metadata": {{"x": {literal}}}}}]'
+    response = post(body)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed_json"
+    assert _stored() == 0
+
+
 def test_a_malformed_ndjson_line_is_a_400_naming_it(post, models, now):
     body = json.dumps(probe(now)) + "\n{oops\n" + json.dumps(probe(now))
     response = post(body, content_type="application/x-ndjson")
