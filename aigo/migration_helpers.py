@@ -2,7 +2,8 @@
 
 
 def group_with_model_permissions(apps, *, group: str, app_label: str, models: list[str]) -> None:
-    """Create (or refill) `group` with exactly the add/change/delete/view permissions of `models`.
+    """Create `group` if needed and give it, of `app_label`'s permissions, exactly the
+    add/change/delete/view permissions of `models`; its permissions on other apps stay as they are.
 
     Permissions are normally created after `migrate`; they are made here so the group can hold
     them in the same run.
@@ -16,4 +17,5 @@ def group_with_model_permissions(apps, *, group: str, app_label: str, models: li
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     holder, _ = Group.objects.get_or_create(name=group)
-    holder.permissions.set(Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models))
+    holder.permissions.remove(*holder.permissions.filter(content_type__app_label=app_label))
+    holder.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models))

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, TextField
 from django.db.models.functions import Cast
 
@@ -13,6 +15,7 @@ from .models import (
     BenchmarkScore,
     BenchmarkSuite,
     Documentation,
+    ExchangeRate,
     ModelEndpoint,
     Pricing,
     Provider,
@@ -191,3 +194,37 @@ class DocumentationAdmin(AuditHistoryMixin, LocalizedSearchMixin, admin.ModelAdm
     search_fields = ["url", "model__slug"]
     localized_search_fields = ("title",)
     autocomplete_fields = ["model"]
+
+
+class ExchangeRateForm(forms.ModelForm):
+    def validate_unique(self):
+        # The form has no source field, so Django would skip the one-rate-per-day rule: a
+        # rate added here is always the editor's, so check the rule against that.
+        self.instance.source = "editor"
+        try:
+            self.instance.validate_constraints()
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    """Editors add rates (a currency the ECB lacks, or a day's override); the ECB's are read-only."""
+
+    list_display = ["currency", "rate", "effective_date", "source"]
+    list_filter = ["source", "currency"]
+    search_fields = ["currency"]
+    date_hierarchy = "effective_date"
+    fields = ["currency", "rate", "effective_date", "source"]
+    readonly_fields = ["source"]
+    show_full_result_count = False  # the ECB history alone is some 220,000 rows
+    form = ExchangeRateForm
+
+    def _editable(self, obj) -> bool:
+        return obj is None or obj.source == "editor"
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)

@@ -5,13 +5,22 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from catalog.models import AIModel, BenchmarkScore, BenchmarkSuite, Documentation, ModelEndpoint, Pricing, Provider
+from catalog.models import (
+    AIModel,
+    BenchmarkScore,
+    BenchmarkSuite,
+    Documentation,
+    ExchangeRate,
+    ModelEndpoint,
+    Pricing,
+    Provider,
+)
 
 from .factories import AIModelFactory, BenchmarkScoreFactory, DocumentationFactory, PricingFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
 
-CATALOG_MODELS = [Provider, AIModel, ModelEndpoint, Pricing, BenchmarkSuite, BenchmarkScore, Documentation]
+CATALOG_MODELS = [Provider, AIModel, ModelEndpoint, Pricing, BenchmarkSuite, BenchmarkScore, Documentation, ExchangeRate]
 
 
 def _url(model, view: str, *args) -> str:
@@ -32,13 +41,15 @@ def catalog_rows():
     model = AIModelFactory(name={"en-US": "GPT-4o", "zh-CN": "智能模型"}, modalities=["text", "image"])
     PricingFactory(model=model)
     DocumentationFactory(model=model)
+    ExchangeRate.objects.create(currency="JPY", rate="160.5", effective_date="2026-01-02")
     BenchmarkScoreFactory(model=model)
     model.endpoints.create(region="us-east", endpoint_url="https://api.example.com")
     return model
 
 
 def test_editors_group_holds_exactly_the_catalog_permissions():
-    codenames = set(Group.objects.get(name="Editors").permissions.values_list("content_type__app_label", "codename"))
+    permissions = Group.objects.get(name="Editors").permissions.filter(content_type__app_label="catalog")
+    codenames = set(permissions.values_list("content_type__app_label", "codename"))
     expected = {
         ("catalog", f"{action}_{model._meta.model_name}")
         for model in CATALOG_MODELS
