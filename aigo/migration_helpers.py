@@ -17,5 +17,6 @@ def group_with_model_permissions(apps, *, group: str, app_label: str, models: li
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     holder, _ = Group.objects.get_or_create(name=group)
+    of_app = Permission.objects.filter(content_type__app_label=app_label)
     holder.permissions.remove(*holder.permissions.filter(content_type__app_label=app_label))
-    holder.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models))
+    holder.permissions.add(*of_app.filter(content_type__model__in=models))
