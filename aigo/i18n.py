@@ -55,6 +55,17 @@ def normalize_locale(tag: str | None) -> str | None:
     return None
 
 
+def locale_from_accept_language(header: str) -> str | None:
+    """The first configured locale an Accept-Language header asks for, by quality."""
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    for tag, _quality in parse_accept_lang_header(header[:500]):
+        locale = normalize_locale(tag)
+        if locale:
+            return locale
+    return None
+
+
 def fallback_chain(locale: str | None) -> list[str]:
     """The locales to try, in order, for a reader of `locale`: exact, same language, en-US."""
     locale = locale or settings.AIGO_DEFAULT_LOCALE

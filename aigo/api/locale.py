@@ -4,12 +4,11 @@
 """
 
 from django.conf import settings
-from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aigo.api.errors import BadRequest
-from aigo.i18n import normalize_locale, resolve
+from aigo.i18n import locale_from_accept_language, normalize_locale, resolve
 
 ALL = "*"
 
@@ -27,11 +26,7 @@ def negotiate_locale(query: dict, accept_language: str) -> str:
                 {"known": list(settings.AIGO_LOCALES) + [ALL]},
             )
         return locale
-    for tag, _quality in parse_accept_lang_header(accept_language[:500]):
-        locale = normalize_locale(tag)
-        if locale:
-            return locale
-    return settings.AIGO_DEFAULT_LOCALE
+    return locale_from_accept_language(accept_language) or settings.AIGO_DEFAULT_LOCALE
 
 
 def content_language(locale: str) -> str:
