@@ -6,13 +6,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint services stop status migrate venv
+.PHONY: run test lint services stop status migrate venv translations
 
 $(STAMP): pyproject.toml
 	scripts/venv.sh $(VENV)
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+# The site's UI string catalogs: .po files are the source, .mo files are built here.
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	@command -v msgfmt >/dev/null || scripts/ensure_system.sh
+	msgfmt --check -o $@ $<
+
+translations: $(MO)
 
 services:
 	scripts/services.sh start
@@ -26,10 +35,10 @@ status:
 migrate: venv services
 	$(PY) manage.py migrate --noinput
 
-run: migrate
+run: migrate translations
 	scripts/run.sh
 
-test: venv services
+test: venv services translations
 	$(VENV)/bin/pytest
 
 lint: venv

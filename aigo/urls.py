@@ -3,15 +3,22 @@ from django.contrib import admin
 from django.urls import include, path
 
 from aigo import health
+from aigo.web import views as site_views
 
 admin.site.site_header = "AI-GO editors"
 admin.site.site_title = "AI-GO admin"
 admin.site.index_title = "Catalog and operations"
-admin.site.site_url = None  # no public site yet: hide the "View site" link rather than lead to a 404
+admin.site.site_url = "/"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/", include("aigo.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("", site_views.root, name="root"),
+    path("robots.txt", site_views.robots_txt, name="robots"),
+    path("<locale:locale>/", include("aigo.web.urls")),
 ]
+
+handler404 = site_views.page_not_found
+handler500 = site_views.server_error

@@ -16,6 +16,8 @@ from importlib import resources
 
 from django.db import connection, transaction
 
+from aigo.formatting import money
+
 BASE = "EUR"
 
 
@@ -143,3 +145,25 @@ def ecb_import(
             cursor.execute(MERGE)
             inserted, updated = cursor.fetchone()
     return inserted, updated
+
+
+@dataclass(frozen=True)
+class ShownPrice:
+    text: str  # in the visitor's currency when a rate exists, else in the original
+    original: str | None  # the original amount and currency, when converted
+    conversion: Conversion | None
+
+
+def _readable(amount: Decimal) -> Decimal:
+    """Cents for amounts of 1 or more; three significant digits below (0.000541 stays legible)."""
+    if amount == 0 or abs(amount) >= 1:
+        return amount.quantize(Decimal("0.01"))
+    return round(amount, 2 - amount.adjusted())
+
+
+def price_shown(amount: Decimal, source: str, target: str, rates: dict[str, Rate], locale: str) -> ShownPrice:
+    """A price as a page shows it: converted when it can be, with the original beside it."""
+    conversion = convert(amount, source, target, rates, places=8)
+    if conversion is None or source == target:
+        return ShownPrice(money(amount, source, locale), None, None)
+    return ShownPrice(money(_readable(conversion.amount), target, locale), money(amount, source, locale), conversion)

@@ -146,3 +146,12 @@ def search_providers(*, query: str, limit: int) -> list[tuple[Provider, float]]:
         {"q": query.strip(), "limit": limit},
     )
     return [(provider, provider.rank) for provider in rows if provider.rank >= 0.4]
+
+
+def price_changes(*, as_of: datetime.date, limit: int) -> QuerySet[Pricing]:
+    """The newest price periods that have started (new models and price changes alike)."""
+    return (
+        Pricing.objects.filter(effective_from__lte=as_of)
+        .select_related("model__provider")
+        .order_by("-effective_from", "-created_at")[:limit]
+    )

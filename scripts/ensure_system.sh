@@ -17,6 +17,7 @@ PACKAGES=(
   "postgresql-15-postgis-3:/usr/share/postgresql/15/extension/postgis.control"
   "redis-server:redis-server"
   "redis-tools:redis-cli"  # a dependency of redis-server; listed so a lost redis-cli is noticed
+  "gettext:msgfmt"  # compiles the site's translation catalogs (locale/*.po) at build time
 )
 
 for arg in "$@"; do

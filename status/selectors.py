@@ -215,3 +215,20 @@ def _nearest_from_probes(*, lat: float, lon: float, limit: int) -> list[dict]:
             {"location": name, "distance_km": round(km, 1), "lat": round(plat, 4), "lon": round(plon, 4)}
             for name, km, plat, plon in cursor.fetchall()
         ]
+
+
+def status_summary() -> dict[str, int]:
+    """How many (model, region) pairs are up, degraded or down in their newest 5-minute bucket
+    of the last half hour (the status page's thresholds), and how many models that covers."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT count(*) FILTER (WHERE availability >= 99.9),
+                      count(*) FILTER (WHERE availability >= 99 AND availability < 99.9),
+                      count(*) FILTER (WHERE availability < 99),
+                      count(DISTINCT model_id)
+               FROM (SELECT DISTINCT ON (model_id, region) model_id, avg_availability AS availability
+                     FROM status_5min WHERE bucket >= now() - INTERVAL '30 minutes'
+                     ORDER BY model_id, region, bucket DESC) newest"""
+        )
+        up, degraded, down, models = cursor.fetchone()
+    return {"up": up, "degraded": degraded, "down": down, "models": models}

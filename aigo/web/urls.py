@@ -1,0 +1,13 @@
+"""The public site under its locale prefix: /<locale>/... (mounted in aigo/urls.py)."""
+
+from django.urls import path
+
+from aigo.web import pages, views
+
+app_name = "site"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("search/", pages.search, name="search"),
+    path("preferences", views.preferences, name="preferences"),
+]
