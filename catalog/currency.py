@@ -167,3 +167,14 @@ def price_shown(amount: Decimal, source: str, target: str, rates: dict[str, Rate
     if conversion is None or source == target:
         return ShownPrice(money(amount, source, locale), None, None)
     return ShownPrice(money(_readable(conversion.amount), target, locale), money(amount, source, locale), conversion)
+
+
+def amount_in_each(amount: Decimal, source: str, targets: Iterable[str], rates: dict[str, Rate]) -> dict[str, Decimal]:
+    """`amount` of `source` expressed in each target currency that has a rate (for filters: a
+    price cap in the visitor's currency applied to rows priced in theirs)."""
+    found = {}
+    for target in targets:
+        conversion = convert(amount, source, target, rates, places=8)
+        if conversion is not None:
+            found[target] = conversion.amount
+    return found

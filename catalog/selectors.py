@@ -155,3 +155,12 @@ def price_changes(*, as_of: datetime.date, limit: int) -> QuerySet[Pricing]:
         .select_related("model__provider")
         .order_by("-effective_from", "-created_at")[:limit]
     )
+
+
+def listing_currencies() -> QuerySet:
+    """The currencies list prices are in (a handful): for converting a price cap into each."""
+    return ModelListing.objects.exclude(price_currency=None).values_list("price_currency", flat=True).distinct()
+
+
+def provider_choices() -> QuerySet[Provider]:
+    return Provider.objects.order_by("name").values_list("slug", "name")

@@ -1,48 +1,53 @@
-"""The controlled vocabularies of the catalog (model modalities, capabilities, doc types...)."""
+"""The controlled vocabularies of the catalog (model modalities, capabilities, doc types...).
+
+Labels are marked for translation: the public site shows them in the visitor's language.
+"""
+
+from django.utils.translation import gettext_lazy as _
 
 MODALITIES = [
-    ("text", "Text"),
-    ("image", "Image"),
-    ("audio", "Audio"),
-    ("video", "Video"),
+    ("text", _("Text")),
+    ("image", _("Image")),
+    ("audio", _("Audio")),
+    ("video", _("Video")),
 ]
 
 CAPABILITIES = [
-    ("function_calling", "Function calling"),
-    ("streaming", "Streaming"),
-    ("vision", "Vision input"),
-    ("json_mode", "JSON mode"),
-    ("structured_outputs", "Structured outputs"),
-    ("reasoning", "Reasoning"),
-    ("prompt_caching", "Prompt caching"),
-    ("batch", "Batch API"),
-    ("fine_tuning", "Fine-tuning"),
-    ("web_search", "Web search"),
-    ("code_execution", "Code execution"),
-    ("embeddings", "Embeddings"),
-    ("image_generation", "Image generation"),
-    ("speech_to_text", "Speech to text"),
-    ("text_to_speech", "Text to speech"),
+    ("function_calling", _("Function calling")),
+    ("streaming", _("Streaming")),
+    ("vision", _("Vision input")),
+    ("json_mode", _("JSON mode")),
+    ("structured_outputs", _("Structured outputs")),
+    ("reasoning", _("Reasoning")),
+    ("prompt_caching", _("Prompt caching")),
+    ("batch", _("Batch API")),
+    ("fine_tuning", _("Fine-tuning")),
+    ("web_search", _("Web search")),
+    ("code_execution", _("Code execution")),
+    ("embeddings", _("Embeddings")),
+    ("image_generation", _("Image generation")),
+    ("speech_to_text", _("Speech to text")),
+    ("text_to_speech", _("Text to speech")),
 ]
 
 BENCHMARK_CATEGORIES = [
-    ("reasoning", "Reasoning"),
-    ("code", "Code"),
-    ("language", "Language"),
-    ("multimodal", "Multimodal"),
-    ("math", "Math"),
-    ("safety", "Safety"),
+    ("reasoning", _("Reasoning")),
+    ("code", _("Code")),
+    ("language", _("Language")),
+    ("multimodal", _("Multimodal")),
+    ("math", _("Math")),
+    ("safety", _("Safety")),
 ]
 
-EVALUATION_TYPES = [("accuracy", "Accuracy"), ("performance", "Performance"), ("safety", "Safety")]
+EVALUATION_TYPES = [("accuracy", _("Accuracy")), ("performance", _("Performance")), ("safety", _("Safety"))]
 
-SCORING_METHODS = [("percentage", "Percentage"), ("raw_score", "Raw score"), ("percentile", "Percentile")]
+SCORING_METHODS = [("percentage", _("Percentage")), ("raw_score", _("Raw score")), ("percentile", _("Percentile"))]
 
 DOC_TYPES = [
-    ("api", "API reference"),
-    ("quickstart", "Quickstart"),
-    ("cookbook", "Cookbook"),
-    ("changelog", "Changelog"),
-    ("model_card", "Model card"),
-    ("pricing", "Pricing page"),
+    ("api", _("API reference")),
+    ("quickstart", _("Quickstart")),
+    ("cookbook", _("Cookbook")),
+    ("changelog", _("Changelog")),
+    ("model_card", _("Model card")),
+    ("pricing", _("Pricing page")),
 ]

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from aigo.web import pages, views
+from catalog import views as catalog
 
 app_name = "site"
 
@@ -10,4 +11,6 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("search/", pages.search, name="search"),
     path("preferences", views.preferences, name="preferences"),
+    path("models/", catalog.model_list, name="models"),
+    path("models/<slug:slug>/", catalog.model_detail, name="model"),
 ]

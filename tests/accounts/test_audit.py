@@ -10,7 +10,13 @@ from accounts.audit import set_audit_context
 from aigo.partitions import partitions_ensure
 from catalog.models import AIModel
 from tests.admin_forms import change_form_data
-from tests.catalog.factories import AIModelFactory, ProviderFactory
+from tests.catalog.factories import (
+    AIModelFactory,
+    BenchmarkScoreFactory,
+    DocumentationFactory,
+    PricingFactory,
+    ProviderFactory,
+)
 from tests.db import sql as _sql
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +67,33 @@ def test_every_catalog_table_is_audited():
         "documentation",
         "api_keys",
     } <= audited
+
+
+def test_every_audited_table_records_the_row_and_its_values():
+    # Tables whose trigger leaves out no column once recorded NULL values (TG_ARGV was NULL).
+    model = AIModelFactory()
+    PricingFactory(model=model)
+    BenchmarkScoreFactory(model=model)
+    DocumentationFactory(model=model)
+    model.endpoints.create(region="us-east", endpoint_url="https://api.example.com")
+    _sql(
+        "INSERT INTO incidents (severity, status, title, started_at)"
+        " VALUES ('minor', 'investigating', 'Slow', now())"
+    )
+    _sql("UPDATE providers SET name = 'Renamed' WHERE id = %s", [model.provider_id])
+    rows = _sql("SELECT table_name, action, record_id, old_values, new_values FROM audit_trail")
+    assert {table for table, *_ in rows} >= {
+        "providers",
+        "models",
+        "pricing",
+        "benchmark_scores",
+        "documentation",
+        "model_endpoints",
+        "incidents",
+    }
+    for table, action, record_id, old, new in rows:
+        assert record_id is not None and new is not None, (table, action)
+        assert (old is not None) == (action == "UPDATE"), (table, action)
 
 
 def test_api_key_digests_never_reach_the_trail():

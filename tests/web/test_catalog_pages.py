@@ -1,0 +1,129 @@
+"""The catalog pages: the model list with its filters in the URL, and the model page."""
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from catalog.listings import listings_refresh
+from catalog.models import ExchangeRate
+from tests.catalog.factories import (
+    AIModelFactory,
+    BenchmarkScoreFactory,
+    DocumentationFactory,
+    PricingFactory,
+    ProviderFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a href="/[^/]+/models/([^/]+)/">', html)
+
+
+@pytest.fixture
+def catalog():
+    openai, anthropic = (
+        ProviderFactory(slug="openai", name="OpenAI"),
+        ProviderFactory(slug="anthropic", name="Anthropic"),
+    )
+    cheap = AIModelFactory(slug="cheap", provider=openai, modalities=["text", "image"], context_window=128_000)
+    dear = AIModelFactory(slug="dear", provider=anthropic, capabilities=["reasoning"], context_window=200_000)
+    old = AIModelFactory(slug="old", provider=openai, is_active=False, context_window=8_000)
+    PricingFactory(model=cheap, input_per_million=Decimal("0.15"), output_per_million=Decimal("0.60"))
+    PricingFactory(model=dear, input_per_million=Decimal("15"), output_per_million=Decimal("75"))
+    PricingFactory(model=old, input_per_million=Decimal("30"), output_per_million=Decimal("60"))
+    listings_refresh()
+    return cheap, dear, old
+
+
+def test_the_list_filters_by_what_the_url_says(client, catalog):
+    assert sorted(_rows(client.get("/en-US/models/").content.decode())) == ["cheap", "dear", "old"]
+    assert sorted(_rows(client.get("/en-US/models/?provider=openai").content.decode())) == ["cheap", "old"]
+    assert _rows(client.get("/en-US/models/?provider=openai&provider=anthropic&status=retired").content.decode()) == [
+        "old"
+    ]
+    assert _rows(client.get("/en-US/models/?modality=image").content.decode()) == ["cheap"]
+    assert _rows(client.get("/en-US/models/?capability=reasoning").content.decode()) == ["dear"]
+    assert sorted(_rows(client.get("/en-US/models/?min_context=100000").content.decode())) == ["cheap", "dear"]
+    assert _rows(client.get("/en-US/models/?sort=-context_window").content.decode()) == ["dear", "cheap", "old"]
+
+
+def test_the_form_shows_the_urls_state(client, catalog):
+    html = client.get(
+        "/en-US/models/?provider=anthropic&modality=image&sort=input_price&status=active"
+    ).content.decode()
+    assert '<option value="anthropic" selected>' in html
+    assert 'value="image" checked' in html
+    assert '<option value="input_price" selected>' in html and '<option value="active" selected>' in html
+
+
+def test_a_price_cap_in_the_visitors_currency_applies_to_prices_in_theirs(client, catalog):
+    today = timezone.localdate()
+    ExchangeRate.objects.create(currency="USD", rate=Decimal("1"), effective_date=today - timedelta(days=1))
+    ExchangeRate.objects.create(currency="JPY", rate=Decimal("100"), effective_date=today - timedelta(days=1))
+    client.cookies["aigo_currency"] = "JPY"
+    # 1,000 JPY = 10 USD: only the cheap model's input price is under it.
+    assert _rows(client.get("/en-US/models/?max_price=1000").content.decode()) == ["cheap"]
+    assert sorted(_rows(client.get("/en-US/models/?max_price=5000").content.decode())) == ["cheap", "dear", "old"]
+
+
+def test_bad_filters_are_explained_not_fatal(client, catalog):
+    response = client.get("/en-US/models/?min_context=lots&modality=smell&max_price=-3")
+    html = response.content.decode()
+    assert response.status_code == 200 and 'role="alert"' in html
+    assert "min_context" in html and "modality" in html and "max_price" in html
+
+
+def test_a_large_catalog_paginates_with_the_filters_kept(client, django_assert_max_num_queries):
+    provider = ProviderFactory(slug="bulk")
+    for index in range(120):
+        AIModelFactory(slug=f"bulk-{index:03d}", provider=provider)
+    listings_refresh()
+    with django_assert_max_num_queries(6):
+        html = client.get("/en-US/models/?provider=bulk&page=2").content.decode()
+    assert len(_rows(html)) == 50 and _rows(html)[0] == "bulk-050"
+    assert "provider=bulk&amp;page=3" in html and "provider=bulk&amp;page=1" in html
+    assert "Page 2 of 3" in html
+
+
+def test_the_model_page_shows_limits_prices_scores_and_docs_in_the_visitors_locale(
+    client, django_assert_max_num_queries
+):
+    model = AIModelFactory(
+        slug="gpt-x",
+        name={"en-US": "GPT X", "ja-JP": "ジーピーティー X"},
+        description={"en-US": "A model.", "ja-JP": "モデルです。"},
+        context_window=128_000,
+        capabilities=["reasoning"],
+    )
+    PricingFactory(
+        model=model,
+        input_per_million=Decimal("2.50"),
+        volume_discounts=[{"above_input_tokens": 200000, "input_per_million": "5"}],
+    )
+    BenchmarkScoreFactory(model=model, score_normalized=Decimal("88.5"), percentile=Decimal("97"))
+    DocumentationFactory(model=model, locale="ja-JP", title={"en-US": "Docs", "ja-JP": "ドキュメント"})
+    with django_assert_max_num_queries(12):
+        response = client.get("/ja-JP/models/gpt-x/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>ジーピーティー X</h1>" in html and "モデルです。" in html and "ドキュメント" in html
+    assert "128,000" in html and "推論" in html  # the capability, in Japanese
+    assert "$2.50" in html and "$5.00" in html and "200000" in html
+    assert "88.5" in html and "97" in html
+
+
+def test_a_model_near_its_sunset_warns(client):
+    AIModelFactory(slug="leaving", sunset_at=timezone.localdate() + timedelta(days=20))
+    AIModelFactory(slug="gone", deprecated_at=date(2024, 1, 1), sunset_at=date(2024, 6, 1), is_active=False)
+    assert "shuts down in 20 days" in client.get("/en-US/models/leaving/").content.decode()
+    assert "was shut down on 2024-06-01" in client.get("/en-US/models/gone/").content.decode()
+
+
+def test_an_unknown_model_is_a_friendly_404(client):
+    response = client.get("/en-US/models/no-such-model/")
+    assert response.status_code == 404 and "Page not found" in response.content.decode()
