@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ from aigo.web.visitor import Visitor, visitor_of
 from catalog import selectors, vocabulary
 from catalog.api.filters import ModelListingFilter
 from catalog.currency import amount_in_each, price_shown, rates_on
-from catalog.models import AIModel
+from catalog.models import AIModel, BenchmarkSuite
 from status.models import Incident
 from status.selectors import status_current, status_history, status_uptime
 
@@ -32,6 +32,17 @@ SORTS = [
     ("input_price", _("Cheapest input first")),
     ("output_price", _("Cheapest output first")),
 ]
+
+
+def prices_listed(rows, visitor: Visitor, rates, currency: str = "price_currency") -> list[tuple]:
+    """(row, input price, output price) as a list shows them, each in the visitor's currency."""
+
+    def shown(amount, row):
+        if amount is None:
+            return None
+        return price_shown(amount, getattr(row, currency), visitor.currency, rates, visitor.locale)
+
+    return [(row, shown(row.input_per_million, row), shown(row.output_per_million, row)) for row in rows]
 
 
 def _filter_data(query) -> dict:
@@ -74,13 +85,6 @@ def model_list(request, locale: str):
         rows = rows.filter(cap)
 
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-
-    def shown(amount, row):
-        if amount is None:
-            return None
-        return price_shown(amount, row.price_currency, visitor.currency, rates, locale)
-
-    models = [(row, shown(row.input_per_million, row), shown(row.output_per_million, row)) for row in page]
     query = request.GET.copy()
     query.pop("page", None)
     return TemplateResponse(
@@ -89,7 +93,7 @@ def model_list(request, locale: str):
         {
             "nav": "models",
             "page": page,
-            "models": models,
+            "models": prices_listed(page, visitor, rates),
             "errors": {**filters.errors, **({"max_price": [bad_cap]} if bad_cap else {})},
             "providers": selectors.provider_choices(),
             "modalities": vocabulary.MODALITIES,
@@ -222,5 +226,140 @@ def model_detail(request, locale: str, slug: str):
             "uptime": status_uptime(model_id=model.id),
             "uptime_bars": _uptime_bars(model, locale),
             "incidents": Incident.objects.filter(model=model).order_by("-started_at")[:5],
+        },
+    )
+
+
+COMPARE_MAX = 6
+
+
+def _compare_slugs(query) -> list[str]:
+    raw = ",".join(query.getlist("models"))
+    return list(dict.fromkeys(slug.strip() for slug in raw.split(",") if slug.strip()))[:COMPARE_MAX]
+
+
+def compare(request, locale: str):
+    """Up to six models side by side; the URL (?models=a,b) is the shareable state."""
+    visitor = visitor_of(request, locale)
+    slugs = _compare_slugs(request.GET)
+    added = (request.GET.get("add") or "").strip()[:200]
+    not_found = None
+    if added:
+        ranked = selectors.search_model_ids(query=added, locale=locale, limit=1)
+        found = AIModel.objects.filter(id__in=[model_id for model_id, _rank in ranked]).values_list("slug", flat=True)
+        if found:
+            slugs = list(dict.fromkeys([*slugs, found[0]]))[:COMPARE_MAX]
+            return HttpResponseRedirect(f"?models={','.join(slugs)}")
+        not_found = added
+    models = {model.slug: model for model in selectors.models_to_compare(slugs=slugs)}
+    chosen = [models[slug] for slug in slugs if slug in models]
+    today = timezone.localdate()
+    prices = {
+        model.slug: selectors.prices_in_effect(model.pricing.all(), as_of=today, region=visitor.region)
+        for model in chosen
+    }
+    rates = rates_on([visitor.currency, *(row.currency for rows in prices.values() for row in rows)], today)
+    columns = []
+    suites: dict[str, str] = {}
+    for model in chosen:
+        standard = next((row for row in prices[model.slug] if row.tier == "standard"), None)
+        latest = {}
+        for score in model.benchmark_scores.all():
+            latest.setdefault(score.suite.slug, score)
+            suites.setdefault(score.suite.slug, score.suite.name)
+        columns.append(
+            {
+                "model": model,
+                "name": resolve(model.name, locale) or model.slug,
+                "price": _price_rows([standard], visitor, rates)[0] if standard else None,
+                "scores": latest,
+                "without": ",".join(other.slug for other in chosen if other != model),
+            }
+        )
+    benchmarks = [
+        {"name": name, "cells": [column["scores"].get(slug) for column in columns]}
+        for slug, name in sorted(suites.items())
+    ]
+    return TemplateResponse(
+        request,
+        "site/catalog/compare.html",
+        {
+            "nav": "compare",
+            "columns": columns,
+            "benchmarks": benchmarks,
+            "slugs": ",".join(column["model"].slug for column in columns),
+            "missing": [slug for slug in slugs if slug not in models],
+            "not_found": not_found,
+            "full": len(columns) >= COMPARE_MAX,
+            "compare_max": COMPARE_MAX,
+            "rate": rates.get(visitor.currency),
+        },
+    )
+
+
+def leaderboards(request, locale: str):
+    """Every benchmark suite, grouped by category, with how many models it ranks."""
+    category = request.GET.get("category", "")
+    suites = selectors.suite_list()
+    if category in dict(vocabulary.BENCHMARK_CATEGORIES):
+        suites = suites.filter(category=category)
+    groups: dict[str, list] = {}
+    labels = dict(vocabulary.BENCHMARK_CATEGORIES)
+    for suite in suites:
+        groups.setdefault(labels.get(suite.category, _("Other")), []).append(suite)
+    return TemplateResponse(
+        request,
+        "site/catalog/leaderboards.html",
+        {
+            "nav": "leaderboards",
+            "groups": sorted(groups.items(), key=lambda item: str(item[0])),
+            "categories": vocabulary.BENCHMARK_CATEGORIES,
+            "category": category,
+        },
+    )
+
+
+def leaderboard(request, locale: str, slug: str):
+    suite = BenchmarkSuite.objects.filter(slug=slug).first()
+    if suite is None:
+        raise Http404("No such benchmark")
+    official_only = request.GET.get("unofficial") != "1"
+    return TemplateResponse(
+        request,
+        "site/catalog/leaderboard.html",
+        {
+            "nav": "leaderboards",
+            "suite": suite,
+            "description": resolve(suite.description, locale),
+            "scores": selectors.leaderboard(suite=suite, include_unofficial=not official_only)[:200],
+            "official_only": official_only,
+        },
+    )
+
+
+def provider_list(request, locale: str):
+    return TemplateResponse(
+        request, "site/catalog/provider_list.html", {"nav": "providers", "providers": selectors.provider_list()}
+    )
+
+
+def provider_detail(request, locale: str, slug: str):
+    visitor = visitor_of(request, locale)
+    provider = selectors.provider_list().filter(slug=slug).first()
+    if provider is None:
+        raise Http404("No such provider")
+    listings = list(selectors.listing_list().filter(provider_id=provider.id).order_by("-is_active", "slug"))
+    currencies = [row.price_currency for row in listings if row.price_currency]
+    rates = rates_on([visitor.currency, *currencies], timezone.localdate())
+
+    return TemplateResponse(
+        request,
+        "site/catalog/provider_detail.html",
+        {
+            "nav": "providers",
+            "provider": provider,
+            "models": prices_listed(listings, visitor, rates),
+            "incidents": Incident.objects.filter(provider=provider).exclude(status="resolved").order_by("-started_at"),
+            "rate": rates.get(visitor.currency),
         },
     )

@@ -6,27 +6,19 @@ from django.utils import timezone
 from aigo.i18n import resolve
 from aigo.web.visitor import visitor_of
 from catalog import selectors as catalog
-from catalog.currency import price_shown, rates_on
+from catalog.currency import rates_on
+from catalog.views import prices_listed
 from status.models import Incident
 from status.selectors import status_summary
 
 SEARCH_LIMIT = 20
 
 
-def _prices(rows, visitor):
-    """(row, shown input price, shown output price) with one rate lookup for the page."""
-    today = timezone.localdate()
-    rates = rates_on([visitor.currency, *(row.currency for row in rows)], today)
-
-    def shown(amount, row):
-        return None if amount is None else price_shown(amount, row.currency, visitor.currency, rates, visitor.locale)
-
-    return [(row, shown(row.input_per_million, row), shown(row.output_per_million, row)) for row in rows], rates
-
-
 def home(request, locale: str):
     visitor = visitor_of(request, locale)
-    changes, rates = _prices(list(catalog.price_changes(as_of=timezone.localdate(), limit=8)), visitor)
+    today = timezone.localdate()
+    changes = list(catalog.price_changes(as_of=today, limit=8))
+    rates = rates_on([visitor.currency, *(row.currency for row in changes)], today)
     incidents = (
         Incident.objects.exclude(status="resolved").select_related("model", "provider").order_by("-started_at")[:5]
     )
@@ -35,7 +27,7 @@ def home(request, locale: str):
         "site/home.html",
         {
             "nav": "home",
-            "price_changes": changes,
+            "price_changes": prices_listed(changes, visitor, rates, currency="currency"),
             "rate": rates.get(visitor.currency),
             "incidents": incidents,
             "status": status_summary(),

@@ -13,4 +13,9 @@ urlpatterns = [
     path("preferences", views.preferences, name="preferences"),
     path("models/", catalog.model_list, name="models"),
     path("models/<slug:slug>/", catalog.model_detail, name="model"),
+    path("compare/", catalog.compare, name="compare"),
+    path("leaderboards/", catalog.leaderboards, name="leaderboards"),
+    path("leaderboards/<slug:slug>/", catalog.leaderboard, name="leaderboard"),
+    path("providers/", catalog.provider_list, name="providers"),
+    path("providers/<slug:slug>/", catalog.provider_detail, name="provider"),
 ]

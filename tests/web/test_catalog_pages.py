@@ -127,3 +127,38 @@ def test_a_model_near_its_sunset_warns(client):
 def test_an_unknown_model_is_a_friendly_404(client):
     response = client.get("/en-US/models/no-such-model/")
     assert response.status_code == 404 and "Page not found" in response.content.decode()
+
+
+def test_compare_shows_models_side_by_side_and_the_url_is_the_state(client, catalog, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        html = client.get("/en-US/compare/?models=cheap,dear,missing").content.decode()
+    assert "Cheap" in html and "Dear" in html and "Unknown models left out: missing" in html
+    assert 'href="?models=dear"' in html  # removing cheap keeps the rest
+    assert "$0.15" in html and "$15.00" in html
+
+
+def test_compare_adds_a_model_found_by_name_and_stops_at_six(client, catalog):
+    response = client.get("/en-US/compare/?models=cheap&add=dear")
+    assert response.status_code == 302 and response["Location"] == "?models=cheap,dear"
+    many = ",".join(f"m{index}" for index in range(10))
+    for index in range(10):
+        AIModelFactory(slug=f"m{index}")
+    html = client.get(f"/en-US/compare/?models={many}").content.decode()
+    assert html.count("Remove ") == 6 and 'name="add"' not in html
+
+
+def test_a_leaderboard_ranks_the_latest_official_scores(client):
+    suite = BenchmarkScoreFactory(score_normalized=Decimal("90"), model__slug="first", is_official=True).suite
+    BenchmarkScoreFactory(suite=suite, score_normalized=Decimal("70"), model__slug="second", is_official=True)
+    BenchmarkScoreFactory(suite=suite, score_normalized=Decimal("99"), model__slug="sneaky", is_official=False)
+    html = client.get(f"/en-US/leaderboards/{suite.slug}/").content.decode()
+    assert _rows(html) == ["first", "second"]
+    assert "sneaky" in client.get(f"/en-US/leaderboards/{suite.slug}/?unofficial=1").content.decode()
+    assert suite.name in client.get("/en-US/leaderboards/").content.decode()
+    assert client.get("/en-US/leaderboards/no-such-suite/").status_code == 404
+
+
+def test_a_provider_page_lists_its_models_with_prices(client, catalog):
+    html = client.get("/en-US/providers/openai/").content.decode()
+    assert sorted(_rows(html)) == ["cheap", "old"] and "$0.15" in html
+    assert "OpenAI" in client.get("/en-US/providers/").content.decode()
