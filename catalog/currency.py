@@ -15,8 +15,9 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from importlib import resources
 
 from django.db import connection, transaction
+from django.utils.translation import gettext
 
-from aigo.formatting import money
+from aigo.formatting import day, money, number
 
 BASE = "EUR"
 
@@ -178,3 +179,23 @@ def amount_in_each(amount: Decimal, source: str, targets: Iterable[str], rates: 
         if conversion is not None:
             found[target] = conversion.amount
     return found
+
+
+def conversions_used(rates: dict[str, Rate], target: str, sources: Iterable[str], locale: str) -> list[dict]:
+    """What a page says about its conversions, written for `locale`: 1 <source> = <rate>
+    <target>, whose rates and of which day, for each source currency it converted from."""
+    names = {"ecb": "ECB", "editor": gettext("editor")}
+    used = []
+    for source in sorted(set(sources) - {target}):
+        conversion = convert(Decimal(1), source, target, rates, places=8)
+        if conversion is not None:
+            used.append(
+                {
+                    "source": source,
+                    "target": target,
+                    "rate": number(_readable(conversion.rate), locale),
+                    "day": day(conversion.rate_date, locale) if conversion.rate_date else "",
+                    "by": ", ".join(names[name] for name in conversion.sources),
+                }
+            )
+    return used

@@ -17,7 +17,7 @@ from aigo.i18n import resolve
 from aigo.web.visitor import Visitor, visitor_of
 from catalog import selectors, vocabulary
 from catalog.api.filters import ModelListingFilter
-from catalog.currency import amount_in_each, price_shown, rates_on
+from catalog.currency import amount_in_each, conversions_used, price_shown, rates_on
 from catalog.models import AIModel, BenchmarkSuite
 from status.models import Incident
 from status.selectors import status_current, status_history, status_uptime
@@ -94,6 +94,9 @@ def model_list(request, locale: str):
             "nav": "models",
             "page": page,
             "models": prices_listed(page, visitor, rates),
+            "conversions": conversions_used(
+                rates, visitor.currency, [row.price_currency for row in page if row.price_currency], locale
+            ),
             "errors": {**filters.errors, **({"max_price": [bad_cap]} if bad_cap else {})},
             "providers": selectors.provider_choices(),
             "modalities": vocabulary.MODALITIES,
@@ -102,7 +105,6 @@ def model_list(request, locale: str):
             "selected": {name: request.GET.getlist(name) for name in LIST_PARAMS},
             "params": request.GET,
             "page_query": query.urlencode(),
-            "rate": rates.get(visitor.currency),
         },
     )
 
@@ -216,7 +218,7 @@ def model_detail(request, locale: str, slug: str):
             "modalities": [dict(vocabulary.MODALITIES).get(value, value) for value in model.modalities],
             "capabilities": [dict(vocabulary.CAPABILITIES).get(value, value) for value in model.capabilities],
             "prices": _price_rows(prices, visitor, rates),
-            "rate": rates.get(visitor.currency),
+            "conversions": conversions_used(rates, visitor.currency, [row.currency for row in prices], locale),
             "price_chart": _price_chart(history, locale),
             "sunset_days": sunset_days,
             "sunset_soon": sunset_days is not None and sunset_days <= SUNSET_WARNING_DAYS,
@@ -292,7 +294,9 @@ def compare(request, locale: str):
             "not_found": not_found,
             "full": len(columns) >= COMPARE_MAX,
             "compare_max": COMPARE_MAX,
-            "rate": rates.get(visitor.currency),
+            "conversions": conversions_used(
+                rates, visitor.currency, [row.currency for rows in prices.values() for row in rows], locale
+            ),
         },
     )
 
@@ -360,6 +364,6 @@ def provider_detail(request, locale: str, slug: str):
             "provider": provider,
             "models": prices_listed(listings, visitor, rates),
             "incidents": Incident.objects.filter(provider=provider).exclude(status="resolved").order_by("-started_at"),
-            "rate": rates.get(visitor.currency),
+            "conversions": conversions_used(rates, visitor.currency, currencies, locale),
         },
     )

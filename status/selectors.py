@@ -1,5 +1,6 @@
 """Read queries of live status: current state, history from the rollups, uptime."""
 
+import json
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -232,3 +233,51 @@ def status_summary() -> dict[str, int]:
         )
         up, degraded, down, models = cursor.fetchone()
     return {"up": up, "degraded": degraded, "down": down, "models": models}
+
+
+def status_grid() -> list[dict]:
+    """Every model probed in the last half hour with its newest 5-minute bucket per region,
+    models with the lowest availability first (problems on top)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT m.slug, m.name, newest.region, newest.availability, newest.latency_p95
+               FROM (SELECT DISTINCT ON (model_id, region) model_id, region,
+                            avg_availability AS availability, avg_latency_p95 AS latency_p95
+                     FROM status_5min WHERE bucket >= now() - INTERVAL '30 minutes'
+                     ORDER BY model_id, region, bucket DESC) newest
+               JOIN models m ON m.id = newest.model_id"""
+        )
+        rows = cursor.fetchall()
+    models: dict[str, dict] = {}
+    for slug, name, region, availability, latency in rows:
+        # Django reads jsonb as text through a raw cursor
+        entry = models.setdefault(
+            slug,
+            {
+                "slug": slug,
+                "name": json.loads(name),
+                "regions": {region: {"availability": None, "latency_p95": None} for region in settings.AIGO_REGIONS},
+            },
+        )
+        entry["regions"][region] = {"availability": _round(availability), "latency_p95": _round(latency)}
+    for entry in models.values():
+        present = [cell["availability"] for cell in entry["regions"].values() if cell["availability"] is not None]
+        entry["worst"] = min(present) if present else None
+    return sorted(models.values(), key=lambda entry: (entry["worst"] is None, entry["worst"] or 0, entry["slug"]))
+
+
+def latency_series(*, model_id, start: datetime, end: datetime, step: timedelta, region: str | None) -> list[tuple]:
+    """(bucket, p50, p95, p99) per `step` (5 minutes or more) from the 5-minute rollups,
+    averaged over the regions (or for one region)."""
+    # uses the status_5min primary key (model_id, region, bucket)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT time_bucket(%(step)s, bucket) AS at,
+                      AVG(avg_latency_p50), AVG(avg_latency_p95), AVG(avg_latency_p99)
+               FROM status_5min
+               WHERE model_id = %(model)s AND bucket >= %(start)s AND bucket <= %(end)s
+                 AND (%(region)s::text IS NULL OR region = %(region)s)
+               GROUP BY at ORDER BY at""",
+            {"model": model_id, "start": start, "end": end, "step": step, "region": region},
+        )
+        return [(bucket, _round(p50), _round(p95), _round(p99)) for bucket, p50, p95, p99 in cursor.fetchall()]

@@ -19,7 +19,7 @@ from aigo.redis import rkey
 from status.live import updates_channel
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-MAX_MODELS = 20
+MAX_MODELS = 100  # the status page follows every model it shows in one stream
 
 
 def _error(code: str, message: str, status: int = 400) -> JsonResponse:

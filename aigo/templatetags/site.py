@@ -51,3 +51,9 @@ def moment(context, value, style: str = "medium") -> str:
 @register.simple_tag(takes_context=True)
 def money(context, amount, currency: str) -> str:
     return formatting.money(amount, currency, _locale(context))
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (None when absent)."""
+    return mapping.get(key) if mapping else None

@@ -6,7 +6,7 @@ from django.utils import timezone
 from aigo.i18n import resolve
 from aigo.web.visitor import visitor_of
 from catalog import selectors as catalog
-from catalog.currency import rates_on
+from catalog.currency import conversions_used, rates_on
 from catalog.views import prices_listed
 from status.models import Incident
 from status.selectors import status_summary
@@ -28,7 +28,7 @@ def home(request, locale: str):
         {
             "nav": "home",
             "price_changes": prices_listed(changes, visitor, rates, currency="currency"),
-            "rate": rates.get(visitor.currency),
+            "conversions": conversions_used(rates, visitor.currency, [row.currency for row in changes], locale),
             "incidents": incidents,
             "status": status_summary(),
         },

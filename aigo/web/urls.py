@@ -4,6 +4,7 @@ from django.urls import path
 
 from aigo.web import pages, views
 from catalog import views as catalog
+from status import views as status
 
 app_name = "site"
 
@@ -18,4 +19,8 @@ urlpatterns = [
     path("leaderboards/<slug:slug>/", catalog.leaderboard, name="leaderboard"),
     path("providers/", catalog.provider_list, name="providers"),
     path("providers/<slug:slug>/", catalog.provider_detail, name="provider"),
+    path("status/", status.overview, name="status"),
+    path("status/<slug:slug>/", status.model_status, name="model_status"),
+    path("incidents/", status.incident_list, name="incidents"),
+    path("incidents/<uuid:incident_id>/", status.incident_detail, name="incident"),
 ]

@@ -64,7 +64,7 @@ def test_prices_are_converted_with_the_rate_named_and_the_original_shown(client)
     client.cookies["aigo_currency"] = "JPY"
     html = client.get("/en-US/").content.decode()
     assert "¥300" in html and "($2.50)" in html
-    assert "1 EUR = 150" in html and "(editor, " in html
+    assert "1 USD = 120 JPY (editor, " in html
 
 
 def test_an_unknown_locale_or_page_gets_a_friendly_404_in_the_visitors_language(client):
