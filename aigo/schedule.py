@@ -36,4 +36,15 @@ SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },
+    "flush-news-views": {
+        "task": "news.tasks.flush_news_views",
+        "schedule": crontab(minute="*"),
+        # Each run flushes everything pending, leftovers included: a skipped run loses nothing.
+        "options": {"expires": 55},
+    },
+    "release-scheduled-news": {
+        "task": "news.tasks.release_scheduled_news",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
 }

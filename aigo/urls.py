@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/", include("aigo.api.urls")),
+    path("news/feed/", include("news.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", site_views.root, name="root"),
     path("robots.txt", site_views.robots_txt, name="robots"),

@@ -6,6 +6,7 @@ app_name = "api"
 
 urlpatterns = [
     path("v1/", include("catalog.api.urls", namespace="catalog")),
+    path("v1/", include("news.api.urls", namespace="news")),
     path("v1/me/", include("accounts.urls", namespace="accounts")),
     path("v1/status/", include("status.urls", namespace="status")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -190,10 +190,10 @@ class CompareSerializer(serializers.Serializer):
 
 
 class SearchResultSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["model", "provider"])
-    rank = serializers.FloatField(help_text="Relevance, 0 to 1; models and providers share the scale.")
+    type = serializers.ChoiceField(choices=["model", "provider", "news"])
+    rank = serializers.FloatField(help_text="Relevance, 0 to 1; models, providers and news share the scale.")
     slug = serializers.CharField()
-    name = serializers.JSONField(help_text="Localized name (models) or name (providers).")
+    name = serializers.JSONField(help_text="Localized name (models), name (providers) or localized title (news).")
 
 
 class SearchSerializer(serializers.Serializer):

@@ -14,6 +14,8 @@ from aigo.api.locale import LocaleMixin
 from aigo.api.negotiation import JSONOnlyNegotiation
 from catalog import selectors
 from catalog.models import AIModel, BenchmarkSuite
+from news.api.serializers import NewsSearchResultSerializer
+from news.selectors import search_news
 
 from .documents import listing_json_sql
 from .filters import ModelListingFilter
@@ -282,9 +284,9 @@ class SearchParams(serializers.Serializer):
     ],
 )
 class Search(CatalogView):
-    """Models and providers ranked together; typos, punctuation-free names and CJK substrings match."""
+    """Models, providers and published news ranked together; typos, punctuation-free names and CJK substrings match."""
 
-    @cached_response("models")
+    @cached_response("models", "news")
     def get(self, request):
         params = SearchParams(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -300,6 +302,10 @@ class Search(CatalogView):
         results += [
             {"type": "provider", "rank": round(rank, 4), **ProviderSerializer(provider).data}
             for provider, rank in selectors.search_providers(query=query, limit=limit)
+        ]
+        results += [
+            {"type": "news", "rank": round(rank, 4), **NewsSearchResultSerializer(article, context=context).data}
+            for article, rank in search_news(query=query, locale=self.locale, limit=limit)
         ]
         results.sort(key=lambda result: (-result["rank"], result["type"], result["slug"]))
         return Response({"query": query, "results": results[:limit]})

@@ -1,0 +1,27 @@
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from .models import NewsArticle
+from .signals import news_changed
+from .view_counts import flush_views
+
+# A little more than the schedule's minute, so a late run still sees what came due.
+RELEASE_WINDOW = timedelta(minutes=2)
+
+
+@shared_task
+def flush_news_views() -> dict[str, int]:
+    return flush_views()
+
+
+@shared_task
+def release_scheduled_news() -> bool:
+    """Drop cached news responses when a scheduled article's time has come (no write marks that)."""
+    now = timezone.now()
+    # uses index: idx_news_published
+    due = NewsArticle.objects.filter(published_at__gt=now - RELEASE_WINDOW, published_at__lte=now).exists()
+    if due:
+        news_changed()
+    return due
