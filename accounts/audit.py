@@ -106,6 +106,9 @@ class AuditMiddleware:
     """Wraps admin and API writes in a transaction carrying the audit context, and logs them."""
 
     PREFIXES = ("/api/", f"/{settings.ADMIN_URL}")
+    # Analytics beacons write no editorial data, come by the thousand, and are promised not to
+    # keep the visitor's IP address (README, Privacy): no request log for them.
+    UNLOGGED = ("/api/v1/events",)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -120,7 +123,8 @@ class AuditMiddleware:
         return request.body if size <= MAX_LOGGED_BYTES else b'{"bytes": %d}' % size
 
     def __call__(self, request):
-        if request.method not in UNSAFE or not request.path.startswith(self.PREFIXES):
+        path = request.path
+        if request.method not in UNSAFE or not path.startswith(self.PREFIXES) or path.startswith(self.UNLOGGED):
             return self.get_response(request)
         started = time.monotonic()
         body = self._small_json_body(request)

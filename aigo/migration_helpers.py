@@ -20,3 +20,9 @@ def group_with_model_permissions(apps, *, group: str, app_label: str, models: li
     of_app = Permission.objects.filter(content_type__app_label=app_label)
     holder.permissions.remove(*holder.permissions.filter(content_type__app_label=app_label))
     holder.permissions.add(*of_app.filter(content_type__model__in=models))
+
+
+def has_timescaledb(cursor) -> bool:
+    """Whether the server offers TimescaleDB: the time-series migrations pick their engine by it."""
+    cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")
+    return cursor.fetchone() is not None

@@ -21,6 +21,7 @@ class Partitioning:
 PARTITIONED: dict[str, Partitioning] = {
     "audit_logs": Partitioning("month", ahead=2),
     "status_probes": Partitioning("day", ahead=7, retention=settings.AIGO_STATUS_RETENTION_DAYS),
+    "analytics_events": Partitioning("day", ahead=7, retention=settings.AIGO_ANALYTICS_RETENTION_DAYS),
 }
 
 
@@ -38,6 +39,12 @@ def partitions_ensure() -> dict[str, dict[str, int]]:
     report = {}
     with connection.cursor() as cursor:
         for table, plan in PARTITIONED.items():
+            # On TimescaleDB the time series are hypertables (relkind 'r') that make and drop
+            # their own chunks: only declaratively partitioned tables are managed here.
+            cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [table])
+            if cursor.fetchone() != ("p",):
+                report[table] = {"created": 0, "dropped": 0, "skipped": 1}
+                continue
             cursor.execute(
                 "SELECT aigo_ensure_partitions(%s::regclass, %s, %s, %s)",
                 [table, plan.step, plan.ahead, plan.retention or 0],

@@ -36,6 +36,11 @@ SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },
+    "refresh-daily-stats": {
+        "task": "analytics.tasks.refresh_daily_stats",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
     "flush-news-views": {
         "task": "news.tasks.flush_news_views",
         "schedule": crontab(minute="*"),

@@ -19,6 +19,7 @@ from catalog import selectors, vocabulary
 from catalog.api.filters import ModelListingFilter
 from catalog.currency import amount_in_each, conversions_used, price_shown, rates_on
 from catalog.models import AIModel, BenchmarkSuite
+from news.selectors import news_list
 from status.models import Incident
 from status.selectors import status_current, status_history, status_uptime
 
@@ -110,6 +111,7 @@ def model_list(request, locale: str):
 
 
 SUNSET_WARNING_DAYS = 90
+RELATED_NEWS = 5
 PRICE_FIELDS = ("input_per_million", "output_per_million", "image_per_unit", "audio_per_minute", "video_per_minute")
 
 
@@ -228,6 +230,7 @@ def model_detail(request, locale: str, slug: str):
             "uptime": status_uptime(model_id=model.id),
             "uptime_bars": _uptime_bars(model, locale),
             "incidents": Incident.objects.filter(model=model).order_by("-started_at")[:5],
+            "news": news_list(model=model.slug).order_by("-published_at")[:RELATED_NEWS],
         },
     )
 

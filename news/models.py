@@ -17,6 +17,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from aigo.fields import created_at_field, json_map_field, updated_at_field, uuid_primary_key
 from aigo.i18n import LocalizedField, locale_choices, resolve
@@ -24,20 +25,20 @@ from aigo.i18n import LocalizedField, locale_choices, resolve
 EN = ("en-US",)
 
 CATEGORIES = [
-    ("release", "Model release"),
-    ("update", "Model update"),
-    ("pricing", "Pricing"),
-    ("benchmark", "Benchmarks"),
-    ("research", "Research"),
-    ("policy", "Policy and regulation"),
-    ("industry", "Industry"),
-    ("outage", "Outage"),
+    ("release", _("Model release")),
+    ("update", _("Model update")),
+    ("pricing", _("Pricing")),
+    ("benchmark", _("Benchmarks")),
+    ("research", _("Research")),
+    ("policy", _("Policy and regulation")),
+    ("industry", _("Industry")),
+    ("outage", _("Outage")),
 ]
 
 MENTION_TYPES = [
-    ("primary", "Primary subject"),
-    ("comparison", "Compared with"),
-    ("brief", "Mentioned briefly"),
+    ("primary", _("Primary subject")),
+    ("comparison", _("Compared with")),
+    ("brief", _("Mentioned briefly")),
 ]
 
 SLUG_MAX = 200

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import RequireScope
+from aigo.api.body import PayloadTooLarge, read_body
 from aigo.api.errors import BadRequest
 from aigo.api.negotiation import JSONOnlyNegotiation
 from status.ingest import MAX_ROWS, InvalidProbes, probes_ingest
@@ -20,33 +21,8 @@ JSON_TYPES = {"application/json", ""}
 NDJSON_TYPES = {"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"}
 
 
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "payload_too_large"
-
-    def __init__(self, message: str, details: dict):
-        super().__init__(detail=message)
-        self.details = details
-
-
 def _too_many(count: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"At most {MAX_ROWS} probes per request.", {"max_rows": MAX_ROWS, "rows": count})
-
-
-def _read_body(request) -> bytes:
-    """The raw body, refused past MAX_BYTES whether or not Content-Length says so."""
-    too_large = PayloadTooLarge(f"The body is larger than {MAX_BYTES} bytes.", {"max_bytes": MAX_BYTES})
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > MAX_BYTES:
-        raise too_large
-    stream = request.stream  # read here, not through request.body and DATA_UPLOAD_MAX_MEMORY_SIZE
-    body = stream.read(MAX_BYTES + 1) if stream is not None else b""
-    if len(body) > MAX_BYTES:
-        raise too_large
-    return body
 
 
 def _parse_json(body: bytes) -> list:
@@ -87,9 +63,9 @@ def _parse_ndjson(body: bytes) -> list:
 def probes_from_request(request) -> list:
     content_type = request.content_type.split(";")[0].strip().lower()
     if content_type in NDJSON_TYPES:
-        return _parse_ndjson(_read_body(request))
+        return _parse_ndjson(read_body(request, MAX_BYTES))
     if content_type in JSON_TYPES:
-        return _parse_json(_read_body(request))
+        return _parse_json(read_body(request, MAX_BYTES))
     raise exceptions.UnsupportedMediaType(content_type)
 
 

@@ -205,6 +205,11 @@ AIGO_TRUSTED_PROXIES = env_int("AIGO_TRUSTED_PROXIES", 0)
 # are refused at ingestion.
 AIGO_STATUS_RETENTION_DAYS = env_int("AIGO_STATUS_RETENTION_DAYS", 90)
 
+# Days of analytics events kept (older daily partitions are dropped).
+AIGO_ANALYTICS_RETENTION_DAYS = env_int("AIGO_ANALYTICS_RETENTION_DAYS", 90)
+# POST /api/v1/events per client IP (N/sec|min|hour|day, or "off"), counted apart from AIGO_ANON_RATE.
+AIGO_EVENTS_RATE = env_str("AIGO_EVENTS_RATE", "60/min")
+
 # How far in the future a probe's time may be (probe clocks drift).
 AIGO_STATUS_CLOCK_SKEW_SECONDS = env_int("AIGO_STATUS_CLOCK_SKEW_SECONDS", 120)
 

@@ -5,13 +5,26 @@ from django.utils import timezone
 
 from aigo.i18n import resolve
 from aigo.web.visitor import visitor_of
+from analytics.selectors import models_by_id
+from analytics.trending import trending_scores
 from catalog import selectors as catalog
 from catalog.currency import conversions_used, rates_on
 from catalog.views import prices_listed
+from news import selectors as news
 from status.models import Incident
 from status.selectors import status_summary
 
 SEARCH_LIMIT = 20
+TRENDING_ON_HOME = 8
+FEATURED_ON_HOME = 4
+
+
+def trending_models(limit: int) -> list:
+    """The most viewed models of the last days (time-decayed), highest first."""
+    scores, _source = trending_scores()
+    top = scores[:limit]
+    models = models_by_id(model_id for model_id, _score in top)
+    return [models[model_id] for model_id, _score in top if model_id in models]
 
 
 def home(request, locale: str):
@@ -31,13 +44,15 @@ def home(request, locale: str):
             "conversions": conversions_used(rates, visitor.currency, [row.currency for row in changes], locale),
             "incidents": incidents,
             "status": status_summary(),
+            "trending": trending_models(TRENDING_ON_HOME),
+            "featured": news.news_list(featured=True).order_by("-published_at")[:FEATURED_ON_HOME],
         },
     )
 
 
 def search(request, locale: str):
     query = (request.GET.get("q") or "").strip()[:200]
-    models, providers = [], []
+    models, providers, articles = [], [], []
     if query:
         ranked = catalog.search_model_ids(query=query, locale=locale, limit=SEARCH_LIMIT)
         listings = catalog.listing_list().in_bulk([model_id for model_id, _rank in ranked])
@@ -55,8 +70,17 @@ def search(request, locale: str):
             {"rank": rank, "slug": provider.slug, "name": provider.name, "models": provider.model_count}
             for provider, rank in catalog.search_providers(query=query, limit=SEARCH_LIMIT)
         ]
+        articles = [
+            {
+                "rank": rank,
+                "slug": article.slug,
+                "title": resolve(article.title, locale),
+                "published_at": article.published_at,
+            }
+            for article, rank in news.search_news(query=query, locale=locale, limit=SEARCH_LIMIT)
+        ]
     return TemplateResponse(
         request,
         "site/search.html",
-        {"query": query, "models": models, "providers": providers},
+        {"query": query, "models": models, "providers": providers, "articles": articles},
     )

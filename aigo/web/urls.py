@@ -4,6 +4,7 @@ from django.urls import path
 
 from aigo.web import pages, views
 from catalog import views as catalog
+from news import views as news
 from status import views as status
 
 app_name = "site"
@@ -23,4 +24,8 @@ urlpatterns = [
     path("status/<slug:slug>/", status.model_status, name="model_status"),
     path("incidents/", status.incident_list, name="incidents"),
     path("incidents/<uuid:incident_id>/", status.incident_detail, name="incident"),
+    path("news/", news.news_list, name="news"),
+    path("news/category/<slug:category>/", news.news_category, name="news_category"),
+    path("news/tag/<str:tag>/", news.news_tag, name="news_tag"),
+    path("news/<slug:slug>/", news.article, name="article"),
 ]

@@ -5,19 +5,16 @@ import logging
 
 from django.db import migrations
 
+from aigo.migration_helpers import has_timescaledb
+
 from status import engines
 
 log = logging.getLogger("aigo.migrations")
 
 
-def _has_timescale(cursor) -> bool:
-    cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")
-    return cursor.fetchone() is not None
-
-
 def create(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
-        timescale = _has_timescale(cursor)
+        timescale = has_timescaledb(cursor)
         log.warning("status_probes: %s engine", "TimescaleDB" if timescale else "native partitions")
         for statement in engines.TIMESCALE if timescale else engines.NATIVE:
             cursor.execute(statement)
@@ -27,7 +24,7 @@ def create(apps, schema_editor):
 
 def drop(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
-        for statement in engines.TIMESCALE_REVERSE if _has_timescale(cursor) else engines.NATIVE_REVERSE:
+        for statement in engines.TIMESCALE_REVERSE if has_timescaledb(cursor) else engines.NATIVE_REVERSE:
             cursor.execute(statement)
 
 

@@ -77,10 +77,7 @@ def test_every_audited_table_records_the_row_and_its_values():
     BenchmarkScoreFactory(model=model)
     DocumentationFactory(model=model)
     model.endpoints.create(region="us-east", endpoint_url="https://api.example.com")
-    _sql(
-        "INSERT INTO incidents (severity, status, title, started_at)"
-        " VALUES ('minor', 'investigating', 'Slow', now())"
-    )
+    _sql("INSERT INTO incidents (severity, status, title, started_at) VALUES ('minor', 'investigating', 'Slow', now())")
     _sql("UPDATE providers SET name = 'Renamed' WHERE id = %s", [model.provider_id])
     rows = _sql(
         "SELECT table_name, action, record_id, old_values, new_values FROM audit_trail WHERE timestamp >= %s", [started]

@@ -20,7 +20,16 @@ from .factories import AIModelFactory, BenchmarkScoreFactory, DocumentationFacto
 
 pytestmark = pytest.mark.django_db
 
-CATALOG_MODELS = [Provider, AIModel, ModelEndpoint, Pricing, BenchmarkSuite, BenchmarkScore, Documentation, ExchangeRate]
+CATALOG_MODELS = [
+    Provider,
+    AIModel,
+    ModelEndpoint,
+    Pricing,
+    BenchmarkSuite,
+    BenchmarkScore,
+    Documentation,
+    ExchangeRate,
+]
 
 
 def _url(model, view: str, *args) -> str:

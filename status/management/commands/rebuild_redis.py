@@ -1,14 +1,15 @@
 """Refill Redis's live status from PostgreSQL, e.g. after a Redis restart or flush.
 
-For now the status structures only: each (model, region)'s newest probe within the live window
-goes through the same status.live.live_state_publish() as ingestion, and the rankings are
-rebuilt from scratch (models no longer probed drop out).
+Each (model, region)'s newest probe within the live window goes through the same
+status.live.live_state_publish() as ingestion, and the rankings are rebuilt from scratch (models
+no longer probed drop out); the trending daily sets are refilled from analytics_events.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from psycopg import sql
 
+from analytics.trending import trending_rebuild
 from catalog.models import AIModel
 from status.live import LIVE_WINDOW, LiveRow, live_state_publish
 
@@ -28,7 +29,7 @@ ORDER BY p.model_id, p.region, p.probe_location, p.time DESC
 
 
 class Command(BaseCommand):
-    help = "Rebuild Redis's live status (hashes, rankings, probe locations) from the newest probes."
+    help = "Rebuild Redis's live status (from the newest probes) and the trending sets (from analytics_events)."
 
     def handle(self, *args, **options):
         with connection.cursor() as cursor:
@@ -38,3 +39,5 @@ class Command(BaseCommand):
             raise CommandError("Redis is unreachable: nothing rebuilt.")
         pairs = {(row.model_slug, row.region) for row in rows}
         self.stdout.write(f"Live status rebuilt: {len(pairs)} model/region pairs from {len(rows)} probes.")
+        days, views = trending_rebuild()
+        self.stdout.write(f"Trending rebuilt: {views} model views over {days} days.")

@@ -1,0 +1,50 @@
+"""The DDL of analytics_events for the two engines DESIGN.md describes.
+
+The seed's columns (event_type NOT NULL added: daily_stats groups by it and its unique index
+must cover every row). The seed declares the table PARTITION BY RANGE and then makes it a
+hypertable, which TimescaleDB refuses ("not possible to turn partitioned tables into
+hypertables"): a plain table becomes the hypertable there; without TimescaleDB the table is
+range-partitioned by day, partitions kept by aigo.partitions. No primary key, as in the seed:
+on a partitioned table it would have to include timestamp and would cost every insert an index
+probe for nothing that reads by id. Pure SQL constants: the migration runs them, tests parse
+the TimescaleDB half.
+"""
+
+EVENTS_COLUMNS = """
+    id UUID NOT NULL DEFAULT gen_random_uuid(),
+    timestamp TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+    session_id VARCHAR(100),
+    event_type VARCHAR(50) NOT NULL,
+    event_properties JSONB,
+    user_properties JSONB,
+    device_properties JSONB,
+    geo_properties JSONB,
+    referrer_properties JSONB
+"""
+
+EVENTS_INDEXES = [
+    # Time ranges within a day (analytics queries, the bench).
+    "CREATE INDEX idx_analytics_events_time ON analytics_events (timestamp DESC)",
+    # uses: trending's SQL fallback and rebuild (model_view over the last 7 days).
+    "CREATE INDEX idx_analytics_events_type_time ON analytics_events (event_type, timestamp DESC)",
+    # One model's views over time.
+    "CREATE INDEX idx_analytics_events_model_views ON analytics_events ((event_properties ->> 'model_id'), timestamp)"
+    " WHERE event_type = 'model_view'",
+]
+
+TIMESCALE = [
+    "CREATE EXTENSION IF NOT EXISTS timescaledb",
+    f"CREATE TABLE analytics_events ({EVENTS_COLUMNS})",
+    # create_default_indexes => FALSE: the timestamp index is the first of EVENTS_INDEXES.
+    "SELECT create_hypertable('analytics_events', 'timestamp', chunk_time_interval => INTERVAL '1 day',"
+    " create_default_indexes => FALSE, if_not_exists => TRUE)",
+    *EVENTS_INDEXES,
+    "SELECT add_retention_policy('analytics_events', INTERVAL '90 days')",
+]
+
+NATIVE = [
+    f"CREATE TABLE analytics_events ({EVENTS_COLUMNS}) PARTITION BY RANGE (timestamp)",
+    *EVENTS_INDEXES,
+]
+
+REVERSE = ["DROP TABLE IF EXISTS analytics_events"]

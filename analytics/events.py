@@ -1,0 +1,224 @@
+"""Collected events: the schema of each event type, and the service that stores a batch.
+
+What is stored (README "Privacy"): the event's type and validated properties, the session id
+the page chose (no cookie is set), the locale, a device class derived from the User-Agent, the
+referrer's host only, and a coarse region: the edge's X-AIGO-Region and X-AIGO-Country headers
+when they carry a known region / an ISO country code, else "unknown". Never the IP address,
+the full User-Agent or the referrer's path and query.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import orjson
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from rest_framework import serializers
+
+from accounts.features import REGION_HEADER
+from aigo.api.errors import BadRequest
+from analytics.trending import trending_record
+from catalog.models import AIModel
+
+MAX_EVENTS = 20
+COUNTRY_HEADER = "HTTP_X_AIGO_COUNTRY"
+UNKNOWN = "unknown"
+
+# Crawlers, link previews, monitors and headless browsers: their "views" are not visits. An
+# empty User-Agent counts too: every browser sends one.
+BOT_AGENTS = re.compile(
+    r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|monitor|pingdom|uptime|lighthouse"
+    r"|headless|phantomjs|selenium|puppeteer|playwright|curl/|wget/|python-|httpclient|okhttp|go-http-client|^$",
+    re.IGNORECASE,
+)
+MOBILE_AGENTS = re.compile(r"mobi|iphone|android.+mobile", re.IGNORECASE)
+TABLET_AGENTS = re.compile(r"ipad|tablet|android(?!.*mobile)", re.IGNORECASE)
+
+
+def is_bot(user_agent: str) -> bool:
+    return BOT_AGENTS.search(user_agent) is not None
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not declare, rather than dropping them silently."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+def _text(max_length: int, **kwargs) -> serializers.CharField:
+    return serializers.CharField(max_length=max_length, **kwargs)
+
+
+class PageViewProperties(StrictSerializer):
+    path = _text(500)
+    title = _text(200, required=False)
+
+
+class ModelViewProperties(StrictSerializer):
+    model = _text(100, help_text="The model's slug or id.")
+    path = _text(500, required=False)
+
+
+class BenchmarkCompareProperties(StrictSerializer):
+    models = serializers.ListField(child=_text(100), min_length=2, max_length=10)
+    benchmark = _text(100, required=False)
+
+
+class SearchProperties(StrictSerializer):
+    query = _text(200)
+    results = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+
+
+class NewsViewProperties(StrictSerializer):
+    article = _text(200, help_text="The article's slug.")
+    path = _text(500, required=False)
+
+
+PROPERTIES: dict[str, type[StrictSerializer]] = {
+    "page_view": PageViewProperties,
+    "model_view": ModelViewProperties,
+    "benchmark_compare": BenchmarkCompareProperties,
+    "search": SearchProperties,
+    "news_view": NewsViewProperties,
+}
+
+
+class CollectedEvent(StrictSerializer):
+    type = serializers.ChoiceField(choices=list(PROPERTIES))
+    session_id = serializers.RegexField(r"^[A-Za-z0-9_.:-]+$", max_length=100, required=False)
+    properties = serializers.DictField(default=dict)
+    locale = serializers.CharField(max_length=20, required=False, help_text="One of the site's locales.")
+    referrer = serializers.URLField(max_length=1000, required=False)
+
+    def validate_locale(self, value: str) -> str:
+        if value not in settings.AIGO_LOCALES:
+            raise serializers.ValidationError(f"Not one of {', '.join(settings.AIGO_LOCALES)}.")
+        return value
+
+    def validate(self, attrs):
+        properties = PROPERTIES[attrs["type"]](data=attrs["properties"])
+        if not properties.is_valid():
+            raise serializers.ValidationError({"properties": properties.errors})
+        return {**attrs, "properties": properties.validated_data}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the request itself says about the visitor, reduced to what is kept."""
+
+    device: str
+    region: str
+    country: str
+
+    @classmethod
+    def of(cls, meta: dict) -> "Context":
+        agent = meta.get("HTTP_USER_AGENT", "")
+        device = "tablet" if TABLET_AGENTS.search(agent) else "mobile" if MOBILE_AGENTS.search(agent) else "desktop"
+        region = meta.get(REGION_HEADER, "")
+        country = meta.get(COUNTRY_HEADER, "")
+        return cls(
+            device=device,
+            region=region if region in settings.AIGO_REGIONS else UNKNOWN,
+            country=country.upper() if re.fullmatch(r"[A-Za-z]{2}", country) else UNKNOWN,
+        )
+
+
+def events_validate(*, events: list) -> list[dict]:
+    """The validated events, with model_view's `model` resolved; BadRequest naming every bad one."""
+    if not events:
+        raise BadRequest("empty_batch", "The batch has no events.")
+    if len(events) > MAX_EVENTS:
+        raise BadRequest("too_many_events", f"At most {MAX_EVENTS} events per request.", {"max_events": MAX_EVENTS})
+    valid, errors = [], []
+    for index, raw in enumerate(events):
+        event = CollectedEvent(data=raw)
+        if event.is_valid():
+            valid.append(event.validated_data)
+        else:
+            errors.append({"index": index, "fields": event.errors})
+    if not errors:
+        errors = _resolve_models(valid)
+    if errors:
+        raise BadRequest(
+            "invalid_events",
+            f"{len(errors)} of {len(events)} events are invalid; nothing was stored.",
+            {"errors": errors},
+        )
+    return valid
+
+
+def _resolve_models(events: list[dict]) -> list[dict]:
+    """Puts model_id and model_slug on each model_view (one query); errors for unknown models."""
+    refs = {event["properties"]["model"] for event in events if event["type"] == "model_view"}
+    if not refs:
+        return []
+    ids = {ref for ref in refs if _is_uuid(ref)}
+    known = {}
+    for model_id, slug in AIModel.objects.filter(Q(slug__in=refs) | Q(id__in=ids)).values_list("id", "slug"):
+        known[slug] = known[str(model_id)] = (str(model_id), slug)
+    errors = []
+    for index, event in enumerate(events):
+        if event["type"] != "model_view":
+            continue
+        properties = event["properties"]
+        found = known.get(properties.pop("model"))
+        if found is None:
+            errors.append({"index": index, "fields": {"properties": {"model": ["Unknown model."]}}})
+        else:
+            properties["model_id"], properties["model_slug"] = found
+    return errors
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _row(event: dict, context: Context) -> dict:
+    referrer = event.get("referrer")
+    return {
+        "session_id": event.get("session_id"),
+        "event_type": event["type"],
+        "event_properties": event["properties"],
+        "user_properties": {"locale": event["locale"]} if "locale" in event else {},
+        "device_properties": {"type": context.device},
+        "geo_properties": {"region": context.region, "country": context.country},
+        "referrer_properties": {"host": urlsplit(referrer).hostname} if referrer else {},
+    }
+
+
+# One statement for the whole batch: the rows travel as one JSON array.
+INSERT = """
+INSERT INTO analytics_events (session_id, event_type, event_properties, user_properties, device_properties,
+                              geo_properties, referrer_properties)
+SELECT session_id, event_type, event_properties, user_properties, device_properties, geo_properties,
+       referrer_properties
+FROM jsonb_to_recordset(%s::jsonb) AS r(session_id text, event_type text, event_properties jsonb,
+                                         user_properties jsonb, device_properties jsonb, geo_properties jsonb,
+                                         referrer_properties jsonb)
+"""
+
+
+def events_collect(*, events: list, context: Context) -> int:
+    """Validate the whole batch, store it in one INSERT, and count its model views in the
+    trending sets once the transaction commits. Returns the number of rows stored."""
+    valid = events_validate(events=events)
+    rows = [_row(event, context) for event in valid]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(INSERT, [orjson.dumps(rows).decode()])
+        stored = cursor.rowcount
+        model_ids = [event["properties"]["model_id"] for event in valid if event["type"] == "model_view"]
+        if model_ids:
+            transaction.on_commit(lambda: trending_record(model_ids=model_ids))
+    return stored

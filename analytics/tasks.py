@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from analytics.stats import daily_stats_refresh
+
+
+@shared_task
+def refresh_daily_stats() -> float | None:
+    elapsed = daily_stats_refresh()
+    return None if elapsed is None else round(elapsed, 3)

@@ -1,0 +1,216 @@
+"""Event collection throughput and the daily_stats refresh against history size.
+
+In a throwaway database of its own (created, migrated as the owner, dropped at the end unless
+--keep), with a provider and --models models inserted directly:
+- events/s accepted by POST /api/v1/events: gunicorn (production settings, 2 sync workers,
+  AIGO_EVENTS_RATE=off), --clients concurrent clients each sending batches of 20 events (half
+  model views, half page views; bodies encoded before the clock starts), against COPY of the
+  same number of rows straight into analytics_events in the same run, median of --repeats;
+- the daily_stats refresh (refresh_daily_stats(), i.e. REFRESH ... CONCURRENTLY, as the app
+  role) with each of --sizes events stored (default 1 M and 10 M), spread over 30 days, made
+  with INSERT ... SELECT generate_series as the owner; the median of --refreshes runs.
+
+    .venv/bin/python bench/events.py [--requests 2000 --clients 4] [--sizes 1000000,10000000] [--keep]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import redis
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.api_read import PORT, ROOT, serve, stop  # noqa: E402
+
+SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:54320")
+DATABASE = "aigo_bench_events"
+DSN = f"{SERVER}/{DATABASE}"
+REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:63790/0")
+PREFIX = "bench:events:"  # the served app's Redis keys (rate limit, trending), deleted afterwards
+BATCH = 20
+AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
+COLUMNS = "session_id, event_type, event_properties, device_properties, geo_properties"
+
+
+def admin(statement: str) -> None:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def prepare(models: int) -> list[tuple[str, str]]:
+    admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    admin(f"CREATE DATABASE {DATABASE}")
+    env = {**os.environ, "DATABASE_URL": DSN}
+    subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    with psycopg.connect(DSN, autocommit=True) as conn:
+        conn.execute("SELECT aigo_ensure_partitions('analytics_events', 'day', 7, 31)")
+        provider = conn.execute("INSERT INTO providers (slug, name) VALUES ('bench', 'Bench') RETURNING id").fetchone()[
+            0
+        ]
+        return conn.execute(
+            "INSERT INTO models (provider_id, slug, name)"
+            " SELECT %s, 'bench-' || i, jsonb_build_object('en-US', 'B' || i)"
+            " FROM generate_series(1, %s) i RETURNING id::text, slug",
+            [provider, models],
+        ).fetchall()
+
+
+def batches(models, requests: int) -> list[bytes]:
+    bodies = []
+    for number in range(requests):
+        events = []
+        for index in range(BATCH):
+            session = f"bench-{number % 500}"
+            if index % 2:
+                _id, slug = models[(number + index) % len(models)]
+                events.append({"type": "model_view", "session_id": session, "properties": {"model": slug}})
+            else:
+                events.append({"type": "page_view", "session_id": session, "properties": {"path": f"/p/{index}"}})
+        bodies.append(json.dumps({"events": events}).encode())
+    return bodies
+
+
+def post_all(bodies: list[bytes], clients: int) -> float:
+    queue, lock, failures = list(bodies), threading.Lock(), []
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                body = queue.pop()
+            conn.request(
+                "POST", "/api/v1/events", body=body, headers={"Content-Type": "text/plain", "User-Agent": AGENT}
+            )
+            response = conn.getresponse()
+            payload = response.read()
+            if response.status != 202:
+                failures.append((response.status, payload[:200]))
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"collection failed: {failures[:3]}")
+    return elapsed
+
+
+def copy_rows(models, count: int) -> float:
+    """The same rows as the endpoint stores, COPYed by one client."""
+    rows = []
+    for index in range(count):
+        if index % 2:
+            model_id, slug = models[index % len(models)]
+            rows.append(("bench-0", "model_view", json.dumps({"model_id": model_id, "model_slug": slug})))
+        else:
+            rows.append(("bench-0", "page_view", json.dumps({"path": f"/p/{index % BATCH}"})))
+    device, geo = '{"type": "desktop"}', '{"region": "unknown", "country": "unknown"}'
+    with psycopg.connect(DSN) as conn:
+        started = time.perf_counter()
+        with conn.cursor() as cursor, cursor.copy(f"COPY analytics_events ({COLUMNS}) FROM STDIN") as copy:
+            for session, event_type, properties in rows:
+                copy.write_row((session, event_type, properties, device, geo))
+        conn.commit()
+        return time.perf_counter() - started
+
+
+def throughput(models, args) -> None:
+    os.environ.update({"DATABASE_URL": DSN, "AIGO_EVENTS_RATE": "off", "AIGO_REDIS_PREFIX": PREFIX})
+    bodies = batches(models, args.requests)
+    events = len(bodies) * BATCH
+    server = serve(cache=False, threads=1)
+    try:
+        post_all(bodies[:50], args.clients)  # warm the workers
+        posted, copied = [], []
+        for _ in range(args.repeats):
+            posted.append(post_all(bodies, args.clients))
+            copied.append(copy_rows(models, events))
+    finally:
+        stop(server)
+        client = redis.Redis.from_url(REDIS)
+        for key in client.scan_iter(match=f"{PREFIX}*"):
+            client.delete(key)
+    api, raw = events / statistics.median(posted), events / statistics.median(copied)
+    print(f"collection: {events} events in batches of {BATCH} from {args.clients} clients, median of {args.repeats}")
+    print(f"  POST /api/v1/events  {api:>10,.0f} events/s  ({api / BATCH:,.0f} requests/s)")
+    print(f"  COPY (floor)         {raw:>10,.0f} events/s")
+    print(f"  ratio                {api / raw:>10.3f} of COPY")
+
+
+GENERATE = """
+INSERT INTO analytics_events (timestamp, session_id, event_type, event_properties, device_properties, geo_properties)
+SELECT now() - ((i * 7919) %% (30 * 86400)) * INTERVAL '1 second',  -- spread over 30 days
+       'gen-' || (i %% 200000),
+       CASE WHEN i %% 2 = 0 THEN 'model_view' WHEN i %% 5 = 1 THEN 'search' ELSE 'page_view' END,
+       CASE WHEN i %% 2 = 0 THEN jsonb_build_object('model_id', (%(ids)s::text[])[1 + i %% %(models)s])
+            ELSE jsonb_build_object('path', '/p/' || i %% 100) END,
+       '{"type": "desktop"}', '{"region": "unknown", "country": "unknown"}'
+FROM generate_series(%(first)s::bigint, %(last)s::bigint) i
+"""
+
+
+def refreshes(models, args) -> None:
+    ids = [model_id for model_id, _slug in models]
+    app = psycopg.connect(DSN, autocommit=True)
+    app.execute("SET ROLE aigo_app")  # the role the beat task runs as
+    stored = 0
+    with psycopg.connect(DSN, autocommit=True) as owner:
+        owner.execute("TRUNCATE analytics_events")
+        for size in args.sizes:
+            started = time.perf_counter()
+            owner.execute(GENERATE, {"ids": ids, "models": len(ids), "first": stored + 1, "last": size})
+            owner.execute("VACUUM ANALYZE analytics_events")
+            generated = time.perf_counter() - started
+            stored = size
+            times = []
+            for _ in range(args.refreshes):
+                started = time.perf_counter()
+                app.execute("SELECT refresh_daily_stats()")
+                times.append(time.perf_counter() - started)
+            rows = owner.execute("SELECT count(*) FROM daily_stats").fetchone()[0]
+            print(
+                f"daily_stats refresh with {size:>12,} events: {statistics.median(times):7.2f} s"
+                f" (median of {args.refreshes}; {rows} rows; events generated in {generated:.0f} s)"
+            )
+    app.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--models", type=int, default=200)
+    parser.add_argument(
+        "--sizes", type=lambda text: [int(size) for size in text.split(",")], default=[1_000_000, 10_000_000]
+    )
+    parser.add_argument("--refreshes", type=int, default=3)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    models = prepare(args.models)
+    try:
+        throughput(models, args)
+        refreshes(models, args)
+    finally:
+        if not args.keep:
+            admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()
