@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from aigo import health
 from aigo.web import views as site_views
+from aigo.web.sitemaps import SITEMAPS
 
 admin.site.site_header = "AI-GO editors"
 admin.site.site_title = "AI-GO admin"
@@ -18,6 +20,10 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", site_views.root, name="root"),
     path("robots.txt", site_views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"}, name="sitemap-index"
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("<locale:locale>/", include("aigo.web.urls")),
 ]
 

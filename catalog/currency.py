@@ -17,6 +17,7 @@ from importlib import resources
 from django.db import connection, transaction
 from django.utils.translation import gettext
 
+from aigo.api.cache import response_cache
 from aigo.formatting import day, money, number
 
 BASE = "EUR"
@@ -89,6 +90,11 @@ def convert(amount: Decimal, source: str, target: str, rates: dict[str, Rate], p
     )
 
 
+def rates_changed() -> None:
+    """Pages show converted prices: once the write commits, cached ones are dropped."""
+    transaction.on_commit(lambda: response_cache.invalidate("models"))
+
+
 # -- importing the ECB's reference rates ----------------------------------------------------
 
 
@@ -145,6 +151,8 @@ def ecb_import(
             progress(count)
             cursor.execute(MERGE)
             inserted, updated = cursor.fetchone()
+        if inserted or updated:
+            rates_changed()
     return inserted, updated
 
 

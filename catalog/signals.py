@@ -2,8 +2,18 @@
 
 from django.db.models.signals import post_delete, post_save
 
+from catalog.currency import rates_changed
 from catalog.listings import catalog_changed
-from catalog.models import AIModel, BenchmarkScore, BenchmarkSuite, Documentation, ModelEndpoint, Pricing, Provider
+from catalog.models import (
+    AIModel,
+    BenchmarkScore,
+    BenchmarkSuite,
+    Documentation,
+    ExchangeRate,
+    ModelEndpoint,
+    Pricing,
+    Provider,
+)
 
 KINDS = {
     Provider: "models",
@@ -23,3 +33,11 @@ def _changed(sender, **kwargs) -> None:
 for model in KINDS:
     post_save.connect(_changed, sender=model, dispatch_uid=f"catalog-changed-save-{model.__name__}")
     post_delete.connect(_changed, sender=model, dispatch_uid=f"catalog-changed-delete-{model.__name__}")
+
+
+def _rates_changed(sender, **kwargs) -> None:
+    rates_changed()
+
+
+post_save.connect(_rates_changed, sender=ExchangeRate, dispatch_uid="exchange-rates-changed-save")
+post_delete.connect(_rates_changed, sender=ExchangeRate, dispatch_uid="exchange-rates-changed-delete")

@@ -14,16 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from aigo.charts import Series, line_chart, uptime_bar
 from aigo.formatting import day, money, percent
 from aigo.i18n import resolve
+from aigo.web.cache import cached_page
 from aigo.web.visitor import Visitor, visitor_of
 from catalog import selectors, vocabulary
 from catalog.api.filters import ModelListingFilter
-from catalog.currency import amount_in_each, conversions_used, price_shown, rates_on
+from catalog.currency import amount_in_each, conversions_used, convert, price_shown, rates_on
 from catalog.models import AIModel, BenchmarkSuite
 from news.selectors import news_list
 from status.models import Incident
 from status.selectors import status_current, status_history, status_uptime
 
 PAGE_SIZE = 50
+LIVE_TTL = 30  # pages that also show live status: no write invalidates that
 LIST_PARAMS = ("provider", "modality", "capability")  # repeated in a form, comma-joined for the filter set
 SORTS = [
     ("name", _("Name, A to Z")),
@@ -73,6 +75,7 @@ def _price_cap(query, visitor: Visitor, currencies: list[str], rates) -> tuple[Q
     return condition, None
 
 
+@cached_page("models")
 def model_list(request, locale: str):
     visitor = visitor_of(request, locale)
     listings = selectors.listing_list()
@@ -198,6 +201,7 @@ def _uptime_bars(model, locale: str) -> list[dict]:
     ]
 
 
+@cached_page("models", "benchmarks", "news", ttl=LIVE_TTL)
 def model_detail(request, locale: str, slug: str):
     visitor = visitor_of(request, locale)
     try:
@@ -243,6 +247,7 @@ def _compare_slugs(query) -> list[str]:
     return list(dict.fromkeys(slug.strip() for slug in raw.split(",") if slug.strip()))[:COMPARE_MAX]
 
 
+@cached_page("models", "benchmarks")
 def compare(request, locale: str):
     """Up to six models side by side; the URL (?models=a,b) is the shareable state."""
     visitor = visitor_of(request, locale)
@@ -304,6 +309,7 @@ def compare(request, locale: str):
     )
 
 
+@cached_page("benchmarks")
 def leaderboards(request, locale: str):
     """Every benchmark suite, grouped by category, with how many models it ranks."""
     category = request.GET.get("category", "")
@@ -326,6 +332,7 @@ def leaderboards(request, locale: str):
     )
 
 
+@cached_page("models", "benchmarks")
 def leaderboard(request, locale: str, slug: str):
     suite = BenchmarkSuite.objects.filter(slug=slug).first()
     if suite is None:
@@ -344,12 +351,14 @@ def leaderboard(request, locale: str, slug: str):
     )
 
 
+@cached_page("models")
 def provider_list(request, locale: str):
     return TemplateResponse(
         request, "site/catalog/provider_list.html", {"nav": "providers", "providers": selectors.provider_list()}
     )
 
 
+@cached_page("models", ttl=LIVE_TTL)
 def provider_detail(request, locale: str, slug: str):
     visitor = visitor_of(request, locale)
     provider = selectors.provider_list().filter(slug=slug).first()
@@ -368,5 +377,81 @@ def provider_detail(request, locale: str, slug: str):
             "models": prices_listed(listings, visitor, rates),
             "incidents": Incident.objects.filter(provider=provider).exclude(status="resolved").order_by("-started_at"),
             "conversions": conversions_used(rates, visitor.currency, currencies, locale),
+        },
+    )
+
+
+CALCULATOR_FIELDS = ("input_tokens", "output_tokens", "images", "audio_minutes")
+CALCULATOR_LIMIT = 10**12  # more than anyone sends in a month; keeps the arithmetic sane
+
+
+def _usage(query) -> tuple[dict[str, Decimal], list[str]]:
+    usage, errors = {}, []
+    for name in CALCULATOR_FIELDS:
+        raw = (query.get(name) or "0").strip().replace(",", "").replace("_", "")
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or not 0 <= value <= CALCULATOR_LIMIT:
+            errors.append(name)
+            value = Decimal(0)
+        usage[name] = value
+    return usage, errors
+
+
+def _cost(price, usage: dict[str, Decimal]) -> Decimal | None:
+    """The usage's cost at one price row, in its currency; None if a used item has no price."""
+    parts = [
+        (usage["input_tokens"] / 1_000_000, price.input_per_million),
+        (usage["output_tokens"] / 1_000_000, price.output_per_million),
+        (usage["images"], price.image_per_unit),
+        (usage["audio_minutes"], price.audio_per_minute),
+    ]
+    if any(amount and unit_price is None for amount, unit_price in parts):
+        return None
+    return sum((amount * unit_price for amount, unit_price in parts if amount), Decimal(0))
+
+
+@cached_page("models")
+def calculator(request, locale: str):
+    """What a month's usage costs on each chosen model, in the visitor's currency."""
+    visitor = visitor_of(request, locale)
+    slugs = _compare_slugs(request.GET)
+    usage, errors = _usage(request.GET)
+    models = {model.slug: model for model in selectors.models_to_compare(slugs=slugs)}
+    chosen = [models[slug] for slug in slugs if slug in models]
+    today = timezone.localdate()
+    standard = {}
+    for model in chosen:
+        prices = selectors.prices_in_effect(model.pricing.all(), as_of=today, region=visitor.region)
+        standard[model.slug] = next((row for row in prices if row.tier == "standard"), None)
+    rates = rates_on([visitor.currency, *(row.currency for row in standard.values() if row)], today)
+    results = []
+    for model in chosen:
+        price = standard[model.slug]
+        cost = _cost(price, usage) if price else None
+        results.append(
+            {
+                "model": model,
+                "name": resolve(model.name, locale) or model.slug,
+                "cost": None if cost is None else price_shown(cost, price.currency, visitor.currency, rates, locale),
+                "sort": None if cost is None else convert(cost, price.currency, visitor.currency, rates),
+            }
+        )
+    results.sort(key=lambda result: (result["sort"] is None, result["sort"].amount if result["sort"] else 0))
+    return TemplateResponse(
+        request,
+        "site/catalog/calculator.html",
+        {
+            "nav": "calculator",
+            "results": results,
+            "usage": {name: request.GET.get(name, "") for name in CALCULATOR_FIELDS},
+            "errors": errors,
+            "slugs": ",".join(model.slug for model in chosen),
+            "missing": [slug for slug in slugs if slug not in models],
+            "conversions": conversions_used(
+                rates, visitor.currency, [row.currency for row in standard.values() if row], locale
+            ),
         },
     )

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from aigo.i18n import resolve
+from aigo.web.cache import cached_page
 from news import selectors
 from news.models import CATEGORIES, NewsArticle
 from news.rendering import render_localized
@@ -24,10 +25,12 @@ def _listing(request, locale: str, *, heading: str, articles, **context):
     )
 
 
+@cached_page("news")
 def news_list(request, locale: str):
     return _listing(request, locale, heading=gettext("News"), articles=selectors.news_list())
 
 
+@cached_page("news")
 def news_category(request, locale: str, category: str):
     labels = dict(CATEGORIES)
     if category not in labels:
@@ -36,6 +39,7 @@ def news_category(request, locale: str, category: str):
     return _listing(request, locale, heading=str(labels[category]), articles=articles, category=category)
 
 
+@cached_page("news")
 def news_tag(request, locale: str, tag: str):
     heading = gettext("News tagged “%(tag)s”") % {"tag": tag}
     return _listing(request, locale, heading=heading, articles=selectors.news_list(tag=tag), tag=tag)

@@ -121,10 +121,10 @@ class ResponseCache:
         self._remember(key, cached)
         return cached
 
-    def set(self, key: str, cached: CachedResponse) -> None:
+    def set(self, key: str, cached: CachedResponse, ttl: int = REDIS_TTL) -> None:
         self._remember(key, cached)
         try:
-            redis_client().set(key, cached.serialize(), ex=REDIS_TTL)
+            redis_client().set(key, cached.serialize(), ex=ttl)
         except RedisError:
             log.warning("response cache: Redis unavailable, response not cached")
 
@@ -190,6 +190,26 @@ class ResponseCache:
 response_cache = ResponseCache()
 
 
+def serve_cached(request, kinds, variant: str, produce, ttl: int = REDIS_TTL) -> HttpResponse:
+    """The response for `variant` of `kinds` from the cache, else `produce()`d (a rendered
+    response) and stored when it is a 200. Answers If-None-Match with 304 either way."""
+    generations = response_cache.current_generations(kinds) if settings.AIGO_RESPONSE_CACHE else None
+    key = response_cache.key(kinds, generations, variant) if generations is not None else None
+    cached = response_cache.get(key) if key else None
+    if cached is None:
+        response = produce()
+        if response.status_code != 200:
+            return response
+        cached = CachedResponse(response.content, response["Content-Type"], etag_for(response.content))
+        if key:
+            response_cache.set(key, cached, ttl)
+    if not_modified(request, cached.etag):
+        return HttpResponseNotModified(headers={"ETag": cached.etag})
+    response = HttpResponse(cached.body, content_type=cached.content_type)
+    response["ETag"] = cached.etag
+    return response
+
+
 def cached_response(*kinds: str):
     """Decorator for GET handlers of LocaleMixin API views: serve and store rendered responses.
 
@@ -202,26 +222,19 @@ def cached_response(*kinds: str):
         def wrapper(view, request, *args, **kwargs):
             query = sorted(request.query_params.lists())
             variant = f"{request.path}?{query}|{view.locale}|{request.accepted_media_type}"
-            generations = response_cache.current_generations(kinds) if settings.AIGO_RESPONSE_CACHE else None
-            key = response_cache.key(kinds, generations, variant) if generations is not None else None
-            cached = response_cache.get(key) if key else None
-            if cached is None:
+
+            def produce():
                 response = handler(view, request, *args, **kwargs)
-                if response.status_code != 200:
-                    return response
-                if isinstance(response, Response):
+                if response.status_code == 200 and isinstance(response, Response):
                     response.accepted_renderer = request.accepted_renderer
                     response.accepted_media_type = request.accepted_media_type
                     response.renderer_context = view.get_renderer_context()
                     response.render()
-                cached = CachedResponse(response.content, response["Content-Type"], etag_for(response.content))
-                if key:
-                    response_cache.set(key, cached)
-            if not_modified(request, cached.etag):
-                response = HttpResponseNotModified()
-            else:
-                response = HttpResponse(cached.body, content_type=cached.content_type)
-            cache_headers(response, cached.etag)
+                return response
+
+            response = serve_cached(request, kinds, variant, produce)
+            if response.status_code in (200, 304) and response.has_header("ETag"):
+                cache_headers(response, response["ETag"])
             return response
 
         return wrapper

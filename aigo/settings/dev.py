@@ -19,3 +19,8 @@ def _local_secret() -> str:
 
 DEBUG = True
 SECRET_KEY = env_str("SECRET_KEY", "") or _local_secret()
+
+# Static files straight from the apps' folders (no collectstatic in development and tests).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

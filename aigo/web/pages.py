@@ -4,6 +4,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from aigo.i18n import resolve
+from aigo.web.cache import cached_page
 from aigo.web.visitor import visitor_of
 from analytics.selectors import models_by_id
 from analytics.trending import trending_scores
@@ -27,6 +28,7 @@ def trending_models(limit: int) -> list:
     return [models[model_id] for model_id, _score in top if model_id in models]
 
 
+@cached_page("models", "news", ttl=30)
 def home(request, locale: str):
     visitor = visitor_of(request, locale)
     today = timezone.localdate()
@@ -50,6 +52,7 @@ def home(request, locale: str):
     )
 
 
+@cached_page("models", "news")
 def search(request, locale: str):
     query = (request.GET.get("q") or "").strip()[:200]
     models, providers, articles = [], [], []

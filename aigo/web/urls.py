@@ -16,6 +16,7 @@ urlpatterns = [
     path("models/", catalog.model_list, name="models"),
     path("models/<slug:slug>/", catalog.model_detail, name="model"),
     path("compare/", catalog.compare, name="compare"),
+    path("calculator/", catalog.calculator, name="calculator"),
     path("leaderboards/", catalog.leaderboards, name="leaderboards"),
     path("leaderboards/<slug:slug>/", catalog.leaderboard, name="leaderboard"),
     path("providers/", catalog.provider_list, name="providers"),

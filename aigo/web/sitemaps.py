@@ -1,0 +1,74 @@
+"""sitemap.xml: every locale's address of the models, providers, news and the fixed pages."""
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+
+from catalog.models import AIModel, Provider
+from news.models import NewsArticle
+
+PAGES = ["", "models/", "compare/", "calculator/", "leaderboards/", "providers/", "status/", "incidents/", "news/"]
+
+
+class _PerLocale(Sitemap):
+    """Items are (locale, row) pairs: one address per locale, as the site serves them.
+    Subclasses say which rows (`rows()`) and the path of one (`path(row)`)."""
+
+    def items(self):
+        rows = list(self.rows())
+        return [(locale, row) for locale in settings.AIGO_LOCALES for row in rows]
+
+    def location(self, item) -> str:
+        locale, row = item
+        return f"/{locale}/{self.path(row)}"
+
+
+class PagesSitemap(_PerLocale):
+    changefreq = "daily"
+
+    def rows(self):
+        return PAGES
+
+    def path(self, row) -> str:
+        return row
+
+
+class ModelsSitemap(_PerLocale):
+    changefreq = "daily"
+
+    def rows(self):
+        return AIModel.objects.order_by("slug").values_list("slug", "updated_at")
+
+    def path(self, row) -> str:
+        return f"models/{row[0]}/"
+
+    def lastmod(self, item):
+        return item[1][1]
+
+
+class ProvidersSitemap(_PerLocale):
+    changefreq = "weekly"
+
+    def rows(self):
+        return Provider.objects.order_by("slug").values_list("slug", "updated_at")
+
+    def path(self, row) -> str:
+        return f"providers/{row[0]}/"
+
+    def lastmod(self, item):
+        return item[1][1]
+
+
+class NewsSitemap(_PerLocale):
+    changefreq = "weekly"
+
+    def rows(self):
+        return NewsArticle.objects.published().order_by("-published_at").values_list("slug", "updated_at")
+
+    def path(self, row) -> str:
+        return f"news/{row[0]}/"
+
+    def lastmod(self, item):
+        return item[1][1]
+
+
+SITEMAPS = {"pages": PagesSitemap, "models": ModelsSitemap, "providers": ProvidersSitemap, "news": NewsSitemap}
