@@ -112,17 +112,11 @@ def load(path: str, seconds: int, connections: int) -> dict:
     return report
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
-    args = parser.parse_args()
-
-    prepare()
-    paths = ENDPOINTS
+def measure(paths: dict[str, str], seconds: int, connections: int) -> dict[tuple[str, str], dict]:
+    """Each path cold (response cache off) and warm, and its floor: a bare view serving the
+    same bytes through the same server, in the same run."""
     bench_dir = ROOT / ".local" / "bench"
     bench_dir.mkdir(parents=True, exist_ok=True)
-
     results: dict[tuple[str, str], dict] = {}
     for mode, cache in (("cold", False), ("warm", True)):
         server = serve(cache)
@@ -130,13 +124,16 @@ def main() -> None:
             for name, path in paths.items():
                 if mode == "cold":  # the floor serves exactly the bytes of the real response
                     (bench_dir / f"{name}.json").write_bytes(urllib.request.urlopen(BASE + path).read())
-                results[(name, mode)] = load(path, args.seconds, args.connections)
+                results[(name, mode)] = load(path, seconds, connections)
                 if mode == "warm":
-                    results[(name, "floor")] = load(f"/bench/floor/{name}", args.seconds, args.connections)
+                    results[(name, "floor")] = load(f"/bench/floor/{name}", seconds, connections)
         finally:
             stop(server)
+    return results
 
-    print(f"\nGET with {args.connections} connections for {args.seconds} s each; gunicorn 2 workers x 4 threads")
+
+def report(paths: dict[str, str], results: dict[tuple[str, str], dict], seconds: int, connections: int) -> None:
+    print(f"\nGET with {connections} connections for {seconds} s each; gunicorn 2 workers x 4 threads")
     columns = ["endpoint", "mode", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "vs floor"]
     print(" ".join(f"{column:>9}" for column in columns))
     row = "{:>9} {:>9} {:9.0f} {:9.2f} {:9.2f} {:9.2f} {:9d} {:>9.0%}"
@@ -146,8 +143,17 @@ def main() -> None:
             r = results[(name, mode)]
             print(row.format(name, mode, r["rps"], r["p50"], r["p95"], r["p99"], r["errors"], r["rps"] / floor))
         print(f"{'':8} ({path})")
-    failed = any(r["errors"] for r in results.values())
-    sys.exit(1 if failed else 0)
+    if any(r["errors"] for r in results.values()):
+        sys.exit(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    prepare()
+    report(ENDPOINTS, measure(ENDPOINTS, args.seconds, args.connections), args.seconds, args.connections)
 
 
 if __name__ == "__main__":
