@@ -39,6 +39,8 @@ run: migrate translations
 	scripts/run.sh
 
 test: venv services translations
+	@# The browser tests drive Debian's Chromium (never a downloaded browser); CJK fonts for their screenshots.
+	scripts/ensure_system.sh chromium:/usr/bin/chromium fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 	$(VENV)/bin/pytest
 
 lint: venv
