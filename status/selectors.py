@@ -281,3 +281,30 @@ def latency_series(*, model_id, start: datetime, end: datetime, step: timedelta,
             {"model": model_id, "start": start, "end": end, "step": step, "region": region},
         )
         return [(bucket, _round(p50), _round(p95), _round(p99)) for bucket, p50, p95, p99 in cursor.fetchall()]
+
+
+def latency_by_hour(*, slugs: list[str], hours: int = 24) -> dict[str, list[float | None]]:
+    """Per model: its p95 latency each hour of the last `hours` (None where nothing was
+    measured), averaged over regions, oldest first: the status grid's sparklines."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """WITH hours AS (
+                   SELECT generate_series(time_bucket('1 hour', now()) - (%(hours)s - 1) * INTERVAL '1 hour',
+                                          time_bucket('1 hour', now()), INTERVAL '1 hour') AS hour
+               ),
+               measured AS (
+                   SELECT m.slug, time_bucket('1 hour', s.bucket) AS hour, AVG(s.avg_latency_p95) AS p95
+                   FROM status_5min s JOIN models m ON m.id = s.model_id
+                   WHERE m.slug = ANY(%(slugs)s) AND s.bucket >= now() - %(hours)s * INTERVAL '1 hour'
+                   GROUP BY m.slug, time_bucket('1 hour', s.bucket)
+               )
+               SELECT wanted.slug, hours.hour, measured.p95
+               FROM unnest(%(slugs)s::text[]) AS wanted(slug) CROSS JOIN hours
+               LEFT JOIN measured ON measured.slug = wanted.slug AND measured.hour = hours.hour
+               ORDER BY wanted.slug, hours.hour""",
+            {"slugs": slugs, "hours": hours},
+        )
+        series: dict[str, list[float | None]] = {}
+        for slug, _hour, p95 in cursor.fetchall():
+            series.setdefault(slug, []).append(_round(p95))
+    return series

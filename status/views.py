@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aigo.charts import Series, line_chart
+from aigo.charts import Series, line_chart, sparkline
 from aigo.formatting import day, moment, number
 from aigo.i18n import resolve
 from catalog.models import AIModel
 from status.models import Incident
-from status.selectors import latency_series, status_current, status_grid, status_uptime
+from status.selectors import latency_by_hour, latency_series, status_current, status_grid, status_uptime
 from status.stream import MAX_MODELS as STREAM_MAX_MODELS
 
 RANGES = {
@@ -42,6 +42,9 @@ def live_labels() -> dict[str, str]:
 
 def overview(request, locale: str):
     grid = status_grid()
+    latency = latency_by_hour(slugs=[entry["slug"] for entry in grid])
+    for entry in grid:
+        entry["sparkline"] = sparkline(latency.get(entry["slug"], []), label=gettext("p95 latency, last 24 hours"))
     return TemplateResponse(
         request,
         "site/status/overview.html",

@@ -85,3 +85,34 @@ def test_the_cache_keeps_visitors_currencies_apart(client, priced):
     assert "¥300" not in client.get("/en-US/models/").content.decode()
     client.cookies["aigo_currency"] = "JPY"
     assert '¥300 <span class="muted">($3.00)</span>' in client.get("/en-US/models/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en-US/",
+        "/en-US/models/",
+        "/en-US/models/bounded-0/",
+        "/en-US/compare/?models=bounded-0,bounded-1,bounded-2",
+        "/en-US/calculator/?models=bounded-0,bounded-1&input_tokens=1000",
+        "/en-US/leaderboards/",
+        "/en-US/providers/",
+        "/en-US/providers/bounded/",
+        "/en-US/status/",
+        "/en-US/status/bounded-0/",
+        "/en-US/incidents/",
+        "/en-US/news/",
+        "/en-US/news/bounded-story/",
+        "/en-US/search/?q=bounded",
+    ],
+)
+def test_every_page_needs_a_bounded_number_of_queries(client, settings, path, django_assert_max_num_queries):
+    settings.AIGO_RESPONSE_CACHE = False  # count what rendering costs, not a cache hit
+    provider = ProviderFactory(slug="bounded")
+    for index in range(12):
+        model = AIModelFactory(slug=f"bounded-{index}", provider=provider)
+        PricingFactory(model=model)
+    NewsArticleFactory(slug="bounded-story", is_featured=True)
+    listings_refresh()
+    with django_assert_max_num_queries(12):
+        assert client.get(path).status_code == 200

@@ -45,6 +45,7 @@ def test_the_grid_puts_problems_first_and_says_each_state_in_words(client, probe
     assert "status down" in cell and "Down" in cell and "42.00%" in cell
     assert 'data-model="broken" data-region="asia-se"><span class="status nodata">No data' in html
     assert 'data-stream-models="broken,healthy"' in html
+    assert html.count('<svg class="chart sparkline" role="img"') == 2
     labels = json.loads(re.search(r'<script id="live-labels" type="application/json">(.*?)</script>', html).group(1))
     assert labels["down"] == "Down"
     assert "ヘルシー" in client.get("/ja-JP/status/").content.decode()
