@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.data import EDITOR
 
 pytestmark = pytest.mark.browser
@@ -98,3 +99,16 @@ def test_an_editor_renames_a_model_in_chinese_and_the_site_shows_it(page, screen
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     page.goto("/zh-CN/models/nova-flash/")
     expect(page.get_by_role("heading", level=1)).to_have_text("新星 闪电 二代")
+
+
+@pytest.mark.parametrize("path", ["/en-US/", "/zh-CN/models/", "/en-US/models/comet-pro/", "/ja-JP/status/"])
+def test_pages_fit_a_phone_screen(browser, site_url, path):
+    context = browser.new_context(base_url=site_url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(path)
+    # Wide tables scroll inside their own box; the page itself never scrolls sideways.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    name = path.strip("/").replace("/", "-") or "root"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(SCREENSHOTS / f"phone-{name}.png"), full_page=True)
+    context.close()
