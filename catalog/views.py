@@ -235,6 +235,7 @@ def model_detail(request, locale: str, slug: str):
             "uptime_bars": _uptime_bars(model, locale),
             "incidents": Incident.objects.filter(model=model).order_by("-started_at")[:5],
             "news": news_list(model=model.slug).order_by("-published_at")[:RELATED_NEWS],
+            "page_events": [{"type": "model_view", "properties": {"model": model.slug, "path": request.path}}],
         },
     )
 
@@ -302,6 +303,11 @@ def compare(request, locale: str):
             "not_found": not_found,
             "full": len(columns) >= COMPARE_MAX,
             "compare_max": COMPARE_MAX,
+            "page_events": [
+                {"type": "benchmark_compare", "properties": {"models": [column["model"].slug for column in columns]}}
+            ]
+            if len(columns) >= 2
+            else [],
             "conversions": conversions_used(
                 rates, visitor.currency, [row.currency for rows in prices.values() for row in rows], locale
             ),

@@ -64,5 +64,6 @@ def article(request, locale: str, slug: str):
             "in_locale": locale in found.available_locales,
             "views": article_view_count(found),
             "category_label": dict(CATEGORIES).get(found.category),
+            "page_events": [{"type": "news_view", "properties": {"article": found.slug, "path": request.path}}],
         },
     )

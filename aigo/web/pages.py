@@ -82,8 +82,15 @@ def search(request, locale: str):
             }
             for article, rank in news.search_news(query=query, locale=locale, limit=SEARCH_LIMIT)
         ]
+    found = len(models) + len(providers) + len(articles)
     return TemplateResponse(
         request,
         "site/search.html",
-        {"query": query, "models": models, "providers": providers, "articles": articles},
+        {
+            "query": query,
+            "models": models,
+            "providers": providers,
+            "articles": articles,
+            "page_events": [{"type": "search", "properties": {"query": query, "results": found}}] if query else [],
+        },
     )

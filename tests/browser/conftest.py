@@ -42,7 +42,8 @@ def _manage(env: dict, *args: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def site_url():
+def site():
+    """(base URL, database DSN) of the browser tests' server."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (scripts/ensure_system.sh chromium)")
     name = f"aigo_browser_{os.getpid()}"
@@ -80,7 +81,7 @@ def site_url():
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("the browser tests' server did not start") from None
                 time.sleep(0.2)
-        yield base
+        yield base, env["DATABASE_URL"]
     finally:
         if server is not None:
             server.terminate()
@@ -91,6 +92,11 @@ def site_url():
 
 # Per module, not per session: sync Playwright keeps an event loop running while it is open,
 # which the suite's asyncio tests (run after these) cannot share.
+@pytest.fixture(scope="session")
+def site_url(site):
+    return site[0]
+
+
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
