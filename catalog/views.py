@@ -58,21 +58,29 @@ def _filter_data(query) -> dict:
     return data
 
 
-def _price_cap(query, visitor: Visitor, currencies: list[str], rates) -> tuple[Q | None, str | None]:
-    raw = query.get("max_price", "").strip()
-    if not raw:
-        return None, None
-    try:
-        cap = Decimal(raw)
-    except InvalidOperation:
-        return None, raw
-    if not cap.is_finite() or cap < 0:
-        return None, raw
-    caps = amount_in_each(cap, visitor.currency, currencies, rates)
-    condition = Q(pk__in=[])
-    for currency, amount in caps.items():
-        condition |= Q(price_currency=currency, input_per_million__lte=amount)
-    return condition, None
+PRICE_BOUNDS = {"min_price": "gte", "max_price": "lte"}
+
+
+def _price_range(query, visitor: Visitor, currencies: list[str], rates) -> tuple[list[Q], dict[str, list[str]]]:
+    """Conditions for ?min_price= and ?max_price= (input price per million tokens in the
+    visitor's currency), each applied to every listing in that listing's own currency."""
+    conditions, errors = [], {}
+    for name, lookup in PRICE_BOUNDS.items():
+        raw = query.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            bound = Decimal(raw)
+        except InvalidOperation:
+            bound = None
+        if bound is None or not bound.is_finite() or bound < 0:
+            errors[name] = [f"{raw!r} is not a price."]
+            continue
+        condition = Q(pk__in=[])
+        for currency, amount in amount_in_each(bound, visitor.currency, currencies, rates).items():
+            condition |= Q(price_currency=currency, **{f"input_per_million__{lookup}": amount})
+        conditions.append(condition)
+    return conditions, errors
 
 
 @cached_page("models")
@@ -84,9 +92,9 @@ def model_list(request, locale: str):
 
     currencies = list(selectors.listing_currencies())
     rates = rates_on([visitor.currency, *currencies], timezone.localdate())
-    cap, bad_cap = _price_cap(request.GET, visitor, currencies, rates)
-    if cap is not None:
-        rows = rows.filter(cap)
+    bounds, bound_errors = _price_range(request.GET, visitor, currencies, rates)
+    for condition in bounds:
+        rows = rows.filter(condition)
 
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -101,7 +109,7 @@ def model_list(request, locale: str):
             "conversions": conversions_used(
                 rates, visitor.currency, [row.price_currency for row in page if row.price_currency], locale
             ),
-            "errors": {**filters.errors, **({"max_price": [bad_cap]} if bad_cap else {})},
+            "errors": {**filters.errors, **bound_errors},
             "providers": selectors.provider_choices(),
             "modalities": vocabulary.MODALITIES,
             "capabilities": vocabulary.CAPABILITIES,

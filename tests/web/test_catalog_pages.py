@@ -69,6 +69,7 @@ def test_a_price_cap_in_the_visitors_currency_applies_to_prices_in_theirs(client
     # 1,000 JPY = 10 USD: only the cheap model's input price is under it.
     assert _rows(client.get("/en-US/models/?max_price=1000").content.decode()) == ["cheap"]
     assert sorted(_rows(client.get("/en-US/models/?max_price=5000").content.decode())) == ["cheap", "dear", "old"]
+    assert sorted(_rows(client.get("/en-US/models/?min_price=1000&max_price=2000").content.decode())) == ["dear"]
 
 
 def test_bad_filters_are_explained_not_fatal(client, catalog):
