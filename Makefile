@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint services stop status migrate venv translations
+.PHONY: run test test-pgbouncer test-redis-cluster test-replication lint services stop status migrate venv translations
 
 $(STAMP): pyproject.toml
 	scripts/venv.sh $(VENV)
@@ -42,6 +42,32 @@ test: venv services translations
 	@# The browser tests drive Debian's Chromium (never a downloaded browser); CJK fonts for their screenshots.
 	scripts/ensure_system.sh chromium:/usr/bin/chromium fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 	$(VENV)/bin/pytest
+	@# The same code once more behind PgBouncer (transaction pooling) and on a Redis Cluster.
+	$(MAKE) --no-print-directory test-pgbouncer test-redis-cluster
+
+# The tests marked pgbouncer once more, through a project-local PgBouncer in transaction pooling mode
+# (scripts/pgbouncer.sh, tests/pooling.py). PgBouncer is stopped afterwards, pass or fail.
+PGBOUNCER_PORT := $(or $(AIGO_PGBOUNCER_PORT),64320)
+test-pgbouncer: venv services translations
+	AIGO_PGBOUNCER_PORT=$(PGBOUNCER_PORT) scripts/pgbouncer.sh start
+	AIGO_TEST_PGBOUNCER_URL=postgres://aigo_app@127.0.0.1:$(PGBOUNCER_PORT) DB_DISABLE_SERVER_SIDE_CURSORS=true \
+		$(VENV)/bin/pytest -m pgbouncer; rc=$$?; AIGO_PGBOUNCER_PORT=$(PGBOUNCER_PORT) scripts/pgbouncer.sh stop; exit $$rc
+
+# The Redis-dependent tests once more, on a local 3-master Redis Cluster (scripts/redis_cluster.sh,
+# aigo/redis_cluster.py). The cluster is stopped afterwards, pass or fail. The deselected test
+# stops a single Redis server of its own, which a cluster client cannot talk to.
+REDIS_CLUSTER_TESTS := tests/redis_cluster tests/status tests/analytics tests/news tests/accounts tests/catalog \
+	tests/web tests/aigo/test_ratelimit.py tests/aigo/test_response_cache.py tests/aigo/test_health.py \
+	--deselect tests/aigo/test_health.py::test_readyz_reports_a_stopped_redis
+test-redis-cluster: venv services translations
+	scripts/redis_cluster.sh start
+	REDIS_CLUSTER_URLS=$$(scripts/redis_cluster.sh urls) $(VENV)/bin/pytest $(REDIS_CLUSTER_TESTS); \
+		rc=$$?; scripts/redis_cluster.sh stop; exit $$rc
+
+# Logical replication to a second local PostgreSQL cluster and reads routed to it
+# (tests/aigo/test_replication.py starts and removes that cluster itself: scripts/pg_replica.sh).
+test-replication: venv services
+	$(VENV)/bin/pytest tests/aigo/test_replication.py tests/aigo/test_replicas.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -29,7 +29,9 @@ def _stored(region: str) -> dict[str, bool]:
 def features_publish(region: str) -> dict[str, bool]:
     """Copy a region's flags from PostgreSQL to its Redis hash (after an edit, or to rebuild)."""
     flags = _stored(region)
-    with redis_client().pipeline() as pipe:
+    # transaction=True spelled out: a cluster pipeline is plain by default, and readers must
+    # never see the hash deleted but not yet refilled (one key, so one slot: MULTI works there).
+    with redis_client().pipeline(transaction=True) as pipe:
         pipe.delete(_key(region))
         # An empty marker field keeps the hash present, so "no flags set" is not a cache miss.
         pipe.hset(_key(region), mapping={"": "", **{name: "1" if on else "0" for name, on in flags.items()}})

@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from redis.exceptions import RedisError
 
 from aigo.ratelimit import client_ip
-from aigo.redis import redis_client, rkey
+from aigo.redis import mget, redis_client, rkey
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ def _count_failure(sender, credentials, request=None, **kwargs) -> None:
     if request is None:
         return
     try:
+        # MULTI on a single Redis; on a cluster the address and user counters sit in different
+        # slots and the pipeline is plain, which is enough: each counter is changed on its own.
         with redis_client().pipeline() as pipe:
             for key in _keys(request, credentials.get("username")):
                 pipe.incr(key)
@@ -60,7 +62,7 @@ class AdminLoginThrottleMiddleware:
     def __call__(self, request):
         if request.method == "POST" and request.path == self.login_path:
             try:
-                counts = redis_client().mget(_keys(request, request.POST.get("username")))
+                counts = mget(redis_client(), _keys(request, request.POST.get("username")))
             except RedisError:
                 counts = []
             if any(int(count or 0) >= MAX_FAILURES for count in counts):

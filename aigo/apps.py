@@ -6,4 +6,5 @@ class AigoConfig(AppConfig):
     verbose_name = "AI-GO core"
 
     def ready(self) -> None:
-        from . import db, signals  # noqa: F401  (the app database role; the periodic task recorder)
+        # The app database role; the periodic task recorder; the Celery task counter of /metrics.
+        from . import db, metrics, signals  # noqa: F401

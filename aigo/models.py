@@ -1,5 +1,6 @@
 from django.contrib.postgres.functions import TransactionNow
 from django.db import models
+from django.db.models.functions import Now
 
 
 class PeriodicTaskRun(models.Model):
@@ -23,3 +24,37 @@ class PeriodicTaskRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}: {self.last_status}"
+
+
+class SlowQuery(models.Model):
+    """A statement that ran slowly on average during one capture period (aigo.dbhealth), the
+    seed's slow_query_log with the statement's queryid and call count added."""
+
+    timestamp = models.DateTimeField(db_default=Now())
+    duration_ms = models.IntegerField(null=True)  # mean execution time over the period
+    query = models.TextField(null=True)
+    query_plan = models.JSONField(null=True)
+    user_name = models.CharField(max_length=100, null=True)
+    database_name = models.CharField(max_length=100, null=True)
+    application_name = models.CharField(max_length=100, null=True)  # pg_stat_statements does not know it
+    queryid = models.BigIntegerField(null=True)
+    calls = models.BigIntegerField(null=True)
+
+    class Meta:
+        db_table = "slow_query_log"
+        indexes = [
+            # The admin's newest slow queries and the retention delete.
+            models.Index(models.F("timestamp").desc(), name="slow_query_log_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duration_ms} ms: {(self.query or '')[:60]}"
+
+
+class DatabaseHealth(SlowQuery):
+    """No data of its own: the admin's "Database health" page (aigo.admin), listed on the admin
+    index, for superusers and staff given its view permission."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "database health"

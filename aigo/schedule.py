@@ -10,6 +10,17 @@ SCHEDULE: dict[str, dict] = {
         # A heartbeat older than its period says nothing useful: drop it instead of queueing.
         "options": {"expires": 55},
     },
+    "maintain-replicas": {
+        "task": "aigo.tasks.maintain_replicas",
+        "schedule": crontab(minute=23),
+        "options": {"expires": 3000},
+    },
+    "capture-slow-queries": {
+        "task": "aigo.tasks.capture_slow_queries",
+        "schedule": crontab(minute="*/10"),
+        # The next run covers the same statements (counters since the last capture): never queue two.
+        "options": {"expires": 540},
+    },
     "ensure-partitions": {
         "task": "aigo.tasks.ensure_partitions",
         "schedule": crontab(minute=17, hour="*/6"),

@@ -20,3 +20,21 @@ def ensure_partitions() -> dict[str, int]:
     from aigo.partitions import partitions_ensure
 
     return partitions_ensure()
+
+
+@shared_task
+def capture_slow_queries() -> int:
+    """Copies the statements that ran slowly since the last run from pg_stat_statements into
+    slow_query_log (one advisory-locked capture at a time)."""
+    from aigo.dbhealth import slow_queries_capture
+
+    return slow_queries_capture()
+
+
+@shared_task
+def maintain_replicas() -> dict[str, str]:
+    """Partitions and materialized views on each read replica, which logical replication does
+    not carry (nothing to do without AIGO_DB_REPLICAS)."""
+    from aigo.replication import maintain_replicas as maintain
+
+    return maintain()

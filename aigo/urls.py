@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from aigo import health
+from aigo import health, metrics
 from aigo.web import views as site_views
 from aigo.web.sitemaps import SITEMAPS
 
@@ -15,6 +15,7 @@ admin.site.site_url = "/"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("api/", include("aigo.api.urls")),
     path("news/feed/", include("news.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -64,7 +64,7 @@ def _scores_from_redis() -> list[tuple[str, float]]:
     if not scores:
         today = _today()
         weights = {day_key(today - timedelta(days=age)): decay(age) for age in range(DAYS)}
-        with client.pipeline() as pipe:
+        with client.pipeline(transaction=True) as pipe:  # all {models}: one slot, so MULTI on a cluster too
             pipe.zunionstore(dest, weights)
             pipe.expire(dest, CACHE_SECONDS)
             pipe.zrevrange(dest, 0, -1, withscores=True)
@@ -115,7 +115,7 @@ def trending_rebuild() -> tuple[int, int]:
     days: dict[date, dict[str, int]] = {}
     for model_id, day, views in counts:
         days.setdefault(day, {})[model_id] = views
-    with redis_client().pipeline() as pipe:
+    with redis_client().pipeline(transaction=True) as pipe:  # explicit: a cluster pipeline is plain by default
         pipe.delete(_decayed_key(), *(day_key(today - timedelta(days=age)) for age in range(DAYS)))
         for day, views in days.items():
             pipe.zadd(day_key(day), views)

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from aigo.metrics import PROBES_STORED
 from catalog.models import AIModel
 from status.live import LiveRow, live_state_publish
 
@@ -369,6 +370,7 @@ def probes_ingest(*, rows: Sequence[Any], partial: bool = False) -> IngestReport
     with transaction.atomic(savepoint=False):
         report.stored = probes_store(rows=valid.rows)
         transaction.on_commit(functools.partial(_publish, report, valid.live))
+    PROBES_STORED.inc(report.stored)
     report.duplicates = len(valid.rows) - report.stored
     log.info(
         "probes ingested: %d stored, %d duplicates, %d rejected in %.0f ms",

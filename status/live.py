@@ -22,7 +22,7 @@ from typing import NamedTuple
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from aigo.redis import redis_client, rkey
+from aigo.redis import is_cluster, redis_client, rkey
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +110,21 @@ def live_state_publish(rows: Iterable[LiveRow], *, replace_rankings: bool = Fals
         return True
 
     try:
-        pipe = redis_client().pipeline(transaction=True)
+        client = redis_client()
+        # One MULTI on a single Redis. On a Redis Cluster these keys live in many slots (one hash
+        # per model and region, spread on purpose) and no MULTI spans slots, so the pipeline is
+        # plain there: each key's commands still run in order, but a reader may for a moment miss
+        # a status hash between its DEL and HSET (and fall back to the 5-minute rollup) or see a
+        # rebuild's rankings half filled.
+        pipe = client.pipeline(transaction=not is_cluster(client))
+        publisher = pipe
+        if is_cluster(client):
+            # A cluster pipeline refuses PUBLISH. Any one node's PUBLISH reaches subscribers on
+            # every node; it is sent after the writes, so a subscriber reading on finds them.
+            publisher = client.get_redis_connection(client.get_default_node()).pipeline(transaction=False)
         if replace_rankings:
-            pipe.delete(*(ranking_key(name) for name in RANKINGS))
+            for name in RANKINGS:  # one key per DEL: a cluster pipeline sends each to its own node
+                pipe.delete(ranking_key(name))
         for (slug, region), row in newest.items():
             fields = {
                 "availability": _plain(row.availability),
@@ -143,13 +155,15 @@ def live_state_publish(rows: Iterable[LiveRow], *, replace_rankings: bool = Fals
                     for row in sorted(regions, key=lambda row: row.region)
                 },
             }
-            pipe.publish(updates_channel(slug), json.dumps(message, separators=(",", ":")))
+            publisher.publish(updates_channel(slug), json.dumps(message, separators=(",", ":")))
         if points:
             values = []
             for member, (lon, lat) in points.items():
                 values += [lon, lat, member]
             pipe.geoadd(locations_key(), values)
         pipe.execute()
+        if publisher is not pipe:
+            publisher.execute()
     except (RedisError, OSError) as error:
         log.warning("live status not updated: Redis unavailable (%r)", error)
         return False

@@ -14,8 +14,9 @@ import time
 import redis.asyncio as aioredis
 from django.conf import settings
 from django.http import JsonResponse, StreamingHttpResponse
+from redis.exceptions import RedisClusterException
 
-from aigo.redis import rkey
+from aigo.redis import async_redis_client, rkey
 from status.live import updates_channel
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -31,7 +32,9 @@ def _subscriptions_key(slug: str) -> str:
 
 
 async def _events(slugs: list[str], connection_id: str):
-    client = aioredis.from_url(settings.REDIS_URL, socket_connect_timeout=1)
+    client = await async_redis_client()
+    # On a Redis Cluster, PUBLISH reaches every node, so one node's subscription (the node
+    # redis-py picks from the first channel's slot) hears all the channels.
     pubsub = client.pubsub(ignore_subscribe_messages=True)
     keepalive = getattr(settings, "AIGO_SSE_KEEPALIVE_SECONDS", 15)
     try:
@@ -70,10 +73,10 @@ async def status_stream(request):
     if not slugs or len(slugs) > MAX_MODELS or not all(SLUG.match(slug) for slug in slugs):
         return _error("invalid", f"Give 1 to {MAX_MODELS} model slugs in ?models=, comma-separated.")
     try:
-        probe = aioredis.from_url(settings.REDIS_URL, socket_connect_timeout=1)
+        probe = await async_redis_client()
         await probe.ping()
         await probe.aclose()
-    except (OSError, aioredis.RedisError):
+    except (OSError, aioredis.RedisError, RedisClusterException):  # the last: no cluster node answered
         response = _error("stream_unavailable", "Live updates are unavailable right now.", status=503)
         response["Retry-After"] = "5"
         return response

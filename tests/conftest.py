@@ -5,6 +5,19 @@ from redis.exceptions import RedisError
 
 from aigo.redis import redis_client
 from tests.db import stop_redis
+from tests.pooling import pooler_connections, pooler_use_own_test_database
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    pooler_use_own_test_database()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Under `make test-pgbouncer` the tests reach the test database through PgBouncer (tests/pooling.py)."""
+    with pooler_connections(django_db_blocker):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,8 @@ from django.http import HttpResponse, HttpResponseNotModified
 from redis.exceptions import RedisError
 from rest_framework.response import Response
 
-from aigo.redis import redis_client, rkey
+from aigo.metrics import RESPONSE_CACHE_HITS, RESPONSE_CACHE_MISSES
+from aigo.redis import mget, redis_client, rkey
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,9 @@ def channel(kind: str) -> str:
 
 
 def _generation_key(kind: str) -> str:
-    # The {kind} hash tag keeps a kind's keys on one Redis Cluster slot.
+    # The {kind} hash tag puts each generation in a slot of its own on a Redis Cluster; reading
+    # several at once is one MGET per node there (aigo.redis.mget), which needs no atomicity:
+    # generations only grow and _advance never moves one back.
     return rkey("cache", "{" + kind + "}", "generation")
 
 
@@ -85,7 +88,7 @@ class ResponseCache:
 
     # -- generations -------------------------------------------------------------------
     def _read_generations(self, kinds) -> dict[str, int]:
-        values = redis_client().mget([_generation_key(kind) for kind in kinds])
+        values = mget(redis_client(), [_generation_key(kind) for kind in kinds])
         return {kind: int(value or 0) for kind, value in zip(kinds, values, strict=True)}
 
     def current_generations(self, kinds) -> dict[str, int] | None:
@@ -196,6 +199,7 @@ def serve_cached(request, kinds, variant: str, produce, ttl: int = REDIS_TTL) ->
     generations = response_cache.current_generations(kinds) if settings.AIGO_RESPONSE_CACHE else None
     key = response_cache.key(kinds, generations, variant) if generations is not None else None
     cached = response_cache.get(key) if key else None
+    (RESPONSE_CACHE_MISSES if cached is None else RESPONSE_CACHE_HITS).inc()
     if cached is None:
         response = produce()
         if response.status_code != 200:

@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 
 from aigo.env import env_bool, env_float, env_int, env_list, env_str
+from aigo.replicas import parse_replicas, replica_databases
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCAL_DIR = BASE_DIR / ".local"
@@ -39,6 +40,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files, compressed and (in production) fingerprinted, before anything else runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Request latency and query count by view for /metrics (aigo.metrics); static files are not counted.
+    "aigo.metrics.MetricsMiddleware",
+    # Before anything reads the database: which replica this request reads from (aigo.routers).
+    "aigo.routers.ReplicaRoutingMiddleware",
     "aigo.ratelimit.RateLimitHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +85,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# True behind PgBouncer in transaction mode: Django's server-side cursors outlive a transaction
+# (WITH HOLD) when iterating in autocommit, session state the pooler would hand to another client.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The role the app runs as (aigo/db.py); empty when DATABASE_URL already names it and no
 # switch is wanted (e.g. behind PgBouncer in transaction mode).
@@ -102,6 +110,13 @@ CACHES = {
     }
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# A Redis Cluster for the cache, sessions, rate limits, live status, trending and pub/sub:
+# comma-separated node URLs (aigo.redis_cluster). Celery's broker stays on CELERY_BROKER_URL's
+# single Redis: Celery cannot use a cluster as its broker.
+REDIS_CLUSTER_URLS = env_list("REDIS_CLUSTER_URLS", [])
+if REDIS_CLUSTER_URLS:
+    CACHES["default"]["LOCATION"] = ",".join(REDIS_CLUSTER_URLS)
+    CACHES["default"]["OPTIONS"]["CLIENT_CLASS"] = "aigo.redis_cluster.ClusterClient"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -143,6 +158,18 @@ AIGO_DEFAULT_LOCALE = "en-US"
 AIGO_LOCALES = env_list("AIGO_LOCALES", ["en-US", "zh-CN", "zh-TW", "ja-JP", "ko-KR", "de-DE", "fr-FR", "es-ES"])
 # Serving regions; the first is the primary (writes, and reads when no replica fits).
 AIGO_REGIONS = env_list("AIGO_REGIONS", ["us-east", "us-west", "eu-west", "asia-east", "asia-se"])
+
+# Regional read replicas (aigo.replicas, aigo.routers): "eu-west=postgres://...,asia-east=postgres://..."
+# adds the aliases replica_eu_west, replica_asia_east with the primary's options. Reads go to
+# the request's region's replica while it is reachable and lags at most AIGO_REPLICA_MAX_LAG_SECONDS
+# (checked at most every AIGO_REPLICA_HEALTH_SECONDS per process); writes and migrations go to the primary.
+AIGO_DB_REPLICAS = parse_replicas(env_list("AIGO_DB_REPLICAS", []), AIGO_REGIONS)
+DATABASES.update(replica_databases(DATABASES["default"], AIGO_DB_REPLICAS, env_int("AIGO_REPLICA_CONNECT_TIMEOUT", 2)))
+DATABASE_ROUTERS = ["aigo.routers.ReplicaRouter"]
+AIGO_REPLICA_MAX_LAG_SECONDS = env_float("AIGO_REPLICA_MAX_LAG_SECONDS", 30.0)
+AIGO_REPLICA_HEALTH_SECONDS = env_float("AIGO_REPLICA_HEALTH_SECONDS", 5.0)
+# After a successful write a client reads from the primary for this long (a cookie), so it sees its own writes.
+AIGO_READ_YOUR_WRITES_SECONDS = env_int("AIGO_READ_YOUR_WRITES_SECONDS", 15)
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:63790/1")
 CELERY_RESULT_BACKEND = None
@@ -228,6 +255,15 @@ AIGO_INCIDENT_CONSECUTIVE_BUCKETS = env_int("AIGO_INCIDENT_CONSECUTIVE_BUCKETS",
 
 # Cache rendered API responses in memory and Redis (aigo.api.cache); off only to measure.
 AIGO_RESPONSE_CACHE = env_bool("AIGO_RESPONSE_CACHE", True)
+
+# Slow statements (aigo.dbhealth): every capture logs at most AIGO_SLOW_QUERY_TOP statements whose
+# mean time since the last capture is at least AIGO_SLOW_QUERY_MS; the log keeps this many days.
+AIGO_SLOW_QUERY_MS = env_float("AIGO_SLOW_QUERY_MS", 200.0)
+AIGO_SLOW_QUERY_TOP = env_int("AIGO_SLOW_QUERY_TOP", 10)
+AIGO_SLOW_QUERY_RETENTION_DAYS = env_int("AIGO_SLOW_QUERY_RETENTION_DAYS", 30)
+
+# /metrics (Prometheus) answers only "Authorization: Bearer <this>"; unset, it answers 404.
+AIGO_METRICS_TOKEN = env_str("AIGO_METRICS_TOKEN", "")
 
 REST_FRAMEWORK = {
     # JSON only: responses are cached as rendered bytes (aigo.api.cache); the docs are Swagger UI.

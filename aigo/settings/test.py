@@ -6,7 +6,8 @@ from .dev import *  # noqa: F403
 
 DEBUG = False
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:63790/2")
-CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+if not REDIS_CLUSTER_URLS:  # noqa: F405
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:63790/3")
 # Hashing passwords slowly is a production concern only.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -18,7 +18,7 @@ from tests.db import sql as _sql
 
 from .factories import issue_key
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pgbouncer]
 
 KEYS_URLS = pytest.mark.urls("tests.accounts.urls_keys")
 

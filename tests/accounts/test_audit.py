@@ -19,7 +19,7 @@ from tests.catalog.factories import (
 )
 from tests.db import sql as _sql
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pgbouncer]
 
 
 def _trail(table: str, record_id) -> list[tuple]:

@@ -11,7 +11,7 @@ from accounts.preferences import VISITOR_COOKIE, as_visitor
 from tests.catalog.factories import AIModelFactory
 from tests.db import sql as _sql
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pgbouncer]
 URL = "/api/v1/me/preferences"
 
 

@@ -9,7 +9,7 @@ from aigo import ratelimit
 from aigo.ratelimit import rate_limit_hit
 from aigo.redis import redis_client, rkey
 
-pytestmark = pytest.mark.urls("tests.aigo.urls_ratelimit")
+pytestmark = [pytest.mark.urls("tests.aigo.urls_ratelimit"), pytest.mark.pgbouncer]
 
 URL = "/limited/"
 

@@ -20,7 +20,7 @@ from .factories import (
     ProviderFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pgbouncer]
 API = "/api/v1"
 
 

@@ -12,7 +12,7 @@ from tests.catalog.factories import AIModelFactory
 
 from .factories import NewsArticleFactory, NewsModelMentionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pgbouncer]
 API = "/api/v1"
 NOW = timezone.now()
 

@@ -17,7 +17,7 @@ from status.live import STATUS_TTL
 from tests.catalog.factories import AIModelFactory
 from tests.db import sql as _sql
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pgbouncer]
 
 URL = "/api/v1/status/probes"
 

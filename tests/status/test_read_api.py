@@ -10,7 +10,7 @@ from aigo.redis import redis_client, rkey
 from tests.catalog.factories import AIModelFactory
 from tests.db import stop_redis
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pgbouncer]
 API = "/api/v1/status"
 UTC = datetime.UTC
 

@@ -1,0 +1,752 @@
+"""Online table rebuild: the seed's zero-downtime migration process, made generic (manage.py rebuild_table).
+
+`<t>_rebuild` (LIKE <t> INCLUDING ALL) is kept in step with <t> by a trigger generated from the
+real column list while existing rows are copied in primary-key batches. Once row counts and
+checksums match on one snapshot, one short transaction renames the tables and gives the copy
+what LIKE does not bring: index names, owner, grants, row-level security, owned sequences,
+triggers, foreign keys in both directions, and the views and materialized views that read the
+table (a view keeps pointing at the table it was created on, whatever its name). Foreign keys
+come back NOT VALID and are validated after the swap, which does not block writes.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import psycopg
+from psycopg import sql
+
+Out = Callable[[str], None]
+ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+MATCH = {"s": "", "f": " MATCH FULL", "p": " MATCH PARTIAL"}
+DEFERRAL = {
+    (False, False): "",
+    (True, False): " DEFERRABLE INITIALLY IMMEDIATE",
+    (True, True): " DEFERRABLE INITIALLY DEFERRED",
+}
+TRIGGER_STATE = {"D": "DISABLE", "R": "ENABLE REPLICA", "A": "ENABLE ALWAYS"}
+RETRYABLE = (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected)
+
+
+class Refused(Exception):
+    """The table cannot be rebuilt safely; the message says why and nothing was changed."""
+
+
+@dataclass
+class ForeignKey:
+    name: str
+    table: sql.Composable  # the referencing table
+    definition: sql.Composable  # FOREIGN KEY ... NOT VALID, naming the referenced table by its final name
+    validated: bool
+
+
+@dataclass
+class View:
+    ident: sql.Identifier
+    materialized: bool
+    create: sql.Composable
+    carry: list[sql.Composable]  # owner, grants, indexes, triggers
+
+
+@dataclass
+class Table:
+    schema: str
+    name: str
+    oid: int = 0
+    owner: str = ""
+    pk: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # written by INSERT: generated columns left out
+    identity_always: bool = False
+    resuming: bool = False
+    reloptions: list[str] = field(default_factory=list)
+    incoming: list[ForeignKey] = field(default_factory=list)
+    outgoing: list[ForeignKey] = field(default_factory=list)
+    views: list["View"] = field(default_factory=list)
+    view_oids: list[int] = field(default_factory=list)
+    indexes: list[tuple[str, tuple, bool]] = field(default_factory=list)  # name, match key, replica identity
+    carry: list[sql.Composable] = field(default_factory=list)  # run on the copy once it has the name
+
+    def ident(self, suffix: str = "") -> sql.Identifier:
+        return sql.Identifier(self.schema, self.name + suffix)
+
+    def local(self, suffix: str) -> str:
+        return self.name + suffix
+
+
+def _rows(conn: psycopg.Connection, query: str, params: dict | None = None) -> list[tuple]:
+    return conn.execute(query, params or {}).fetchall()
+
+
+def _names(names: list[str], prefix: str = "") -> sql.Composable:
+    return sql.SQL(", ").join(sql.SQL(prefix) + sql.Identifier(n) if prefix else sql.Identifier(n) for n in names)
+
+
+def inspect(conn: psycopg.Connection, qualified: str) -> Table:
+    """Read the table from the catalog, refusing what the rebuild cannot carry over safely."""
+    schema, _, name = qualified.rpartition(".")
+    table = Table(schema or "public", name)
+    if len(table.local("_rebuild_sync_truncate")) > 63:
+        raise Refused(f"{qualified}: the name is too long for the rebuild's own object names (63 bytes)")
+    found = _rows(
+        conn,
+        """SELECT c.oid, c.relkind, c.relispartition, pg_get_userbyid(c.relowner),
+                  pg_has_role(current_user, c.relowner, 'USAGE'),
+                  EXISTS (SELECT FROM pg_inherits WHERE inhrelid = c.oid OR inhparent = c.oid),
+                  c.relrowsecurity, c.relforcerowsecurity, c.relreplident, coalesce(c.reloptions, '{}'),
+                  obj_description(c.oid, 'pg_class')
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = %(schema)s AND c.relname = %(name)s""",
+        {"schema": table.schema, "name": name},
+    )
+    if not found:
+        raise Refused(f"{qualified}: no such table")
+    table.oid, kind, is_partition, table.owner, is_owner, inherits, rls, force_rls, replident, options, comment = found[
+        0
+    ]
+    kinds = {"v": "a view", "m": "a materialized view", "p": "a partitioned table", "f": "a foreign table"}
+    if kind != "r":
+        raise Refused(f"{qualified} is {kinds.get(kind, 'not a table')}: only ordinary tables can be rebuilt")
+    if is_partition or inherits:
+        raise Refused(f"{qualified} is a partition or takes part in inheritance: not handled")
+    if not is_owner:
+        raise Refused(f"{qualified}: run as its owner ({table.owner}), like migrations, not as {conn.info.user}")
+    table.pk = [
+        r[0]
+        for r in _rows(
+            conn,
+            """SELECT a.attname FROM pg_index i, unnest(i.indkey) WITH ORDINALITY k(attnum, n), pg_attribute a
+               WHERE i.indrelid = %(oid)s AND i.indisprimary AND a.attrelid = i.indrelid AND a.attnum = k.attnum
+               ORDER BY k.n""",
+            {"oid": table.oid},
+        )
+    ]
+    if not table.pk:
+        raise Refused(f"{qualified} has no primary key: rows cannot be copied in batches or kept in step")
+    columns = _rows(
+        conn,
+        """SELECT attname, attgenerated, attidentity FROM pg_attribute
+           WHERE attrelid = %(oid)s AND attnum > 0 AND NOT attisdropped ORDER BY attnum""",
+        {"oid": table.oid},
+    )
+    table.columns = [c[0] for c in columns if not c[1]]
+    table.identity_always = any(c[2] == "a" for c in columns)
+    published = _rows(
+        conn,
+        "SELECT pubname FROM pg_publication_tables WHERE schemaname = %(s)s AND tablename = %(n)s",
+        {"s": table.schema, "n": name},
+    )
+    if published:
+        raise Refused(
+            f"{qualified} is published ({', '.join(r[0] for r in published)}): subscribers would have to "
+            "resynchronise a new table; rebuild it on a primary without publications, or drop it from them first"
+        )
+    for suffix in ("_rebuild", "_old"):
+        if not _rows(conn, "SELECT to_regclass(%(n)s)", {"n": _qualified(table, suffix)})[0][0]:
+            continue
+        if suffix == "_old":
+            raise Refused(f"{_qualified(table, '_old')} exists (kept by an earlier rebuild): drop it first")
+        table.resuming = bool(
+            _rows(
+                conn,
+                "SELECT FROM pg_trigger WHERE tgrelid = %(oid)s AND tgname = %(n)s",
+                {"oid": table.oid, "n": table.local("_rebuild_sync")},
+            )
+        )
+        if not table.resuming:
+            raise Refused(f"{_qualified(table, '_rebuild')} exists without its sync trigger: `--abort` drops it")
+    table.reloptions = options
+    _foreign_keys(conn, table)
+    _views(conn, table)
+    _unhandled_dependents(conn, table)
+    _indexes_and_carry(conn, table, rls, force_rls, replident, comment)
+    return table
+
+
+def _qualified(table: Table, suffix: str = "") -> str:
+    return sql.Identifier(table.schema, table.name + suffix).as_string()
+
+
+def _insert(table: Table, target: sql.Composable) -> sql.Composable:
+    override = sql.SQL(" OVERRIDING SYSTEM VALUE") if table.identity_always else sql.SQL("")
+    return sql.SQL("INSERT INTO {} ({}){}").format(target, _names(table.columns), override)
+
+
+def prepare_statements(table: Table) -> list[sql.Composable]:
+    """The copy, and the trigger keeping it in step, created in one transaction so no write is missed."""
+    new, old, function = table.ident("_rebuild"), table.ident(), table.ident("_rebuild_sync")
+    pk = _names(table.pk)
+    rest = [c for c in table.columns if c not in table.pk]
+    on_conflict = (
+        sql.SQL("DO UPDATE SET {}").format(
+            sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in rest)
+        )
+        if rest
+        else sql.SQL("DO NOTHING")
+    )
+    # Runs as the owner (SECURITY DEFINER): the app role writing to <t> has no grants on the copy.
+    body = sql.SQL(
+        """
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE {new};
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ({old_pk}) IS DISTINCT FROM ({new_pk})) THEN
+        DELETE FROM {new} WHERE ({pk}) = ({old_pk});
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        {insert} VALUES ({values}) ON CONFLICT ({pk}) {on_conflict};
+    END IF;
+    RETURN NULL;
+END
+"""
+    ).format(
+        new=new,
+        pk=pk,
+        old_pk=_names(table.pk, "OLD."),
+        new_pk=_names(table.pk, "NEW."),
+        insert=_insert(table, new),
+        values=_names(table.columns, "NEW."),
+        on_conflict=on_conflict,
+    )
+    trigger, truncate = (
+        sql.Identifier(table.local("_rebuild_sync")),
+        sql.Identifier(table.local("_rebuild_sync_truncate")),
+    )
+    return [
+        sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(new, old),
+        sql.SQL(
+            "CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+            "SET search_path = pg_catalog, pg_temp AS {}"
+        ).format(function, sql.Literal(body.as_string())),
+        sql.SQL("CREATE TRIGGER {} AFTER INSERT OR UPDATE OR DELETE ON {} FOR EACH ROW EXECUTE FUNCTION {}()").format(
+            trigger, old, function
+        ),
+        sql.SQL("CREATE TRIGGER {} AFTER TRUNCATE ON {} FOR EACH STATEMENT EXECUTE FUNCTION {}()").format(
+            truncate, old, function
+        ),
+        # ALWAYS: also in sessions with session_replication_role = replica (restores, replication apply).
+        sql.SQL("ALTER TABLE {} ENABLE ALWAYS TRIGGER {}").format(old, trigger),
+        sql.SQL("ALTER TABLE {} ENABLE ALWAYS TRIGGER {}").format(old, truncate),
+    ]
+
+
+def abort_statements(table: Table) -> list[sql.Composable]:
+    return [
+        sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(sql.Identifier(table.local(s)), table.ident())
+        for s in ("_rebuild_sync", "_rebuild_sync_truncate")
+    ] + [
+        sql.SQL("DROP FUNCTION IF EXISTS {}()").format(table.ident("_rebuild_sync")),
+        sql.SQL("DROP TABLE IF EXISTS {}").format(table.ident("_rebuild")),
+    ]
+
+
+def copy_statement(table: Table, first: bool, batch_size: int) -> sql.Composable:
+    """One batch by primary key. FOR KEY SHARE holds off deletes of the batch's rows until it commits,
+    so the sync trigger's DELETE always finds what the batch copied."""
+    pk = _names(table.pk)
+    after = (
+        sql.SQL("true")
+        if first
+        else sql.SQL("({}) > ({})").format(pk, sql.SQL(", ").join([sql.Placeholder()] * len(table.pk)))
+    )
+    return sql.SQL(
+        "WITH batch AS (SELECT {cols} FROM {old} WHERE {after} ORDER BY {pk} LIMIT {n} FOR KEY SHARE), "
+        "copied AS ({insert} SELECT {cols} FROM batch ON CONFLICT DO NOTHING) "
+        "SELECT {pk}, count(*) OVER () FROM batch ORDER BY {desc} LIMIT 1"
+    ).format(
+        cols=_names(table.columns),
+        old=table.ident(),
+        after=after,
+        pk=pk,
+        n=sql.Literal(batch_size),
+        insert=_insert(table, table.ident("_rebuild")),
+        desc=sql.SQL(", ").join(sql.SQL("{} DESC").format(sql.Identifier(c)) for c in table.pk),
+    )
+
+
+def _range(table: Table, low: bool, high: bool) -> sql.Composable:
+    pk, marks = _names(table.pk), sql.SQL(", ").join([sql.Placeholder()] * len(table.pk))
+    bounds = [sql.SQL("true")]
+    if low:
+        bounds.append(sql.SQL("({}) > ({})").format(pk, marks))
+    if high:
+        bounds.append(sql.SQL("({}) <= ({})").format(pk, marks))
+    return sql.SQL(" AND ").join(bounds)
+
+
+def bound_statement(table: Table, low: bool, batch_size: int) -> sql.Composable:
+    """The last key of the next verification range."""
+    return sql.SQL("SELECT {pk} FROM {t} WHERE {range} ORDER BY {pk} OFFSET {skip} LIMIT 1").format(
+        pk=_names(table.pk), t=table.ident(), range=_range(table, low, False), skip=sql.Literal(batch_size - 1)
+    )
+
+
+def verify_statement(table: Table, low: bool, high: bool) -> sql.Composable:
+    """Count and md5 of the rows' text in key order, over one key range of both tables (parameters twice)."""
+    part = sql.SQL("SELECT count(*), md5(string_agg(t::text, E'\\n' ORDER BY {pk})) FROM {t} t WHERE {range}")
+    pk, range_ = _names(table.pk), _range(table, low, high)
+    return sql.SQL("SELECT * FROM ({}) old, ({}) copy").format(
+        part.format(pk=pk, t=table.ident(), range=range_), part.format(pk=pk, t=table.ident("_rebuild"), range=range_)
+    )
+
+
+def _foreign_keys(conn: psycopg.Connection, table: Table) -> None:
+    """Foreign keys to and from the table, re-created NOT VALID on the copy; refuses those it cannot re-create."""
+    keys = _rows(
+        conn,
+        """SELECT con.conname, con.conrelid = %(oid)s, n.nspname, c.relname, c.relkind, con.conparentid <> 0,
+                  con.conrelid = con.confrelid, con.confdelsetcols IS NOT NULL, con.condeferrable, con.condeferred,
+                  con.confupdtype, con.confdeltype, con.confmatchtype, con.convalidated,
+                  ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(attnum, i)
+                        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.i),
+                  ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, i)
+                        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.i),
+                  rn.nspname, r.relname
+           FROM pg_constraint con
+           JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+           JOIN pg_class r ON r.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = r.relnamespace
+           WHERE con.contype = 'f' AND %(oid)s IN (con.conrelid, con.confrelid)
+           ORDER BY n.nspname, c.relname, con.conname""",
+        {"oid": table.oid},
+    )
+    refusals = []
+    for (
+        name,
+        outgoing,
+        schema,
+        relname,
+        kind,
+        inherited,
+        self_ref,
+        set_columns,
+        deferrable,
+        deferred,
+        on_update,
+        on_delete,
+        match,
+        validated,
+        columns,
+        ref_columns,
+        ref_schema,
+        ref_name,
+    ) in keys:
+        where = f"{name} on {schema}.{relname}"
+        if self_ref:
+            refusals.append(f"{where} references the table itself: rows copied in batches could not satisfy it")
+        elif not outgoing and (kind == "p" or inherited):
+            refusals.append(f"{where}: the referencing table is partitioned, which cannot take a NOT VALID foreign key")
+        elif set_columns:
+            refusals.append(f"{where}: ON DELETE SET NULL/DEFAULT with a column list is not handled")
+        if refusals:
+            continue
+        referencing = table.ident() if outgoing else sql.Identifier(schema, relname)
+        referenced = sql.Identifier(ref_schema, ref_name) if outgoing else table.ident()
+        definition = sql.SQL("FOREIGN KEY ({}) REFERENCES {} ({}){} ON UPDATE {} ON DELETE {}{} NOT VALID").format(
+            _names(columns),
+            referenced,
+            _names(ref_columns),
+            sql.SQL(MATCH[match]),
+            sql.SQL(ACTIONS[on_update]),
+            sql.SQL(ACTIONS[on_delete]),
+            sql.SQL(DEFERRAL[(deferrable, deferred)]),
+        )
+        (table.outgoing if outgoing else table.incoming).append(ForeignKey(name, referencing, definition, validated))
+    if refusals:
+        raise Refused(f"{_qualified(table)} has foreign keys that cannot be repointed:\n  " + "\n  ".join(refusals))
+
+
+def _views(conn: psycopg.Connection, table: Table) -> None:
+    """Views and materialized views reading the table, directly or through each other, in creation order."""
+    found = _rows(
+        conn,
+        """WITH RECURSIVE deps(oid, depth) AS (
+               SELECT r.ev_class, 1 FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+               WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass
+                 AND d.refobjid = %(oid)s AND r.ev_class <> %(oid)s
+               UNION
+               SELECT r.ev_class, deps.depth + 1 FROM deps JOIN pg_depend d ON d.refobjid = deps.oid
+               JOIN pg_rewrite r ON r.oid = d.objid
+               WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass
+                 AND r.ev_class <> deps.oid
+           )
+           SELECT c.oid, n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid), c.relispopulated,
+                  pg_get_userbyid(c.relowner), coalesce(c.reloptions, '{}')
+           FROM deps JOIN pg_class c ON c.oid = deps.oid JOIN pg_namespace n ON n.oid = c.relnamespace
+           GROUP BY c.oid, n.nspname, c.relname ORDER BY max(deps.depth), n.nspname, c.relname""",
+        {"oid": table.oid},
+    )
+    for oid, schema, name, kind, definition, populated, owner, options in found:
+        if kind not in ("v", "m"):
+            raise Refused(f"{_qualified(table)}: {schema}.{name} has a rule reading the table: not handled")
+        ident = sql.Identifier(schema, name)
+        materialized = kind == "m"
+        create = sql.SQL("CREATE {}VIEW {}{} AS {}{}").format(
+            sql.SQL("MATERIALIZED " if materialized else ""),
+            ident,
+            sql.SQL(" WITH ({})").format(sql.SQL(", ".join(options))) if options else sql.SQL(""),
+            sql.SQL(definition.strip().rstrip(";")),
+            sql.SQL(" WITH DATA" if populated else " WITH NO DATA") if materialized else sql.SQL(""),
+        )
+        carry = [sql.SQL("ALTER {} {} OWNER TO {}").format(_kind(materialized), ident, sql.Identifier(owner))]
+        carry += _grants(conn, oid, ident)
+        carry += [
+            sql.SQL(r[0])
+            for r in _rows(
+                conn, "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = %(oid)s", {"oid": oid}
+            )
+        ]
+        carry += _triggers(conn, oid, ident, set())
+        table.views.append(View(ident, materialized, create, carry))
+    table.view_oids = [r[0] for r in found]
+
+
+def _kind(materialized: bool) -> sql.SQL:
+    return sql.SQL("MATERIALIZED VIEW" if materialized else "VIEW")
+
+
+def _unhandled_dependents(conn: psycopg.Connection, table: Table) -> None:
+    """Anything else bound to the table or its views by OID (SQL-body functions, other tables' policies...).
+
+    The table's own constraints, triggers and policies are not: they are carried over."""
+    oids = [table.oid, *table.view_oids]
+    others = _rows(
+        conn,
+        """SELECT DISTINCT pg_describe_object(d.classid, d.objid, d.objsubid) FROM pg_depend d
+           LEFT JOIN pg_constraint con ON d.classid = 'pg_constraint'::regclass AND con.oid = d.objid
+           LEFT JOIN pg_trigger tg ON d.classid = 'pg_trigger'::regclass AND tg.oid = d.objid
+           LEFT JOIN pg_policy pol ON d.classid = 'pg_policy'::regclass AND pol.oid = d.objid
+           WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ANY(%(oids)s) AND d.deptype = 'n'
+             AND d.classid <> 'pg_rewrite'::regclass
+             AND NOT coalesce(con.conrelid = ANY(%(oids)s) OR con.contype = 'f', false)
+             AND NOT coalesce(tg.tgrelid = ANY(%(oids)s), false)
+             AND NOT coalesce(pol.polrelid = %(table)s, false)
+           ORDER BY 1""",
+        {"oids": oids, "table": table.oid},
+    )
+    if others:
+        raise Refused(
+            f"{_qualified(table)}: these depend on it and would keep pointing at the old table:\n  "
+            + "\n  ".join(r[0] for r in others)
+        )
+
+
+def _grants(conn: psycopg.Connection, oid: int, target: sql.Identifier) -> list[sql.Composable]:
+    found = _rows(
+        conn,
+        """SELECT NULL::name, g.grantee, g.privilege_type, g.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) g WHERE c.oid = %(oid)s AND g.grantee <> c.relowner
+           UNION ALL
+           SELECT a.attname, g.grantee, g.privilege_type, g.is_grantable
+           FROM pg_attribute a, aclexplode(a.attacl) g WHERE a.attrelid = %(oid)s AND NOT a.attisdropped
+           ORDER BY 1 NULLS FIRST, 2, 3""",
+        {"oid": oid},
+    )
+    roles = dict(_rows(conn, "SELECT oid, rolname FROM pg_roles WHERE oid = ANY(%(o)s)", {"o": [r[1] for r in found]}))
+    return [
+        sql.SQL("GRANT {}{} ON {} TO {}{}").format(
+            sql.SQL(privilege),
+            sql.SQL(" ({})").format(sql.Identifier(column)) if column else sql.SQL(""),
+            target,
+            sql.Identifier(roles[grantee]) if grantee else sql.SQL("PUBLIC"),
+            sql.SQL(" WITH GRANT OPTION" if grantable else ""),
+        )
+        for column, grantee, privilege, grantable in found
+    ]
+
+
+def _triggers(conn: psycopg.Connection, oid: int, target: sql.Identifier, skip: set[str]) -> list[sql.Composable]:
+    # pg_get_triggerdef names the relation as it is called now; replayed after the swap, that name is the copy's.
+    statements = []
+    for name, definition, state in _rows(
+        conn,
+        "SELECT tgname, pg_get_triggerdef(oid), tgenabled FROM pg_trigger"
+        " WHERE tgrelid = %(oid)s AND NOT tgisinternal ORDER BY tgname",
+        {"oid": oid},
+    ):
+        if name in skip:
+            continue
+        statements.append(sql.SQL(definition))
+        if state in TRIGGER_STATE:
+            statements.append(
+                sql.SQL("ALTER TABLE {} {} TRIGGER {}").format(
+                    target, sql.SQL(TRIGGER_STATE[state]), sql.Identifier(name)
+                )
+            )
+    return statements
+
+
+def _index_rows(conn: psycopg.Connection, oid: int) -> list[tuple[str, tuple, bool]]:
+    """(name, key, replica identity): two indexes with the same key were made one from the other by LIKE."""
+    return [
+        (name, (primary, unique, contype, definition.partition(" USING ")[2]), replident)
+        for name, primary, unique, contype, definition, replident in _rows(
+            conn,
+            """SELECT c.relname, i.indisprimary, i.indisunique, con.contype, pg_get_indexdef(i.indexrelid),
+                      i.indisreplident
+               FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+               LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+               WHERE i.indrelid = %(oid)s ORDER BY c.relname""",
+            {"oid": oid},
+        )
+    ]
+
+
+def _indexes_and_carry(
+    conn: psycopg.Connection, table: Table, rls: bool, force_rls: bool, replident: str, comment
+) -> None:
+    target = table.ident()
+    table.indexes = _index_rows(conn, table.oid)
+    carry = [sql.SQL("ALTER TABLE {} OWNER TO {}").format(target, sql.Identifier(table.owner))]
+    if comment is not None:
+        carry.append(sql.SQL("COMMENT ON TABLE {} IS {}").format(target, sql.Literal(comment)))
+    carry += _grants(conn, table.oid, target)
+    if rls:
+        carry.append(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(target))
+    if force_rls:
+        carry.append(sql.SQL("ALTER TABLE {} FORCE ROW LEVEL SECURITY").format(target))
+    for name, permissive, roles, command, qual, check in _rows(
+        conn,
+        "SELECT policyname, permissive, roles, cmd, qual, with_check FROM pg_policies "
+        "WHERE schemaname = %(s)s AND tablename = %(n)s ORDER BY policyname",
+        {"s": table.schema, "n": table.name},
+    ):
+        carry.append(
+            sql.SQL("CREATE POLICY {} ON {} AS {} FOR {} TO {}{}{}").format(
+                sql.Identifier(name),
+                target,
+                sql.SQL(permissive),
+                sql.SQL(command),
+                sql.SQL(", ").join(sql.SQL("PUBLIC") if r == "public" else sql.Identifier(r) for r in roles),
+                sql.SQL(" USING ({})").format(sql.SQL(qual)) if qual else sql.SQL(""),
+                sql.SQL(" WITH CHECK ({})").format(sql.SQL(check)) if check else sql.SQL(""),
+            )
+        )
+    if replident in ("f", "n"):
+        carry.append(
+            sql.SQL("ALTER TABLE {} REPLICA IDENTITY {}").format(
+                target, sql.SQL("FULL" if replident == "f" else "NOTHING")
+            )
+        )
+    for column, kind, seq_schema, seq_name in _rows(
+        conn,
+        """SELECT a.attname, d.deptype, sn.nspname, s.relname FROM pg_depend d
+           JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' JOIN pg_namespace sn ON sn.oid = s.relnamespace
+           JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+           WHERE d.classid = 'pg_class'::regclass AND d.refobjid = %(oid)s AND d.deptype IN ('a', 'i')
+           ORDER BY a.attnum""",
+        {"oid": table.oid},
+    ):
+        sequence = sql.Identifier(seq_schema, seq_name)
+        if kind == "i":  # the copy has an identity sequence of its own, which has not moved yet
+            carry.append(
+                sql.SQL("SELECT setval(pg_get_serial_sequence({}, {}), s.last_value, s.is_called) FROM {} s").format(
+                    sql.Literal(_qualified(table)), sql.Literal(column), sequence
+                )
+            )
+        else:  # a serial's sequence, shared through the copied default; dropping the old table would drop it
+            carry.append(
+                sql.SQL("ALTER SEQUENCE {} OWNED BY {}").format(
+                    sequence, sql.Identifier(table.schema, table.name, column)
+                )
+            )
+    carry += _triggers(conn, table.oid, target, {table.local("_rebuild_sync"), table.local("_rebuild_sync_truncate")})
+    table.carry = carry
+
+
+def swap_statements(conn: psycopg.Connection, table: Table, lock_timeout: str) -> list[sql.Composable]:
+    """One transaction: the copy takes the table's name, indexes' names, and everything listed in inspect()."""
+    old, new = table.ident(), table.ident("_rebuild")
+    new_oid = _rows(conn, "SELECT to_regclass(%(n)s)::oid", {"n": _qualified(table, "_rebuild")})[0][0]
+    unmatched = _index_rows(conn, new_oid)
+    renames_old, renames_new, replica_index = [], [], None
+    for name, key, replident in table.indexes:
+        match = next(i for i, (_, new_key, _) in enumerate(unmatched) if new_key == key)
+        renames_old.append(
+            sql.SQL("ALTER INDEX {} RENAME TO {}").format(
+                sql.Identifier(table.schema, name), sql.Identifier(name[:59] + "_old")
+            )
+        )
+        renames_new.append(
+            sql.SQL("ALTER INDEX {} RENAME TO {}").format(
+                sql.Identifier(table.schema, unmatched.pop(match)[0]), sql.Identifier(name)
+            )
+        )
+        replica_index = name if replident else replica_index
+    referencing = {fk.table.as_string(): fk.table for fk in table.incoming}
+    # LOCK TABLE takes views but not materialized views; DROP locks those.
+    locked = [old, new, *referencing.values(), *(v.ident for v in table.views if not v.materialized)]
+    statements = [
+        sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(lock_timeout)),
+        sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(sql.SQL(", ").join(locked)),
+        *abort_statements(table)[:3],
+        *(sql.SQL("DROP {} {}").format(_kind(v.materialized), v.ident) for v in reversed(table.views)),
+        *(
+            sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(fk.table, sql.Identifier(fk.name))
+            for fk in table.incoming
+        ),
+        sql.SQL("ALTER TABLE {} RENAME TO {}").format(old, sql.Identifier(table.local("_old"))),
+        *renames_old,
+        sql.SQL("ALTER TABLE {} RENAME TO {}").format(new, sql.Identifier(table.name)),
+        *renames_new,
+    ]
+    if replica_index:
+        statements.append(
+            sql.SQL("ALTER TABLE {} REPLICA IDENTITY USING INDEX {}").format(old, sql.Identifier(replica_index))
+        )
+    statements += table.carry
+    statements += [
+        sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(fk.table, sql.Identifier(fk.name), fk.definition)
+        for fk in table.outgoing + table.incoming
+    ]
+    for view in table.views:
+        statements += [view.create, *view.carry]
+    return statements
+
+
+def finish_statements(table: Table, keep_old: bool) -> list[sql.Composable]:
+    """After the swap, each on its own: validation takes no lock that blocks writes."""
+    statements = [
+        sql.SQL("ALTER TABLE {} VALIDATE CONSTRAINT {}").format(fk.table, sql.Identifier(fk.name))
+        for fk in table.outgoing + table.incoming
+        if fk.validated
+    ]
+    statements += [sql.SQL("ANALYZE {}").format(v.ident) for v in table.views if v.materialized]
+    if not keep_old:
+        statements.append(sql.SQL("DROP TABLE {}").format(table.ident("_old")))
+    return statements
+
+
+class Mismatch(Exception):
+    """Verification found the copy different from the table; nothing was swapped."""
+
+
+def _transaction(conn: psycopg.Connection, statements: list[sql.Composable], retries: int, out: Out) -> None:
+    for attempt in range(1, retries + 1):
+        try:
+            with conn.transaction():
+                for statement in statements:
+                    conn.execute(statement)
+            return
+        except RETRYABLE as error:
+            if attempt == retries:
+                raise
+            out(f"  {error.sqlstate} {str(error).strip()} (attempt {attempt} of {retries}); retrying")
+            time.sleep(attempt)
+
+
+def _copy(conn: psycopg.Connection, table: Table, batch_size: int, pause: float, out: Out) -> None:
+    estimate = _rows(conn, "SELECT reltuples::bigint FROM pg_class WHERE oid = %(oid)s", {"oid": table.oid})[0][0]
+    last, copied = None, 0
+    while row := conn.execute(copy_statement(table, last is None, batch_size), last).fetchone():
+        *last, count = row
+        copied += count
+        out(f"  copied {copied:,} rows (about {max(estimate, 0):,} in the table)")
+        time.sleep(pause)
+
+
+def _verify(conn: psycopg.Connection, table: Table, batch_size: int, out: Out) -> None:
+    # One snapshot for both tables: the sync trigger writes the copy in the same transaction as the table.
+    total = 0
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        low: list | None = None
+        while True:
+            high = conn.execute(bound_statement(table, low is not None, batch_size), low).fetchone()
+            params = [*(low or []), *(high or [])]
+            counts = conn.execute(verify_statement(table, low is not None, high is not None), params * 2).fetchone()
+            if counts[:2] != counts[2:]:
+                raise Mismatch(
+                    f"keys after {low} up to {high}: {counts[0]} rows (md5 {counts[1]}) in the table, "
+                    f"{counts[2]} (md5 {counts[3]}) in the copy; nothing was swapped"
+                )
+            total += counts[0]
+            if high is None:
+                break
+            low = list(high)
+    out(f"  verified {total:,} rows: counts and checksums match")
+
+
+def rebuild(
+    conn: psycopg.Connection,
+    qualified: str,
+    *,
+    batch_size: int = 5000,
+    pause: float = 0,
+    keep_old: bool = False,
+    dry_run: bool = False,
+    abort: bool = False,
+    lock_timeout: str = "2s",
+    retries: int = 5,
+    out: Out = print,
+) -> None:
+    """Rebuild the table online; `conn` is an autocommit connection as the table's owner."""
+    # Row-level security must not hide rows from the copy or the checksums: with it off, a query
+    # it would filter fails instead (an owner under FORCE ROW LEVEL SECURITY needs BYPASSRLS).
+    conn.execute("SET row_security = off")
+    table = inspect(conn, qualified)
+    setting = sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(lock_timeout))
+    if abort:
+        _transaction(conn, [setting, *abort_statements(table)], retries, out)
+        out(f"Dropped {_qualified(table, '_rebuild')} and its sync trigger.")
+        return
+    prepare = [] if table.resuming else [setting, *prepare_statements(table)]
+    if table.reloptions and prepare:
+        prepare.insert(
+            2, sql.SQL("ALTER TABLE {} SET ({})").format(table.ident("_rebuild"), sql.SQL(", ".join(table.reloptions)))
+        )
+    if dry_run:
+        with conn.transaction(force_rollback=True):  # the copy's index names are PostgreSQL's choice: ask it
+            if prepare:
+                conn.execute(prepare[1])
+            swap = swap_statements(conn, table, lock_timeout)
+        _print_plan(conn, table, prepare, swap, batch_size, retries, keep_old, out)
+        return
+    if prepare:
+        out(f"Creating {_qualified(table, '_rebuild')} and the trigger keeping it in step")
+        _transaction(conn, prepare, retries, out)
+    else:
+        out(f"Resuming: {_qualified(table, '_rebuild')} and its sync trigger exist")
+    out("Copying")
+    _copy(conn, table, batch_size, pause, out)
+    out("Verifying")
+    _verify(conn, table, batch_size, out)
+    conn.execute(sql.SQL("ANALYZE {}").format(table.ident("_rebuild")))
+    table = inspect(conn, qualified)  # what the swap carries over, as it is now
+    out("Swapping")
+    _transaction(conn, swap_statements(conn, table, lock_timeout), retries, out)
+    for statement in finish_statements(table, keep_old):
+        out(f"  {statement.as_string(conn)}")
+        _transaction(conn, [setting, statement], retries, out)
+    out(
+        f"Rebuilt {_qualified(table)}" + (f"; the old table is kept as {_qualified(table, '_old')}" if keep_old else "")
+    )
+
+
+def _print_plan(conn, table, prepare, swap, batch_size, retries, keep_old, out: Out) -> None:
+    def block(title: str, statements: list[sql.Composable]) -> None:
+        out(f"-- {title}")
+        for statement in statements:
+            out(statement.as_string(conn) + ";")
+        out("")
+
+    if prepare:
+        block("1. the copy and its sync trigger, in one transaction", [sql.SQL("BEGIN"), *prepare, sql.SQL("COMMIT")])
+    block(
+        f"2. copy in batches of {batch_size} by primary key, each batch its own transaction, until none is returned "
+        "(the first batch without the key condition)",
+        [copy_statement(table, False, batch_size)],
+    )
+    block(
+        f"3. verify ranges of {batch_size} keys in one REPEATABLE READ transaction; then analyze the copy",
+        [
+            bound_statement(table, True, batch_size),
+            verify_statement(table, True, True),
+            sql.SQL("ANALYZE {}").format(table.ident("_rebuild")),
+        ],
+    )
+    block(
+        f"4. swap, in one transaction (up to {retries} attempts on lock timeout)",
+        [sql.SQL("BEGIN"), *swap, sql.SQL("COMMIT")],
+    )
+    block("5. after the swap, each in its own transaction", finish_statements(table, keep_old))

@@ -1,0 +1,180 @@
+"""Logical replication for real: a second PostgreSQL cluster (scripts/pg_replica.sh) subscribes
+to a throwaway database on the primary; rows written on the primary appear on it and are read
+through the router with X-AIGO-Region: eu-west; with the replica stopped, reads fall back to
+the primary without an error.
+
+Like the browser tests, the databases are created as `postgres` for this module and dropped
+after, and the site runs in subprocesses (AIGO_DB_REPLICAS is read at startup), so the rows
+are committed while the rest of the suite keeps its per-test transactions.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+REPLICA_SCRIPT = str(ROOT / "scripts" / "pg_replica.sh")
+HEALTH_SECONDS = 1
+
+# Run in the site's process: read two providers through the API as a visitor from eu-west,
+# stop the replica, wait out the health cache, and read them again.
+CLIENT_SCRIPT = """
+import json, subprocess, sys, time
+from django.test import Client
+
+client = Client(HTTP_X_AIGO_REGION="eu-west")
+
+def read():
+    return {slug: client.get(f"/api/v1/providers/{slug}/").status_code for slug in sys.argv[1:3]}
+
+before = read()
+subprocess.run(sys.argv[3:], check=True, capture_output=True)
+time.sleep(%(wait)s)
+after = read()
+print(json.dumps({"before": before, "after": after}))
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# A replica cluster of this run's own (.local/pg-replica-test-<pid>), removed after.
+REPLICA = ["test-" + str(os.getpid()), str(_free_port())]
+REPLICA_PORT = int(REPLICA[1])
+
+
+def _replica(command: str) -> None:
+    done = subprocess.run([REPLICA_SCRIPT, command, *REPLICA], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def _dsn(port: int, name: str) -> str:
+    return f"postgres://postgres@127.0.0.1:{port}/{name}"
+
+
+def _admin(port: int) -> psycopg.Connection:
+    return psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres", autocommit=True)
+
+
+def _manage(env: dict, *args: str) -> str:
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def _drop_primary(name: str) -> None:
+    """The throwaway primary database and the slots of its subscription (they keep it in use)."""
+    with _admin(int(settings.DATABASES["default"]["PORT"])) as conn:
+        deadline = time.monotonic() + 30
+        while slots := conn.execute(
+            "SELECT slot_name, active_pid FROM pg_replication_slots WHERE database = %s", [name]
+        ).fetchall():
+            assert time.monotonic() < deadline, f"slots still in use: {slots}"
+            for slot, pid in slots:
+                if pid:
+                    conn.execute("SELECT pg_terminate_backend(%s)", [pid])
+                else:
+                    conn.execute("SELECT pg_drop_replication_slot(%s)", [slot])
+            time.sleep(0.2)
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def replicated():
+    """(env of the site's processes, name of the databases on both clusters and of the subscription)."""
+    name = f"aigo_repl_{os.getpid()}"
+    primary_port = int(settings.DATABASES["default"]["PORT"])
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "aigo.settings.test",
+        "DATABASE_URL": _dsn(primary_port, name),
+        "ALLOWED_HOSTS": "testserver",
+        "AIGO_RESPONSE_CACHE": "false",
+        "AIGO_REDIS_PREFIX": f"test:{name}:",
+    }
+    try:
+        _replica("start")
+        with _admin(primary_port) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        with _admin(REPLICA_PORT) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        _manage(env, "migrate", "--noinput")
+        yield env, name
+    finally:
+        # Removing the replica cluster drops its subscription; the slot on the primary goes here.
+        _replica("remove")
+        _drop_primary(name)
+
+
+def _wait_for(conn: psycopg.Connection, query: str, params, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while (row := conn.execute(query, params).fetchone()) is None:
+        assert time.monotonic() < deadline, f"not replicated within {timeout} s: {params}"
+        time.sleep(0.2)
+    return row
+
+
+def test_rows_replicate_and_reads_follow_the_region(replicated):
+    env, name = replicated
+    replica_dsn = _dsn(REPLICA_PORT, name)
+
+    out = _manage(env, "replication", "setup-primary")
+    assert "publication ai_go_global: created" in out
+    out = _manage(
+        env,
+        "replication",
+        "add-replica",
+        "--region",
+        "eu-west",
+        "--dsn",
+        replica_dsn,
+        "--name",
+        name,
+        "--timeout",
+        "120",
+    )
+    assert f"subscription {name}: replicating" in out
+
+    slug = f"repl-{uuid.uuid4().hex[:8]}"
+    marker = f"only-on-replica-{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as primary:
+        primary.execute("INSERT INTO providers (slug, name) VALUES (%s, 'Replicated')", [slug])
+    with psycopg.connect(replica_dsn, autocommit=True) as replica:
+        _wait_for(replica, "SELECT 1 FROM providers WHERE slug = %s", [slug])
+        # A row the primary does not have: seen only when a read really went to the replica.
+        replica.execute("INSERT INTO providers (slug, name) VALUES (%s, 'Replica only')", [marker])
+
+    out = _manage({**env, "AIGO_DB_REPLICAS": f"eu-west={replica_dsn}"}, "replication", "status")
+    assert f"{name}\tlogical\t{name}\tyes" in out
+    assert "replica eu-west (replica_eu_west):" in out and "serving reads" in out
+
+    site_env = {
+        **env,
+        "AIGO_DB_REPLICAS": f"eu-west={replica_dsn}",
+        "AIGO_REPLICA_HEALTH_SECONDS": str(HEALTH_SECONDS),
+    }
+    script = CLIENT_SCRIPT % {"wait": HEALTH_SECONDS + 0.5}
+    stop = [REPLICA_SCRIPT, "stop", *REPLICA]
+    done = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup()\n{script}", slug, marker, *stop],
+        cwd=ROOT,
+        env=site_env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    reads = json.loads(done.stdout.strip().splitlines()[-1])
+    assert reads["before"] == {slug: 200, marker: 200}  # from the replica
+    assert reads["after"] == {slug: 200, marker: 404}  # from the primary, no error
