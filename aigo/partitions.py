@@ -34,27 +34,34 @@ def retention_cutoff(plan: Partitioning, now: datetime | None = None) -> datetim
     return datetime(months // 12, months % 12 + 1, 1, tzinfo=UTC)
 
 
-def partitions_ensure() -> dict[str, dict[str, int]]:
-    """Create every missing partition in the kept range and drop the ones past retention."""
+def partitions_keep(cursor) -> dict[str, dict[str, int]]:
+    """Create every missing partition in the kept range and drop the ones past retention, on
+    the database `cursor` reads (Django's, or a psycopg cursor on a replica)."""
     report = {}
+    for table, plan in PARTITIONED.items():
+        # On TimescaleDB the time series are hypertables (relkind 'r') that make and drop
+        # their own chunks: only declaratively partitioned tables are managed here.
+        cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [table])
+        if cursor.fetchone() != ("p",):
+            report[table] = {"created": 0, "dropped": 0, "skipped": 1}
+            continue
+        cursor.execute(
+            "SELECT aigo_ensure_partitions(%s::regclass, %s, %s, %s)",
+            [table, plan.step, plan.ahead, plan.retention or 0],
+        )
+        created = cursor.fetchone()[0]
+        dropped = 0
+        if plan.retention is not None:
+            cursor.execute("SELECT aigo_drop_partitions_before(%s::regclass, %s)", [table, retention_cutoff(plan)])
+            dropped = cursor.fetchone()[0]
+        report[table] = {"created": created, "dropped": dropped}
+    return report
+
+
+def partitions_ensure() -> dict[str, dict[str, int]]:
+    """partitions_keep() on this database (the beat task)."""
     with connection.cursor() as cursor:
-        for table, plan in PARTITIONED.items():
-            # On TimescaleDB the time series are hypertables (relkind 'r') that make and drop
-            # their own chunks: only declaratively partitioned tables are managed here.
-            cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [table])
-            if cursor.fetchone() != ("p",):
-                report[table] = {"created": 0, "dropped": 0, "skipped": 1}
-                continue
-            cursor.execute(
-                "SELECT aigo_ensure_partitions(%s::regclass, %s, %s, %s)",
-                [table, plan.step, plan.ahead, plan.retention or 0],
-            )
-            created = cursor.fetchone()[0]
-            dropped = 0
-            if plan.retention is not None:
-                cursor.execute("SELECT aigo_drop_partitions_before(%s::regclass, %s)", [table, retention_cutoff(plan)])
-                dropped = cursor.fetchone()[0]
-            report[table] = {"created": created, "dropped": dropped}
+        report = partitions_keep(cursor)
     if any(counts["created"] or counts["dropped"] for counts in report.values()):
         log.info("partitions: %s", report)
     return report

@@ -19,7 +19,7 @@ from django.conf import settings
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from aigo.partitions import PARTITIONED, retention_cutoff
+from aigo.partitions import partitions_keep
 from aigo.replicas import connect, replica_alias, replica_lag
 
 PUBLICATION = "ai_go_global"
@@ -143,15 +143,8 @@ def add_replica(region: str, dsn: str, name: str | None = None, timeout: float =
 
 def maintain(conn: psycopg.Connection) -> None:
     """A replica's partitions and materialized views, as the primary's beat tasks keep them."""
-    for table, plan in PARTITIONED.items():
-        if conn.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [table]).fetchone() != ("p",):
-            continue
-        conn.execute(
-            "SELECT aigo_ensure_partitions(%s::regclass, %s, %s, %s)",
-            [table, plan.step, plan.ahead, plan.retention or 0],
-        )
-        if plan.retention is not None:
-            conn.execute("SELECT aigo_drop_partitions_before(%s::regclass, %s)", [table, retention_cutoff(plan)])
+    with conn.cursor() as cursor:
+        partitions_keep(cursor)
     views = conn.execute("SELECT schemaname, matviewname, ispopulated FROM pg_matviews ORDER BY 2").fetchall()
     for schema, view, populated in views:
         # CONCURRENTLY keeps the view readable but needs it populated once (the schema copy is not).
