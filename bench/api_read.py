@@ -9,12 +9,14 @@ printed as a ratio to it.
 """
 
 import argparse
+import http.client
 import json
 import os
 import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -110,6 +112,37 @@ def load(path: str, seconds: int, connections: int) -> dict:
     report = json.loads(out.strip().splitlines()[-1])
     report["rps"] = report["requests"] / report["seconds"]
     return report
+
+
+def post_all(path: str, bodies: list[bytes], headers: dict, clients: int, accepted) -> float:
+    """POST every body to `path` from `clients` threads, each on a keep-alive connection; the
+    seconds it took. Exits when a response fails `accepted(status, payload)`."""
+    queue, lock, failures = list(bodies), threading.Lock(), []
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                body = queue.pop()
+            conn.request("POST", path, body=body, headers=headers)
+            response = conn.getresponse()
+            payload = response.read()
+            if not accepted(response.status, payload):
+                failures.append((response.status, payload[:200]))
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"POST {path} failed: {failures[:3]}")
+    return elapsed
 
 
 def measure(paths: dict[str, str], seconds: int, connections: int) -> dict[tuple[str, str], dict]:

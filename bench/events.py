@@ -14,13 +14,11 @@ In a throwaway database of its own (created, migrated as the owner, dropped at t
 """
 
 import argparse
-import http.client
 import json
 import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -28,7 +26,7 @@ import psycopg
 import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.api_read import PORT, ROOT, serve, stop  # noqa: E402
+from bench.api_read import ROOT, post_all, serve, stop  # noqa: E402
 
 SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:54320")
 DATABASE = "aigo_bench_events"
@@ -80,35 +78,9 @@ def batches(models, requests: int) -> list[bytes]:
     return bodies
 
 
-def post_all(bodies: list[bytes], clients: int) -> float:
-    queue, lock, failures = list(bodies), threading.Lock(), []
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-        while True:
-            with lock:
-                if not queue:
-                    break
-                body = queue.pop()
-            conn.request(
-                "POST", "/api/v1/events", body=body, headers={"Content-Type": "text/plain", "User-Agent": AGENT}
-            )
-            response = conn.getresponse()
-            payload = response.read()
-            if response.status != 202:
-                failures.append((response.status, payload[:200]))
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    if failures:
-        raise SystemExit(f"collection failed: {failures[:3]}")
-    return elapsed
+def post_events(bodies: list[bytes], clients: int) -> float:
+    headers = {"Content-Type": "text/plain", "User-Agent": AGENT}
+    return post_all("/api/v1/events", bodies, headers, clients, lambda status, payload: status == 202)
 
 
 def copy_rows(models, count: int) -> float:
@@ -136,10 +108,10 @@ def throughput(models, args) -> None:
     events = len(bodies) * BATCH
     server = serve(cache=False, threads=1)
     try:
-        post_all(bodies[:50], args.clients)  # warm the workers
+        post_events(bodies[:50], args.clients)  # warm the workers
         posted, copied = [], []
         for _ in range(args.repeats):
-            posted.append(post_all(bodies, args.clients))
+            posted.append(post_events(bodies, args.clients))
             copied.append(copy_rows(models, events))
     finally:
         stop(server)

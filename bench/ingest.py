@@ -14,13 +14,11 @@ that draw rather than the ingestion path.
 """
 
 import argparse
-import http.client
 import json
 import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,9 +26,8 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.api_read import ROOT, run, serve, stop  # noqa: E402
+from bench.api_read import ROOT, post_all, run, serve, stop  # noqa: E402
 
-PORT = 8765
 REGIONS = ["us-east", "us-west", "eu-west", "asia-east", "asia-se"]
 DSN = os.environ.get("BENCH_DSN", "postgresql://postgres@127.0.0.1:54320/aigo")
 MARK = {"bench": "ingest"}
@@ -93,40 +90,14 @@ def probe_rows(models, count: int, start: datetime) -> list[dict]:
     return rows
 
 
-def post_all(key: str, bodies: list[bytes], clients: int = 2) -> float:
-    queue = list(bodies)
-    lock = threading.Lock()
-    failures = []
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
-        while True:
-            with lock:
-                if not queue:
-                    break
-                body = queue.pop()
-            conn.request(
-                "POST",
-                "/api/v1/status/probes",
-                body=body,
-                headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
-            )
-            response = conn.getresponse()
-            payload = response.read()
-            if response.status not in (200, 201) or json.loads(payload)["stored"] == 0:
-                failures.append((response.status, payload[:200]))
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    if failures:
-        raise SystemExit(f"ingestion failed: {failures[:3]}")
-    return elapsed
+def post_probes(key: str, bodies: list[bytes], clients: int = 2) -> float:
+    return post_all(
+        "/api/v1/status/probes",
+        bodies,
+        {"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        clients,
+        lambda status, payload: status in (200, 201) and json.loads(payload)["stored"] > 0,
+    )
 
 
 def copy_rows(rows: list[dict], models) -> float:
@@ -185,7 +156,7 @@ def main() -> None:
             for batch in (1_000, 10_000):
                 rows = fresh_rows()
                 bodies = [json.dumps({"probes": rows[i : i + batch]}).encode() for i in range(0, len(rows), batch)]
-                results.setdefault(f"API, batches of {batch:,}", []).append(args.rows / post_all(key, bodies))
+                results.setdefault(f"API, batches of {batch:,}", []).append(args.rows / post_probes(key, bodies))
             results.setdefault("raw COPY (floor)", []).append(args.rows / copy_rows(fresh_rows(), models))
             print(f"repeat {repeat + 1}/{args.repeats} done", flush=True)
     finally:

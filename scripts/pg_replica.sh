@@ -13,10 +13,10 @@ set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 PG_BIN=/usr/lib/postgresql/15/bin
-# As in services.sh: when root and the postgres user cannot enter the repo, data lives here.
-EXTERNAL_ROOT=/var/lib/aigo-local
 
 die() { echo "pg_replica: $*" >&2; exit 1; }
+# shellcheck source=scripts/lib.sh
+source "$REPO_ROOT/scripts/lib.sh"
 
 [[ $# == 3 ]] || { echo "usage: $0 {start|stop|status|remove} NAME PORT" >&2; exit 2; }
 COMMAND=$1 NAME=$2 PORT=$3
@@ -24,43 +24,6 @@ COMMAND=$1 NAME=$2 PORT=$3
 [[ "$PORT" =~ ^[0-9]+$ ]] || die "PORT must be a number"
 LINK="$REPO_ROOT/.local/pg-replica-$NAME"
 LABEL="replica $NAME"
-
-is_root() { ((EUID == 0)); }
-
-# initdb and postgres refuse to run as root: run them as postgres then.
-as_pg() {
-  if is_root; then
-    (cd / && runuser -u postgres -- "$@")
-  else
-    "$@"
-  fi
-}
-
-# The real data dir behind $LINK, created if needed (see pg_datadir in services.sh).
-datadir() {
-  local real
-  if [[ -L "$LINK" ]]; then
-    real=$(readlink -m "$LINK")
-  elif [[ -d "$LINK" ]]; then
-    real=$(cd "$LINK" && pwd -P)
-  else
-    mkdir -p "$(dirname "$LINK")"
-    if is_root && ! runuser -u postgres -- test -x "$(dirname "$LINK")" 2>/dev/null; then
-      real="$EXTERNAL_ROOT/$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-12)/pg-replica-$NAME"
-      ln -s "$real" "$LINK"
-    else
-      real=$LINK
-    fi
-  fi
-  if [[ ! -d "$real" ]]; then
-    mkdir -p "$real"
-    chmod 700 "$real"
-  fi
-  if is_root && [[ "$(stat -c %U "$real")" != postgres ]]; then
-    chown -R postgres:postgres "$real"
-  fi
-  echo "$real"
-}
 
 init() {
   local data=$1
@@ -101,7 +64,7 @@ ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; }
 
 start() {
   local data
-  data=$(datadir)
+  data=$(postgres_dir "$LINK")
   if running; then
     echo "$LABEL: already running on 127.0.0.1:$PORT"
     return 0

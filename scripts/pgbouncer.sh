@@ -25,51 +25,9 @@ PORT=${AIGO_PGBOUNCER_PORT:-64320}
 PG_PORT=${AIGO_PG_PORT:-54320}
 APP_ROLE=aigo_app
 
-# As in services.sh: when root, a dir the postgres user cannot reach inside
-# the repo lives here instead (one subdir per repo path).
-EXTERNAL_ROOT=/var/lib/aigo-local
-
-log() { echo "$*"; }
 die() { echo "pgbouncer: $*" >&2; exit 1; }
-
-is_root() { ((EUID == 0)); }
-
-# PgBouncer refuses to run as root; as root, run it as postgres (like the cluster).
-as_pg() {
-  if is_root; then
-    (cd / && runuser -u postgres -- "$@")
-  else
-    "$@"
-  fi
-}
-
-rel() { echo "${1#"$REPO_ROOT"/}"; }
-
-# run_dir: print the real dir behind .local/pgbouncer, creating it (owned by
-# postgres when root) and, if postgres cannot reach the repo, under $EXTERNAL_ROOT.
-run_dir() {
-  local real
-  if [[ -L "$LINK" ]]; then
-    real=$(readlink -m "$LINK")
-  elif [[ -d "$LINK" ]]; then
-    real=$(cd "$LINK" && pwd -P)
-  else
-    mkdir -p "$(dirname "$LINK")"
-    if is_root && ! runuser -u postgres -- test -x "$(dirname "$LINK")" 2>/dev/null; then
-      real="$EXTERNAL_ROOT/$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-12)/pgbouncer"
-      ln -s "$real" "$LINK"
-    else
-      real=$LINK
-    fi
-  fi
-  mkdir -p "$real"
-  if is_root; then
-    [[ "$(stat -c %U "$real")" == postgres ]] || chown -R postgres:postgres "$real"
-    runuser -u postgres -- test -x "$real" 2>/dev/null ||
-      die "the postgres user cannot reach $real; remove $(rel "$LINK") and retry"
-  fi
-  echo "$real"
-}
+# shellcheck source=scripts/lib.sh
+source "$REPO_ROOT/scripts/lib.sh"
 
 # write_config DIR: (re)written on every start, so edits here apply on the next start.
 write_config() {
@@ -124,7 +82,7 @@ answering() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 do_start() {
   [[ -x "$PGBOUNCER" ]] || "$REPO_ROOT/scripts/ensure_system.sh" "pgbouncer:$PGBOUNCER"
   local dir
-  dir=$(run_dir)
+  dir=$(postgres_dir "$LINK")
   if running "$dir"; then
     log "pgbouncer: already running on 127.0.0.1:$PORT (pid $(pid_of "$dir"))"
     return 0

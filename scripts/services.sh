@@ -19,68 +19,11 @@ PG_PORT=${AIGO_PG_PORT:-54320}
 PG_DB=aigo
 REDIS_PORT=${AIGO_REDIS_PORT:-63790}
 
-# When run as root, PostgreSQL data dirs that the postgres user cannot reach
-# inside the repo live here instead (one subdir per repo path).
-EXTERNAL_ROOT=/var/lib/aigo-local
-
-log() { echo "$*"; }
 die() { echo "services: $*" >&2; exit 1; }
-
-is_root() { ((EUID == 0)); }
-
-# Run a command as the user that owns the PostgreSQL data dirs: postgres when
-# we are root (initdb/postgres refuse to run as root), else ourselves. `cd /`
-# because the repo may be a directory the postgres user cannot enter.
-as_pg() {
-  if is_root; then
-    (cd / && runuser -u postgres -- "$@")
-  else
-    "$@"
-  fi
-}
-
-# Path relative to the repo root, for messages.
-rel() { echo "${1#"$REPO_ROOT"/}"; }
-
-# Data dir for messages, showing where a symlinked one really lives.
-where() {
-  if [[ -L "$1" ]]; then echo "$(rel "$1") -> $(readlink "$1")"; else rel "$1"; fi
-}
+# shellcheck source=scripts/lib.sh
+source "$REPO_ROOT/scripts/lib.sh"
 
 # ---------------------------------------------------------------- PostgreSQL
-
-# pg_datadir LINK: print the real data dir behind LINK (e.g. .local/pg),
-# creating it if needed. As root, if the postgres user cannot traverse the repo
-# (e.g. a clone in a 0700 temp dir), the data lives under $EXTERNAL_ROOT and
-# LINK becomes a symlink to it.
-pg_datadir() {
-  local link=$1 real
-  if [[ -L "$link" ]]; then
-    real=$(readlink -m "$link")
-  elif [[ -d "$link" ]]; then
-    real=$(cd "$link" && pwd -P)
-  else
-    mkdir -p "$(dirname "$link")"
-    if is_root && ! runuser -u postgres -- test -x "$(dirname "$link")" 2>/dev/null; then
-      local hash
-      hash=$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-12)
-      real="$EXTERNAL_ROOT/$hash/$(basename "$link")"
-      ln -s "$real" "$link"
-    else
-      real=$link
-    fi
-  fi
-  if [[ ! -d "$real" ]]; then
-    mkdir -p "$real"
-    chmod 700 "$real"  # initdb/postgres insist on 0700 (or 0750)
-  fi
-  if is_root; then
-    [[ "$(stat -c %U "$real")" == postgres ]] || chown -R postgres:postgres "$real"
-    runuser -u postgres -- test -x "$real" 2>/dev/null ||
-      die "the postgres user cannot reach $real; remove $(rel "$link") and retry"
-  fi
-  echo "$real"
-}
 
 # pg_write FILE: write stdin to FILE as the data dir owner.
 pg_write() { as_pg tee "$1" >/dev/null; }
@@ -134,7 +77,7 @@ pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$1"; }
 # pg_start NAME LINK PORT
 pg_start() {
   local name=$1 link=$2 port=$3 data
-  data=$(pg_datadir "$link")
+  data=$(postgres_dir "$link")
   if pg_running "$data"; then
     log "$name: already running on 127.0.0.1:$port (data $(where "$link"))"
     return 0

@@ -1,6 +1,7 @@
 import uuid
 
 import pytest
+from django.contrib.auth.models import Group, User
 from redis.exceptions import RedisError
 
 from aigo.redis import redis_client
@@ -39,3 +40,12 @@ def redis_prefix(settings):
 def redis_down(settings):
     """Redis unreachable for the rest of the test."""
     stop_redis(settings)
+
+
+@pytest.fixture
+def editor(client):
+    """A staff user in the "Editors" group, logged in on `client`."""
+    user = User.objects.create_user("editor", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return user

@@ -37,14 +37,6 @@ def _url(model, view: str, *args) -> str:
 
 
 @pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def catalog_rows():
     """One row in every catalog table, so lists and change pages render real data."""
     model = AIModelFactory(name={"en-US": "GPT-4o", "zh-CN": "智能模型"}, modalities=["text", "image"])

@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -121,14 +120,6 @@ def test_editor_rates_reach_the_audit_trail_and_the_ecb_import_does_not():
 
 
 # -- admin ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return user
 
 
 def test_an_editor_adds_a_rate_and_it_is_marked_as_theirs(client, editor):

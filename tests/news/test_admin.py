@@ -18,14 +18,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/news/newsarticle/"
 
 
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return user
-
-
 def _trail(table: str, record_id) -> list[tuple]:
     rows = sql(
         "SELECT action, user_id, old_values, new_values FROM audit_trail"
