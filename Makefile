@@ -54,10 +54,10 @@ test-pgbouncer: venv services translations
 		$(VENV)/bin/pytest -m pgbouncer; rc=$$?; AIGO_PGBOUNCER_PORT=$(PGBOUNCER_PORT) scripts/pgbouncer.sh stop; exit $$rc
 
 # The Redis-dependent tests once more, on a local 3-master Redis Cluster (scripts/redis_cluster.sh,
-# aigo/redis_cluster.py). The cluster is stopped afterwards, pass or fail. The deselected test
+# aigo/redis/cluster.py). The cluster is stopped afterwards, pass or fail. The deselected test
 # stops a single Redis server of its own, which a cluster client cannot talk to.
 REDIS_CLUSTER_TESTS := tests/redis_cluster tests/status tests/analytics tests/news tests/accounts tests/catalog \
-	tests/web tests/aigo/test_ratelimit.py tests/aigo/test_response_cache.py tests/aigo/test_health.py \
+	tests/site tests/aigo/test_ratelimit.py tests/aigo/test_response_cache.py tests/aigo/test_health.py \
 	--deselect tests/aigo/test_health.py::test_readyz_reports_a_stopped_redis
 test-redis-cluster: venv services translations
 	scripts/redis_cluster.sh start

@@ -11,10 +11,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from aigo.admin_filters import contains_filter
+from aigo.admin.filters import contains_filter
+from aigo.admin.history import AuditHistoryMixin
 
 from .features import features_republish
-from .history import AuditHistoryMixin
 from .keys import RevealFailed, api_key_reveal, assign_new_key, validate_scopes
 from .models import API_KEY_SCOPES, ApiKey, FeatureFlag
 

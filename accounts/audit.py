@@ -13,7 +13,7 @@ import orjson
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
-from aigo.ratelimit import client_ip
+from aigo.api.ratelimit import client_ip
 
 log = logging.getLogger(__name__)
 

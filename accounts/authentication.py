@@ -15,7 +15,7 @@ from rest_framework.authentication import BaseAuthentication
 from accounts.audit import actor_of_key, set_audit_context
 from accounts.keys import api_key_verify
 from accounts.models import ApiKey
-from aigo.ratelimit import client_ip
+from aigo.api.ratelimit import client_ip
 
 REALM = 'Bearer realm="api"'
 # Longer than any key with room for whitespace; anything longer is refused unread.

@@ -13,9 +13,9 @@ from redis.exceptions import RedisError
 
 from accounts.models import FeatureFlag
 from aigo.redis import redis_client, rkey
+from aigo.regions import request_region
 
 log = logging.getLogger(__name__)
-REGION_HEADER = "HTTP_X_AIGO_REGION"
 
 
 def _key(region: str) -> str:
@@ -59,10 +59,9 @@ def features_for(region: str) -> dict[str, bool]:
     return {**settings.AIGO_FEATURE_DEFAULTS, **stored}
 
 
-def request_region(request) -> str:
-    """The region a request is served for: the edge's X-AIGO-Region header when it names one."""
-    region = request.META.get(REGION_HEADER, "")
-    return region if region in settings.AIGO_REGIONS else settings.AIGO_REGIONS[0]
+def features_region(request) -> str:
+    """The request's region (aigo.regions), else the primary's: every request has flags."""
+    return request_region(request) or settings.AIGO_REGIONS[0]
 
 
 class FeatureFlagsMiddleware:
@@ -72,7 +71,7 @@ class FeatureFlagsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.features = SimpleLazyObject(lambda: features_for(request_region(request)))
+        request.features = SimpleLazyObject(lambda: features_for(features_region(request)))
         return self.get_response(request)
 
 

@@ -14,7 +14,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from redis.exceptions import RedisError
 
-from aigo.ratelimit import client_ip
+from aigo.api.ratelimit import client_ip
 from aigo.redis import mget, redis_client, rkey
 
 log = logging.getLogger(__name__)

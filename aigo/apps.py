@@ -7,4 +7,5 @@ class AigoConfig(AppConfig):
 
     def ready(self) -> None:
         # The app database role; the periodic task recorder; the Celery task counter of /metrics.
-        from . import db, metrics, signals  # noqa: F401
+        from aigo.db import role  # noqa: F401
+        from aigo.ops import metrics, task_runs  # noqa: F401

@@ -19,17 +19,17 @@ def _load_schedule(sender: Celery, **kwargs) -> None:
     sender.conf.beat_schedule = SCHEDULE
 
 
-# Tasks read from the primary unless marked `replica_reads = True` (aigo.routers). Imported when
+# Tasks read from the primary unless marked `replica_reads = True` (aigo.db.router). Imported when
 # a task runs, not here: this module loads before Django's settings.
 @task_prerun.connect
 def _route_task_reads(task_id=None, task=None, **kwargs) -> None:
-    from aigo.routers import task_started
+    from aigo.db.router import task_started
 
     task_started(task_id=task_id, task=task)
 
 
 @task_postrun.connect
 def _end_task_reads(task_id=None, **kwargs) -> None:
-    from aigo.routers import task_finished
+    from aigo.db.router import task_finished
 
     task_finished(task_id=task_id)

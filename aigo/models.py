@@ -4,7 +4,7 @@ from django.db.models.functions import Now
 
 
 class PeriodicTaskRun(models.Model):
-    """The last run of each periodic task, written by Celery signals (see aigo/signals.py).
+    """The last run of each periodic task, written by Celery signals (see aigo/ops/task_runs.py).
 
     Kept in PostgreSQL, not Redis, so `periodic list` and the health page survive a Redis
     restart.
@@ -27,7 +27,7 @@ class PeriodicTaskRun(models.Model):
 
 
 class SlowQuery(models.Model):
-    """A statement that ran slowly on average during one capture period (aigo.dbhealth), the
+    """A statement that ran slowly on average during one capture period (aigo.db.health), the
     seed's slow_query_log with the statement's queryid and call count added."""
 
     timestamp = models.DateTimeField(db_default=Now())

@@ -17,7 +17,7 @@ def heartbeat() -> str:
 @shared_task
 def ensure_partitions() -> dict[str, int]:
     """Keeps partitions ahead of time for every partitioned table (safe to run at any time)."""
-    from aigo.partitions import partitions_ensure
+    from aigo.db.partitions import partitions_ensure
 
     return partitions_ensure()
 
@@ -26,7 +26,7 @@ def ensure_partitions() -> dict[str, int]:
 def capture_slow_queries() -> int:
     """Copies the statements that ran slowly since the last run from pg_stat_statements into
     slow_query_log (one advisory-locked capture at a time)."""
-    from aigo.dbhealth import slow_queries_capture
+    from aigo.db.health import slow_queries_capture
 
     return slow_queries_capture()
 
@@ -35,6 +35,6 @@ def capture_slow_queries() -> int:
 def maintain_replicas() -> dict[str, str]:
     """Partitions and materialized views on each read replica, which logical replication does
     not carry (nothing to do without AIGO_DB_REPLICAS)."""
-    from aigo.replication import maintain_replicas as maintain
+    from aigo.db.replication import maintain_replicas as maintain
 
     return maintain()

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from aigo import health, metrics
-from aigo.web import views as site_views
-from aigo.web.sitemaps import SITEMAPS
+from aigo.ops import health, metrics
+from aigo.site import errors, root
+from aigo.site.sitemaps import SITEMAPS
 
 admin.site.site_header = "AI-GO editors"
 admin.site.site_title = "AI-GO admin"
@@ -19,14 +19,14 @@ urlpatterns = [
     path("api/", include("aigo.api.urls")),
     path("news/feed/", include("news.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("", site_views.root, name="root"),
-    path("robots.txt", site_views.robots_txt, name="robots"),
+    path("", root.root, name="root"),
+    path("robots.txt", root.robots_txt, name="robots"),
     path(
         "sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"}, name="sitemap-index"
     ),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("<locale:locale>/", include("aigo.web.urls")),
+    path("<locale:locale>/", include("aigo.site.urls")),
 ]
 
-handler404 = site_views.page_not_found
-handler500 = site_views.server_error
+handler404 = errors.page_not_found
+handler500 = errors.server_error

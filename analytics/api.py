@@ -12,10 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import RequireScope
-from aigo.api.body import read_body
 from aigo.api.errors import BadRequest
 from aigo.api.locale import LocaleMixin, LocalizedTextField
 from aigo.api.negotiation import JSONOnlyNegotiation
+from aigo.api.request_body import read_body
 from analytics.events import MAX_EVENTS, CollectedEvent, Context, events_collect, is_bot
 from analytics.selectors import models_by_id
 from analytics.stats import daily_stats_between

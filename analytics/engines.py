@@ -4,7 +4,7 @@ The seed's columns (event_type NOT NULL added: daily_stats groups by it and its 
 must cover every row). The seed declares the table PARTITION BY RANGE and then makes it a
 hypertable, which TimescaleDB refuses ("not possible to turn partitioned tables into
 hypertables"): a plain table becomes the hypertable there; without TimescaleDB the table is
-range-partitioned by day, partitions kept by aigo.partitions. No primary key, as in the seed:
+range-partitioned by day, partitions kept by aigo.db.partitions. No primary key, as in the seed:
 on a partitioned table it would have to include timestamp and would cost every insert an index
 probe for nothing that reads by id. Pure SQL constants: the migration runs them, tests parse
 the TimescaleDB half.

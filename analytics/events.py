@@ -18,8 +18,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from rest_framework import serializers
 
-from accounts.features import REGION_HEADER
 from aigo.api.errors import BadRequest
+from aigo.regions import REGION_HEADER
 from analytics.trending import trending_record
 from catalog.models import AIModel
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from redis.exceptions import RedisError
 from rest_framework.throttling import BaseThrottle
 
-from aigo.ratelimit import Decision, RateLimited, client_ip, ip_identity, parse_rate, rate_limit_hit
+from aigo.api.ratelimit import Decision, RateLimited, client_ip, ip_identity, parse_rate, rate_limit_hit
 
 
 class EventsRateThrottle(BaseThrottle):

@@ -1,15 +1,15 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count
 
-from accounts.history import AuditHistoryMixin
-from aigo.admin_filters import contains_filter
+from aigo.admin.filters import contains_filter
+from aigo.admin.history import AuditHistoryMixin
+from aigo.admin.search import LocalizedSearchMixin
 from aigo.fields import region_choices
 from aigo.i18n import resolve
 
-from . import vocabulary
+from . import choices
 from .models import (
     AIModel,
     BenchmarkScore,
@@ -20,23 +20,6 @@ from .models import (
     Pricing,
     Provider,
 )
-
-
-class LocalizedSearchMixin:
-    """Searches localized JSON columns in every locale (an editor may type a Chinese name)."""
-
-    localized_search_fields: tuple[str, ...] = ()
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term and self.localized_search_fields:
-            base = self.model._default_manager.all()
-            condition = Q()
-            for field in self.localized_search_fields:
-                base = base.annotate(**{f"{field}_text": Cast(field, TextField())})
-                condition |= Q(**{f"{field}_text__icontains": search_term})
-            queryset |= self.model._default_manager.filter(pk__in=base.filter(condition).values("pk"))
-        return queryset, may_have_duplicates
 
 
 @admin.register(Provider)
@@ -106,8 +89,8 @@ class AIModelAdmin(AuditHistoryMixin, LocalizedSearchMixin, admin.ModelAdmin):
     list_filter = [
         "is_active",
         "provider",
-        contains_filter("modalities", "modality", vocabulary.MODALITIES),
-        contains_filter("capabilities", "capability", vocabulary.CAPABILITIES),
+        contains_filter("modalities", "modality", choices.MODALITIES),
+        contains_filter("capabilities", "capability", choices.CAPABILITIES),
         "released_at",
     ]
     list_select_related = ["provider"]

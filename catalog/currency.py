@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext
 
 from aigo.api.cache import response_cache
-from aigo.formatting import day, money, number
+from aigo.i18n.formatting import day, money, number
 
 BASE = "EUR"
 

@@ -26,7 +26,7 @@ from aigo.fields import (
 )
 from aigo.i18n import LocalizedField, locale_choices, resolve
 
-from . import vocabulary
+from . import choices
 
 EN = ("en-US",)
 
@@ -84,13 +84,13 @@ class AIModel(models.Model):
     deprecated_at = models.DateField(null=True, blank=True)
     sunset_at = models.DateField(null=True, blank=True)
     modalities = ChoiceArrayField(
-        models.TextField(choices=vocabulary.MODALITIES),
+        models.TextField(choices=choices.MODALITIES),
         default=list,
         db_default=Value("{}"),
         blank=True,
     )
     capabilities = ChoiceArrayField(
-        models.TextField(choices=vocabulary.CAPABILITIES),
+        models.TextField(choices=choices.CAPABILITIES),
         default=list,
         db_default=Value("{}"),
         blank=True,
@@ -292,13 +292,13 @@ class BenchmarkSuite(models.Model):
     slug = models.SlugField(max_length=50, db_index=False)
     name = models.CharField(max_length=100)
     description = LocalizedField(null=True, blank=True, long_text=True)
-    category = models.CharField(max_length=50, choices=vocabulary.BENCHMARK_CATEGORIES, null=True, blank=True)
+    category = models.CharField(max_length=50, choices=choices.BENCHMARK_CATEGORIES, null=True, blank=True)
     version = models.CharField(max_length=20, null=True, blank=True)
-    evaluation_type = models.CharField(max_length=50, choices=vocabulary.EVALUATION_TYPES, null=True, blank=True)
+    evaluation_type = models.CharField(max_length=50, choices=choices.EVALUATION_TYPES, null=True, blank=True)
     max_score = models.DecimalField(
         max_digits=10, decimal_places=4, null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    scoring_method = models.CharField(max_length=50, choices=vocabulary.SCORING_METHODS, null=True, blank=True)
+    scoring_method = models.CharField(max_length=50, choices=choices.SCORING_METHODS, null=True, blank=True)
     metadata = json_map_field()
     created_at = created_at_field()
 
@@ -379,7 +379,7 @@ class BenchmarkScore(models.Model):
 class Documentation(models.Model):
     id = uuid_primary_key()
     model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="documentation", db_index=False)
-    doc_type = models.CharField(max_length=50, choices=vocabulary.DOC_TYPES)
+    doc_type = models.CharField(max_length=50, choices=choices.DOC_TYPES)
     title = LocalizedField(required_locales=EN)
     url = models.URLField(max_length=500)
     locale = models.CharField(

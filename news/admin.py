@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from accounts.history import AuditHistoryMixin
-from aigo.admin_filters import contains_filter
+from aigo.admin.filters import contains_filter
+from aigo.admin.history import AuditHistoryMixin
+from aigo.admin.search import LocalizedSearchMixin
 from aigo.i18n import LOCALE_NAMES, locale_choices, resolve
-from catalog.admin import LocalizedSearchMixin
 
 from .models import NewsArticle, NewsModelMention
 from .rendering import render_markdown

@@ -10,8 +10,8 @@ from aigo.i18n import resolve
 from catalog.models import AIModel
 
 from . import selectors
+from .links import article_url, news_url
 from .models import NewsArticle
-from .urls_public import article_url, news_url
 
 FEED_SIZE = 50
 

@@ -137,9 +137,9 @@ class NewsArticle(models.Model):
             models.Index(fields=["locale_primary"], name="idx_news_locale"),
             # ?available_in=: available_locales @> '{zh-CN}'
             GinIndex(fields=["available_locales"], name="idx_news_available_locales"),
-            # search_news(): search_vector @@ tsquery
+            # news_search(): search_vector @@ tsquery
             GinIndex(fields=["search_vector"], name="idx_news_search"),
-            # search_news(): substrings and typos of a title (word_similarity, LIKE '%...%')
+            # news_search(): substrings and typos of a title (word_similarity, LIKE '%...%')
             GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="idx_news_search_text"),
         ]
 

@@ -52,7 +52,7 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
 
 
-def search_news(*, query: str, locale: str, limit: int) -> list[tuple[NewsArticle, float]]:
+def news_search(*, query: str, locale: str, limit: int) -> list[tuple[NewsArticle, float]]:
     """Published articles whose title or summary matches, with a rank on the scale of
     search_models() (exact title 1.0, full text 0.5-0.8, substring 0.6, typos up to 0.85)."""
     rows = NewsArticle.objects.raw(

@@ -48,7 +48,7 @@ shared_preload_libraries = 'pg_stat_statements'
 max_logical_replication_workers = 4
 max_worker_processes = 8
 # An idle subscriber asks the primary for a keepalive after half of this, so "seconds since
-# the primary was last heard" (aigo.replicas' lag) stays small when nothing is written.
+# the primary was last heard" (aigo.db.replicas' lag) stays small when nothing is written.
 wal_receiver_timeout = '10s'
 fsync = off
 synchronous_commit = off

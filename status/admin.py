@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from accounts.history import AuditHistoryMixin
+from aigo.admin.history import AuditHistoryMixin
 from status.incidents import incident_check_transition, incident_reopen, incident_transition
 from status.models import Incident, IncidentUpdate
 

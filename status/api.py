@@ -10,9 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import RequireScope
-from aigo.api.body import PayloadTooLarge, read_body
 from aigo.api.errors import BadRequest
 from aigo.api.negotiation import JSONOnlyNegotiation
+from aigo.api.request_body import PayloadTooLarge, read_body
 from status.ingest import MAX_ROWS, InvalidProbes, probes_ingest
 from status.live import live_state_reachable
 

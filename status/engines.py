@@ -2,7 +2,7 @@
 
 With TimescaleDB: the seed's hypertable, compression, retention and continuous aggregates
 (with the start offset the seed got wrong raised to 15 minutes, and real-time aggregation on).
-Without it: daily range partitions kept by aigo.partitions, rollup tables with the seed's
+Without it: daily range partitions kept by aigo.db.partitions, rollup tables with the seed's
 columns maintained by status.rollups, and a time_bucket() built on date_bin so queries read the
 same. Pure SQL constants: the status migration runs them, tests parse the TimescaleDB half.
 """

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from aigo.metrics import PROBES_STORED
+from aigo.ops.metrics import PROBES_STORED
 from catalog.models import AIModel
 from status.live import LiveRow, live_state_publish
 

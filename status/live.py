@@ -19,10 +19,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db import connection
 from django.utils import timezone
+from psycopg import sql
 from redis.exceptions import RedisError
 
 from aigo.redis import is_cluster, redis_client, rkey
+from catalog.models import AIModel
 
 log = logging.getLogger(__name__)
 
@@ -168,3 +171,31 @@ def live_state_publish(rows: Iterable[LiveRow], *, replace_rankings: bool = Fals
         log.warning("live status not updated: Redis unavailable (%r)", error)
         return False
     return True
+
+
+# The newest probe of each (model, region, location): live_state_publish keeps the newest per
+# (model, region) for the hashes and every located probe for the GEO set.
+# uses index: idx_probes_model_time (and partition pruning on time)
+NEWEST = sql.SQL("""
+SELECT DISTINCT ON (p.model_id, p.region, p.probe_location)
+    m.slug, p.region, p.time, p.availability, p.latency_p95, p.error_rate, p.requests_per_minute,
+    p.probe_location,
+    CASE WHEN jsonb_typeof(p.metadata -> 'lat') = 'number' THEN (p.metadata ->> 'lat')::float8 END,
+    CASE WHEN jsonb_typeof(p.metadata -> 'lon') = 'number' THEN (p.metadata ->> 'lon')::float8 END
+FROM status_probes p JOIN {models} m ON m.id = p.model_id
+WHERE p.time >= now() - %(window)s
+ORDER BY p.model_id, p.region, p.probe_location, p.time DESC
+""")
+
+
+def live_state_rebuild() -> tuple[int, int]:
+    """Refill the live state from each (model, region)'s newest probe within the live window,
+    through the same live_state_publish() as ingestion, with the rankings rebuilt from scratch
+    (models no longer probed drop out). Returns (model/region pairs, probes read); raises
+    RedisError when Redis is unreachable."""
+    with connection.cursor() as cursor:
+        cursor.execute(NEWEST.format(models=sql.Identifier(AIModel._meta.db_table)), {"window": LIVE_WINDOW})
+        rows = [LiveRow(*row) for row in cursor.fetchall()]
+    if not live_state_publish(rows, replace_rankings=True):
+        raise RedisError("Redis is unreachable: the live status was not rebuilt.")
+    return len({(row.model_slug, row.region) for row in rows}), len(rows)

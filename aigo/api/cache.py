@@ -23,7 +23,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from redis.exceptions import RedisError
 from rest_framework.response import Response
 
-from aigo.metrics import RESPONSE_CACHE_HITS, RESPONSE_CACHE_MISSES
+from aigo.ops.metrics import RESPONSE_CACHE_HITS, RESPONSE_CACHE_MISSES
 from aigo.redis import mget, redis_client, rkey
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,9 @@ class BadRequest(exceptions.APIException):
         self.details = details or {}
 
 
-class NotFound(exceptions.NotFound):
+class ResourceNotFound(exceptions.NotFound):
+    """A 404 that names what was missing in its details."""
+
     def __init__(self, message: str, details: dict | None = None):
         super().__init__(detail=message)
         self.details = details or {}

@@ -4,13 +4,21 @@
 """
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from aigo.api.errors import BadRequest
 from aigo.i18n import locale_from_accept_language, normalize_locale, resolve
 
 ALL = "*"
+
+LOCALE_PARAMETER = OpenApiParameter(
+    "locale",
+    str,
+    description="Locale of localized text (en-US, zh-CN, ja-JP...), or * for every locale. "
+    "Default: from Accept-Language, else en-US.",
+    examples=[OpenApiExample("Chinese", value="zh-CN"), OpenApiExample("All locales", value="*")],
+)
 
 
 def negotiate_locale(query: dict, accept_language: str) -> str:

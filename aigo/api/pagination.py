@@ -6,7 +6,7 @@ from rest_framework.pagination import PageNumberPagination
 from aigo.api.errors import BadRequest
 
 
-class PageNumberPagination(PageNumberPagination):
+class StrictPageNumberPagination(PageNumberPagination):
     """Page numbers with `page_size` up to a cap; asking for more is an error, not a silent clamp."""
 
     page_size = 50

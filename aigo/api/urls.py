@@ -2,10 +2,13 @@ from csp.decorators import csp_exempt
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from aigo.api.search import Search
+
 app_name = "api"
 
 urlpatterns = [
     path("v1/", include("catalog.api.urls", namespace="catalog")),
+    path("v1/search/", Search.as_view(), name="search"),
     path("v1/", include("news.api.urls", namespace="news")),
     path("v1/me/", include("accounts.urls", namespace="accounts")),
     path("v1/status/", include("status.urls", namespace="status")),

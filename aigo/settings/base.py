@@ -4,8 +4,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from aigo.db.replicas import parse_replicas, replica_databases
 from aigo.env import env_bool, env_float, env_int, env_list, env_str
-from aigo.replicas import parse_replicas, replica_databases
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCAL_DIR = BASE_DIR / ".local"
@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     "aigo",
+    "aigo.site",
     "catalog",
     "news",
     "status",
@@ -40,14 +41,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files, compressed and (in production) fingerprinted, before anything else runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Request latency and query count by view for /metrics (aigo.metrics); static files are not counted.
-    "aigo.metrics.MetricsMiddleware",
-    # Before anything reads the database: which replica this request reads from (aigo.routers).
-    "aigo.routers.ReplicaRoutingMiddleware",
-    "aigo.ratelimit.RateLimitHeadersMiddleware",
+    # Request latency and query count by view for /metrics (aigo.ops.metrics); static files are not counted.
+    "aigo.ops.metrics.MetricsMiddleware",
+    # Before anything reads the database: which replica this request reads from (aigo.db.router).
+    "aigo.db.router.ReplicaRoutingMiddleware",
+    "aigo.api.ratelimit.RateLimitHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "aigo.web.locale.SiteLocaleMiddleware",
+    "aigo.site.locale.SiteLocaleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -72,7 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.features.features",
-                "aigo.web.context.site",
+                "aigo.site.context.site",
             ],
         },
     },
@@ -111,12 +112,12 @@ CACHES = {
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # A Redis Cluster for the cache, sessions, rate limits, live status, trending and pub/sub:
-# comma-separated node URLs (aigo.redis_cluster). Celery's broker stays on CELERY_BROKER_URL's
+# comma-separated node URLs (aigo.redis.cluster). Celery's broker stays on CELERY_BROKER_URL's
 # single Redis: Celery cannot use a cluster as its broker.
 REDIS_CLUSTER_URLS = env_list("REDIS_CLUSTER_URLS", [])
 if REDIS_CLUSTER_URLS:
     CACHES["default"]["LOCATION"] = ",".join(REDIS_CLUSTER_URLS)
-    CACHES["default"]["OPTIONS"]["CLIENT_CLASS"] = "aigo.redis_cluster.ClusterClient"
+    CACHES["default"]["OPTIONS"]["CLIENT_CLASS"] = "aigo.redis.cluster.ClusterClient"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -127,7 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 # UI string catalogs (locale/<code>/LC_MESSAGES/django.po, compiled by the Makefile);
-# aigo.web.locale maps each AIGO_LOCALES entry to one of these.
+# aigo.site.locale maps each AIGO_LOCALES entry to one of these.
 LANGUAGES = [
     ("en", "English"),
     ("zh-hans", "简体中文"),
@@ -159,13 +160,13 @@ AIGO_LOCALES = env_list("AIGO_LOCALES", ["en-US", "zh-CN", "zh-TW", "ja-JP", "ko
 # Serving regions; the first is the primary (writes, and reads when no replica fits).
 AIGO_REGIONS = env_list("AIGO_REGIONS", ["us-east", "us-west", "eu-west", "asia-east", "asia-se"])
 
-# Regional read replicas (aigo.replicas, aigo.routers): "eu-west=postgres://...,asia-east=postgres://..."
+# Regional read replicas (aigo.db.replicas, aigo.db.router): "eu-west=postgres://...,asia-east=postgres://..."
 # adds the aliases replica_eu_west, replica_asia_east with the primary's options. Reads go to
 # the request's region's replica while it is reachable and lags at most AIGO_REPLICA_MAX_LAG_SECONDS
 # (checked at most every AIGO_REPLICA_HEALTH_SECONDS per process); writes and migrations go to the primary.
 AIGO_DB_REPLICAS = parse_replicas(env_list("AIGO_DB_REPLICAS", []), AIGO_REGIONS)
 DATABASES.update(replica_databases(DATABASES["default"], AIGO_DB_REPLICAS, env_int("AIGO_REPLICA_CONNECT_TIMEOUT", 2)))
-DATABASE_ROUTERS = ["aigo.routers.ReplicaRouter"]
+DATABASE_ROUTERS = ["aigo.db.router.ReplicaRouter"]
 AIGO_REPLICA_MAX_LAG_SECONDS = env_float("AIGO_REPLICA_MAX_LAG_SECONDS", 30.0)
 AIGO_REPLICA_HEALTH_SECONDS = env_float("AIGO_REPLICA_HEALTH_SECONDS", 5.0)
 # After a successful write a client reads from the primary for this long (a cookie), so it sees its own writes.
@@ -231,7 +232,8 @@ ADMIN_URL = env_str("ADMIN_URL", "admin/")
 AIGO_API_KEY_ROTATE_AFTER_DAYS = env_int("AIGO_API_KEY_ROTATE_AFTER_DAYS", 90)
 AIGO_API_KEY_ROTATION_GRACE_DAYS = env_int("AIGO_API_KEY_ROTATION_GRACE_DAYS", 7)
 
-# API rate limits (aigo.ratelimit): anonymous requests per client IP, N/sec|min|hour|day; "off" disables every limit.
+# API rate limits (aigo.api.ratelimit): anonymous requests per client IP, N/sec|min|hour|day;
+# "off" disables every limit.
 AIGO_ANON_RATE = env_str("AIGO_ANON_RATE", "120/min")
 # Reverse proxies in front of the app that append to X-Forwarded-For; 0 = never trust X-Forwarded-For.
 AIGO_TRUSTED_PROXIES = env_int("AIGO_TRUSTED_PROXIES", 0)
@@ -256,7 +258,7 @@ AIGO_INCIDENT_CONSECUTIVE_BUCKETS = env_int("AIGO_INCIDENT_CONSECUTIVE_BUCKETS",
 # Cache rendered API responses in memory and Redis (aigo.api.cache); off only to measure.
 AIGO_RESPONSE_CACHE = env_bool("AIGO_RESPONSE_CACHE", True)
 
-# Slow statements (aigo.dbhealth): every capture logs at most AIGO_SLOW_QUERY_TOP statements whose
+# Slow statements (aigo.db.health): every capture logs at most AIGO_SLOW_QUERY_TOP statements whose
 # mean time since the last capture is at least AIGO_SLOW_QUERY_MS; the log keeps this many days.
 AIGO_SLOW_QUERY_MS = env_float("AIGO_SLOW_QUERY_MS", 200.0)
 AIGO_SLOW_QUERY_TOP = env_int("AIGO_SLOW_QUERY_TOP", 10)
@@ -271,8 +273,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_THROTTLE_CLASSES": ["aigo.ratelimit.RedisRateThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "aigo.api.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["aigo.api.ratelimit.RedisRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "aigo.api.pagination.StrictPageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "aigo.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,

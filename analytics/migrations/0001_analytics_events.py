@@ -5,7 +5,7 @@ import logging
 
 from django.db import migrations
 
-from aigo.migration_helpers import has_timescaledb
+from aigo.db.migration_helpers import has_timescaledb
 
 from analytics import engines
 

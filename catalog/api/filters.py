@@ -6,7 +6,7 @@ from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Lower
 
-from catalog import selectors, vocabulary
+from catalog import choices, selectors
 from catalog.models import ModelListing
 
 SEARCH_LIMIT = 500
@@ -82,11 +82,11 @@ class ModelListingFilter(django_filters.FilterSet):
         field_name="provider_slug", help_text="Provider slug(s), comma-separated: any of them."
     )
     modality = ContainsAllFilter(
-        field_name="modalities", choices=vocabulary.MODALITIES, help_text="Modalities, comma-separated: all of them."
+        field_name="modalities", choices=choices.MODALITIES, help_text="Modalities, comma-separated: all of them."
     )
     capability = ContainsAllFilter(
         field_name="capabilities",
-        choices=vocabulary.CAPABILITIES,
+        choices=choices.CAPABILITIES,
         help_text="Capabilities, comma-separated: all of them.",
     )
     min_context = django_filters.NumberFilter(

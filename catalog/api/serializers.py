@@ -187,15 +187,3 @@ class SharedBenchmarkSerializer(serializers.Serializer):
 class CompareSerializer(serializers.Serializer):
     models = ModelDetailSerializer(many=True)
     shared_benchmarks = SharedBenchmarkSerializer(many=True)
-
-
-class SearchResultSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["model", "provider", "news"])
-    rank = serializers.FloatField(help_text="Relevance, 0 to 1; models, providers and news share the scale.")
-    slug = serializers.CharField()
-    name = serializers.JSONField(help_text="Localized name (models), name (providers) or localized title (news).")
-
-
-class SearchSerializer(serializers.Serializer):
-    query = serializers.CharField()
-    results = SearchResultSerializer(many=True)

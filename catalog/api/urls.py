@@ -13,5 +13,4 @@ urlpatterns = [
     path("benchmarks/", views.SuiteList.as_view(), name="suite-list"),
     path("benchmarks/<slug:slug>/leaderboard/", views.Leaderboard.as_view(), name="leaderboard"),
     path("compare/", views.Compare.as_view(), name="compare"),
-    path("search/", views.Search.as_view(), name="search"),
 ]

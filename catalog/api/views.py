@@ -4,21 +4,19 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from aigo.api.cache import cached_response
-from aigo.api.errors import NotFound
-from aigo.api.locale import LocaleMixin
-from aigo.api.negotiation import JSONOnlyNegotiation
+from aigo.api.errors import ResourceNotFound
+from aigo.api.locale import LOCALE_PARAMETER
+from aigo.api.views import LocalizedAPIView
 from catalog import selectors
 from catalog.models import AIModel, BenchmarkSuite
-from news.api.serializers import NewsSearchResultSerializer
-from news.selectors import search_news
 
-from .documents import listing_json_sql
 from .filters import ModelListingFilter
+from .json_rows import listing_json_sql
 from .serializers import (
     CompareSerializer,
     LeaderboardEntrySerializer,
@@ -26,28 +24,15 @@ from .serializers import (
     ModelListSerializer,
     PricingSerializer,
     ProviderSerializer,
-    SearchSerializer,
     SuiteSerializer,
 )
 
 COMPARE_MAX = 6
 RECENT_SCORES = 20
 
-LOCALE_PARAMETER = OpenApiParameter(
-    "locale",
-    str,
-    description="Locale of localized text (en-US, zh-CN, ja-JP...), or * for every locale. "
-    "Default: from Accept-Language, else en-US.",
-    examples=[OpenApiExample("Chinese", value="zh-CN"), OpenApiExample("All locales", value="*")],
-)
-
-
-class CatalogView(LocaleMixin, generics.GenericAPIView):
-    content_negotiation_class = JSONOnlyNegotiation
-
 
 @extend_schema(tags=["providers"], parameters=[LOCALE_PARAMETER])
-class ProviderList(CatalogView, generics.ListAPIView):
+class ProviderList(LocalizedAPIView, generics.ListAPIView):
     """Every provider with the number of models it offers."""
 
     serializer_class = ProviderSerializer
@@ -61,7 +46,7 @@ class ProviderList(CatalogView, generics.ListAPIView):
 
 
 @extend_schema(tags=["providers"], parameters=[LOCALE_PARAMETER])
-class ProviderDetail(CatalogView, generics.RetrieveAPIView):
+class ProviderDetail(LocalizedAPIView, generics.RetrieveAPIView):
     serializer_class = ProviderSerializer
     lookup_field = "slug"
 
@@ -74,7 +59,7 @@ class ProviderDetail(CatalogView, generics.RetrieveAPIView):
 
 
 @extend_schema(tags=["models"], parameters=[LOCALE_PARAMETER])
-class ModelList(CatalogView, generics.ListAPIView):
+class ModelList(LocalizedAPIView, generics.ListAPIView):
     """Models, from the model_listings view: filter, search and sort; up to 200 per page."""
 
     serializer_class = ModelListSerializer
@@ -108,7 +93,7 @@ def _model_or_404(slug: str) -> AIModel:
     try:
         return selectors.model_detail(slug=slug)
     except AIModel.DoesNotExist:
-        raise NotFound(f"No model with slug {slug!r}.", {"slug": slug}) from None
+        raise ResourceNotFound(f"No model with slug {slug!r}.", {"slug": slug}) from None
 
 
 @extend_schema(
@@ -118,7 +103,7 @@ def _model_or_404(slug: str) -> AIModel:
         DetailParams,
     ],
 )
-class ModelDetail(CatalogView):
+class ModelDetail(LocalizedAPIView):
     """One model: endpoints by region (by priority), prices in effect, recent scores, documentation."""
 
     serializer_class = ModelDetailSerializer
@@ -140,7 +125,7 @@ class ModelDetail(CatalogView):
 
 
 @extend_schema(tags=["models"], parameters=[LOCALE_PARAMETER])
-class ModelPricing(CatalogView, generics.ListAPIView):
+class ModelPricing(LocalizedAPIView, generics.ListAPIView):
     """Every price period of a model, oldest first per tier, region and currency."""
 
     serializer_class = PricingSerializer
@@ -156,7 +141,7 @@ class ModelPricing(CatalogView, generics.ListAPIView):
 
 
 @extend_schema(tags=["benchmarks"], parameters=[LOCALE_PARAMETER])
-class SuiteList(CatalogView, generics.ListAPIView):
+class SuiteList(LocalizedAPIView, generics.ListAPIView):
     serializer_class = SuiteSerializer
 
     def get_queryset(self):
@@ -176,7 +161,7 @@ class LeaderboardParams(serializers.Serializer):
 
 
 @extend_schema(tags=["benchmarks"], parameters=[LOCALE_PARAMETER, LeaderboardParams])
-class Leaderboard(CatalogView, generics.ListAPIView):
+class Leaderboard(LocalizedAPIView, generics.ListAPIView):
     """Models ranked by their latest official score on a suite; ties are broken stably."""
 
     serializer_class = LeaderboardEntrySerializer
@@ -215,7 +200,7 @@ class CompareParams(serializers.Serializer):
     responses=CompareSerializer,
     examples=[OpenApiExample("Two models", value={"models": [], "shared_benchmarks": []}, response_only=True)],
 )
-class Compare(CatalogView):
+class Compare(LocalizedAPIView):
     """Up to six models side by side, with the benchmark suites all of them have scores on."""
 
     @cached_response("models", "benchmarks")
@@ -226,7 +211,7 @@ class Compare(CatalogView):
         models = {model.slug: model for model in selectors.models_to_compare(slugs=slugs)}
         missing = [slug for slug in slugs if slug not in models]
         if missing:
-            raise NotFound(f"Unknown model slug(s): {', '.join(missing)}.", {"missing": missing})
+            raise ResourceNotFound(f"Unknown model slug(s): {', '.join(missing)}.", {"missing": missing})
         today = timezone.localdate()
         context = self.get_serializer_context()
         rows, suites_by_model = [], []
@@ -258,54 +243,3 @@ class LeaderboardScore(serializers.Serializer):
     score_normalized = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     evaluation_date = serializers.DateField()
     is_official = serializers.BooleanField()
-
-
-class SearchParams(serializers.Serializer):
-    q = serializers.CharField(max_length=200, help_text="What to look for: a name in any locale, even misspelled.")
-    limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)
-
-
-@extend_schema(
-    tags=["search"],
-    parameters=[LOCALE_PARAMETER, SearchParams],
-    responses=SearchSerializer,
-    examples=[
-        OpenApiExample(
-            "A misspelled provider",
-            value={
-                "query": "antropic",
-                "results": [
-                    {"type": "provider", "rank": 0.63, "slug": "anthropic", "name": "Anthropic"},
-                    {"type": "model", "rank": 0.56, "slug": "claude-sonnet-4", "name": "Claude Sonnet 4"},
-                ],
-            },
-            response_only=True,
-        )
-    ],
-)
-class Search(CatalogView):
-    """Models, providers and published news ranked together; typos, punctuation-free names and CJK substrings match."""
-
-    @cached_response("models", "news")
-    def get(self, request):
-        params = SearchParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        query, limit = params.validated_data["q"], params.validated_data["limit"]
-        ranked = selectors.search_model_ids(query=query, locale=self.locale, limit=limit)
-        listings = selectors.listing_list().in_bulk([model_id for model_id, _ in ranked])
-        context = self.get_serializer_context()
-        results = [
-            {"type": "model", "rank": round(rank, 4), **ModelListSerializer(listings[model_id], context=context).data}
-            for model_id, rank in ranked
-            if model_id in listings  # the view may lag a just-deleted model by a refresh
-        ]
-        results += [
-            {"type": "provider", "rank": round(rank, 4), **ProviderSerializer(provider).data}
-            for provider, rank in selectors.search_providers(query=query, limit=limit)
-        ]
-        results += [
-            {"type": "news", "rank": round(rank, 4), **NewsSearchResultSerializer(article, context=context).data}
-            for article, rank in search_news(query=query, locale=self.locale, limit=limit)
-        ]
-        results.sort(key=lambda result: (-result["rank"], result["type"], result["slug"]))
-        return Response({"query": query, "results": results[:limit]})

@@ -32,7 +32,7 @@ from genai_prices.types import (
     TimeOfDateConstraint,
 )
 
-from catalog.vocabulary import MODALITIES
+from catalog.choices import MODALITIES
 
 SOURCE = "genai-prices"
 # The package does not date a model's first price. Such periods start here and carry

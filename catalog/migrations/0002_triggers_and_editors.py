@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from aigo.migration_helpers import group_with_model_permissions
+from aigo.db.migration_helpers import group_with_model_permissions
 
 UPDATED_AT_TABLES = ["providers", "models", "documentation"]
 

@@ -5,7 +5,7 @@ import django.core.validators
 import uuid
 from django.db import migrations, models
 
-from aigo.migration_helpers import group_with_model_permissions
+from aigo.db.migration_helpers import group_with_model_permissions
 
 EDITED_MODELS = [
     "provider",

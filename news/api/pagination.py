@@ -2,7 +2,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
 from aigo.api.errors import BadRequest
-from aigo.api.pagination import PageNumberPagination
+from aigo.api.pagination import StrictPageNumberPagination
 
 
 class NewestFirstCursorPagination(CursorPagination):
@@ -13,7 +13,7 @@ class NewestFirstCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     # The same strict page_size check as the page-number lists.
-    get_page_size = PageNumberPagination.get_page_size
+    get_page_size = StrictPageNumberPagination.get_page_size
 
     def decode_cursor(self, request):
         try:

@@ -6,9 +6,10 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from aigo.api.cache import cached_response
-from aigo.api.errors import BadRequest, NotFound
+from aigo.api.errors import BadRequest, ResourceNotFound
+from aigo.api.locale import LOCALE_PARAMETER
+from aigo.api.views import LocalizedAPIView
 from aigo.i18n import normalize_locale
-from catalog.api.views import LOCALE_PARAMETER, CatalogView
 from catalog.models import AIModel
 
 from .. import selectors
@@ -46,7 +47,7 @@ class NewsListParams(serializers.Serializer):
         return data
 
 
-class NewsView(CatalogView, generics.ListAPIView):
+class NewsView(LocalizedAPIView, generics.ListAPIView):
     serializer_class = NewsListSerializer
     pagination_class = NewestFirstCursorPagination
 
@@ -78,7 +79,7 @@ class NewsList(NewsView):
 
 
 @extend_schema(tags=["news"], parameters=[LOCALE_PARAMETER])
-class NewsDetail(CatalogView):
+class NewsDetail(LocalizedAPIView):
     """One published article: text in the negotiated locale, its Markdown and sanitized HTML.
 
     Not cached: every request counts a view and shows the live count."""
@@ -89,7 +90,7 @@ class NewsDetail(CatalogView):
         try:
             article = selectors.news_detail(slug=slug)
         except NewsArticle.DoesNotExist:
-            raise NotFound(f"No published article with slug {slug!r}.", {"slug": slug}) from None
+            raise ResourceNotFound(f"No published article with slug {slug!r}.", {"slug": slug}) from None
         article_view_record(article.id)
         article.view_count = article_view_count(article)
         return Response(self.get_serializer(article).data)
@@ -109,7 +110,7 @@ class ModelNews(NewsView):
     def get_queryset(self):
         slug = self.kwargs["slug"]
         if not AIModel.objects.filter(slug=slug).exists():
-            raise NotFound(f"No model with slug {slug!r}.", {"slug": slug})
+            raise ResourceNotFound(f"No model with slug {slug!r}.", {"slug": slug})
         filters = self.filters()
         if filters["model"]:
             raise BadRequest("invalid_parameter", "The model is in the path; drop ?model=.")

@@ -3,7 +3,7 @@ ON DELETE actions in the database, the audit trail, and the Editors' news permis
 
 from django.db import migrations
 
-from aigo.migration_helpers import group_with_model_permissions
+from aigo.db.migration_helpers import group_with_model_permissions
 
 # available_locales: the locales with a non-empty title AND non-empty content (what a reader
 # of that locale can actually read). search_vector / search_text: every locale's title (A) and

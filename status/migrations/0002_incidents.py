@@ -7,7 +7,7 @@ import django.db.models.deletion
 import uuid
 from django.db import migrations, models
 
-from aigo.migration_helpers import group_with_model_permissions
+from aigo.db.migration_helpers import group_with_model_permissions
 
 STATUS_MODELS = ["incident", "incidentupdate"]
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import ProgrammingError, transaction
 
 from accounts.audit import set_audit_context
-from aigo.partitions import partitions_ensure
+from aigo.db.partitions import partitions_ensure
 from catalog.models import AIModel
 from tests.admin_forms import change_form_data
 from tests.catalog.factories import (

@@ -8,9 +8,9 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.utils import timezone
 
-from aigo.dbhealth import partition_coverage, periodic_runs, replication_slots, slow_queries_capture
+from aigo.db.health import partition_coverage, periodic_runs, replication_slots, slow_queries_capture
+from aigo.db.partitions import PARTITIONED, Partitioning
 from aigo.models import PeriodicTaskRun, SlowQuery
-from aigo.partitions import PARTITIONED, Partitioning
 from tests.db import sql
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from aigo import formatting
+from aigo.i18n import formatting
 
 
 @pytest.mark.parametrize(

@@ -6,15 +6,8 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 
-from aigo.i18n import (
-    LocalizedField,
-    LocalizedFormField,
-    LocalizedWidget,
-    locale_choices,
-    normalize_locale,
-    resolve,
-    validate_localized,
-)
+from aigo.i18n.fields import LocalizedField, LocalizedFormField, LocalizedWidget, validate_localized
+from aigo.i18n.locales import locale_choices, normalize_locale, resolve
 from catalog.models import AIModel, Provider
 
 LOCALES = ["en-US", "zh-CN", "zh-TW", "ja-JP", "ko-KR", "de-DE", "fr-FR", "es-ES"]

@@ -105,7 +105,9 @@ def test_with_a_multiprocess_directory_every_process_counts_into_one_sum(tmp_pat
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "aigo.settings.test"}
     for _ in range(2):
         subprocess.run(
-            [sys.executable, "-c", "from aigo.metrics import PROBES_STORED; PROBES_STORED.inc(2)"], env=env, check=True
+            [sys.executable, "-c", "from aigo.ops.metrics import PROBES_STORED; PROBES_STORED.inc(2)"],
+            env=env,
+            check=True,
         )
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry, path=str(tmp_path))

@@ -5,8 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.test import Client
 
-from aigo import ratelimit
-from aigo.ratelimit import rate_limit_hit
+from aigo.api import ratelimit
+from aigo.api.ratelimit import rate_limit_hit
 from aigo.redis import redis_client, rkey
 
 pytestmark = [pytest.mark.urls("tests.aigo.urls_ratelimit"), pytest.mark.pgbouncer]
@@ -16,7 +16,7 @@ URL = "/limited/"
 
 @pytest.fixture(autouse=True)
 def limits(settings):
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "aigo.ratelimit.RateLimitHeadersMiddleware"]
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "aigo.api.ratelimit.RateLimitHeadersMiddleware"]
     settings.AIGO_ANON_RATE = "3/min"
     settings.AIGO_TRUSTED_PROXIES = 0
 
@@ -149,7 +149,7 @@ def test_off_disables_rate_limiting_entirely(client, settings, redis_prefix):
 def test_redis_down_reads_fail_open_and_writes_fail_closed(client, redis_down, caplog, monkeypatch):
     monkeypatch.setattr(ratelimit, "_next_warning", 0.0)
 
-    with caplog.at_level(logging.WARNING, logger="aigo.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="aigo.api.ratelimit"):
         reads = [client.get(URL) for _ in range(5)]
         write = client.post(URL)
         keyed_write = client.post(URL, HTTP_X_TEST_KEY="alpha:10")
@@ -160,7 +160,7 @@ def test_redis_down_reads_fail_open_and_writes_fail_closed(client, redis_down, c
     assert write["Retry-After"] == "5"
     assert write.json()["error"]["code"] == "rate_limiter_unavailable"
     assert keyed_write["X-RateLimit-Limit"] == "10"
-    assert len([record for record in caplog.records if record.name == "aigo.ratelimit"]) == 1
+    assert len([record for record in caplog.records if record.name == "aigo.api.ratelimit"]) == 1
 
 
 # -- concurrency ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Routing decisions for regional read replicas (aigo.replicas, aigo.routers), with settings
+"""Routing decisions for regional read replicas (aigo.db.replicas, aigo.db.router), with settings
 overrides and a stand-in for the replica's lag: no replica server is needed here
 (tests/aigo/test_replication.py runs a real one)."""
 
@@ -10,15 +10,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from aigo import replicas, routers
-from aigo.replicas import forget_health, is_healthy, nearest_region, parse_replicas, replica_databases
-from aigo.routers import (
+from aigo.db import replicas
+from aigo.db.replicas import forget_health, is_healthy, nearest_region, parse_replicas, replica_databases
+from aigo.db.router import (
     PRIMARY_COOKIE,
     ReplicaRouter,
     ReplicaRoutingMiddleware,
     Route,
+    _route,
     read_alias,
-    request_region,
+    read_region,
     task_finished,
     task_started,
 )
@@ -49,11 +50,11 @@ def lags(settings, monkeypatch):
 
 
 def route(region, primary=False):
-    token = routers._route.set(Route(region=region, primary=primary))
+    token = _route.set(Route(region=region, primary=primary))
     try:
         return read_alias()
     finally:
-        routers._route.reset(token)
+        _route.reset(token)
 
 
 def test_replica_settings_copy_the_primary():
@@ -78,13 +79,13 @@ def test_region_is_the_visitors_then_the_edges_then_the_nearest(settings):
     factory = RequestFactory()
     request = factory.get("/", HTTP_X_AIGO_REGION="asia-east", HTTP_X_AIGO_LOCATION=PARIS)
     request.COOKIES["aigo_region"] = "eu-west"
-    assert request_region(request) == "eu-west"
+    assert read_region(request) == "eu-west"
     request.COOKIES["aigo_region"] = "atlantis"  # not a region: ignored
-    assert request_region(request) == "asia-east"
-    assert request_region(factory.get("/", HTTP_X_AIGO_LOCATION=PARIS)) == "eu-west"
-    assert request_region(factory.get("/", HTTP_X_AIGO_LOCATION=NEW_YORK)) == "us-east"  # the primary's region
-    assert request_region(factory.get("/", HTTP_X_AIGO_LOCATION="north")) is None
-    assert request_region(factory.get("/")) is None
+    assert read_region(request) == "asia-east"
+    assert read_region(factory.get("/", HTTP_X_AIGO_LOCATION=PARIS)) == "eu-west"
+    assert read_region(factory.get("/", HTTP_X_AIGO_LOCATION=NEW_YORK)) == "us-east"  # the primary's region
+    assert read_region(factory.get("/", HTTP_X_AIGO_LOCATION="north")) is None
+    assert read_region(factory.get("/")) is None
 
 
 def test_nearest_region_counts_only_regions_with_a_database(settings):
@@ -127,13 +128,13 @@ def test_writes_and_migrations_go_to_the_primary_and_later_reads_follow(lags):
     assert router.allow_migrate("default", "catalog")
     assert not router.allow_migrate("replica_eu_west", "catalog")
     assert router.allow_relation(object(), object())
-    token = routers._route.set(Route(region="eu-west"))
+    token = _route.set(Route(region="eu-west"))
     try:
         assert read_alias() == "replica_eu_west"
         assert router.db_for_write(None) == "default"
         assert read_alias() == "default"  # this request wrote: it reads its own write
     finally:
-        routers._route.reset(token)
+        _route.reset(token)
 
 
 @pytest.mark.django_db

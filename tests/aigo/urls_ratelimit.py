@@ -1,4 +1,4 @@
-"""Test-only API views behind aigo.ratelimit.RedisRateThrottle, with an optional fake API key."""
+"""Test-only API views behind aigo.api.ratelimit.RedisRateThrottle, with an optional fake API key."""
 
 from dataclasses import dataclass
 
@@ -8,9 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aigo.api.cache import cached_response
-from aigo.api.errors import BadRequest, NotFound
+from aigo.api.errors import BadRequest, ResourceNotFound
 from aigo.api.locale import LocaleMixin
-from aigo.ratelimit import RedisRateThrottle
+from aigo.api.ratelimit import RedisRateThrottle
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Limited(APIView):
         if request.query_params.get("fail") == "400":
             raise BadRequest("bad_thing", "That is bad.")
         if request.query_params.get("fail") == "404":
-            raise NotFound("No such thing.")
+            raise ResourceNotFound("No such thing.")
         return Response({"ok": True})
 
     def post(self, request):

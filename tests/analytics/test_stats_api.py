@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from aigo.partitions import partitions_ensure
+from aigo.db.partitions import partitions_ensure
 from analytics.stats import daily_stats_refresh
 from tests.accounts.factories import issue_key
 from tests.catalog.factories import AIModelFactory

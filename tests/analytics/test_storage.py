@@ -7,8 +7,8 @@ import pglast
 import pytest
 from django.db import transaction
 
-from aigo import partitions
-from aigo.partitions import PARTITIONED, Partitioning, partitions_ensure
+from aigo.db import partitions
+from aigo.db.partitions import PARTITIONED, Partitioning, partitions_ensure
 from analytics import engines
 from analytics.stats import daily_stats_refresh
 from tests.db import sql

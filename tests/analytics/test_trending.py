@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from aigo.partitions import partitions_ensure
+from aigo.db.partitions import partitions_ensure
 from aigo.redis import redis_client
 from analytics.trending import DAYS, _today, day_key, decay, trending_rebuild, trending_scores
 from tests.catalog.factories import AIModelFactory, ProviderFactory

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from catalog.listings import listings_refresh
-from news.selectors import search_news
+from news.selectors import news_search
 from tests.catalog.factories import AIModelFactory, ProviderFactory
 
 from .factories import NewsArticleFactory
@@ -37,7 +37,7 @@ def _search(client, q, **params) -> list[tuple[str, str]]:
 
 def test_search_news_matches_titles_summaries_substrings_and_typos(articles):
     def found(query):
-        return [article.slug for article, _rank in search_news(query=query, locale="en-US", limit=10)]
+        return [article.slug for article, _rank in news_search(query=query, locale="en-US", limit=10)]
 
     assert found("claude opus") == ["anthropic-releases-claude-opus"]
     assert found("reasoning") == ["anthropic-releases-claude-opus"]  # the summary, stemmed

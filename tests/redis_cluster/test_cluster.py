@@ -1,4 +1,4 @@
-"""Redis Cluster support (aigo.redis_cluster): keys used together share one slot, and on a cluster
+"""Redis Cluster support (aigo.redis.cluster): keys used together share one slot, and on a cluster
 the cache, raw clients and pub/sub behave as on a single Redis.
 
 `make test-redis-cluster` runs this module, with the other Redis-dependent tests, against a local

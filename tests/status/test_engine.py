@@ -9,7 +9,7 @@ import pglast
 import pytest
 from django.db import transaction
 
-from aigo.partitions import PARTITIONED, partitions_ensure, retention_cutoff
+from aigo.db.partitions import PARTITIONED, partitions_ensure, retention_cutoff
 from status import engines
 from status.rollups import status_rollup
 from tests.db import sql as _sql

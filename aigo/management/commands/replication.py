@@ -1,4 +1,4 @@
-"""Logical replication to the regional read replicas (aigo.replication).
+"""Logical replication to the regional read replicas (aigo.db.replication).
 
     manage.py replication setup-primary
     manage.py replication add-replica --region eu-west --dsn postgres://postgres@replica:5432/aigo
@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
-from aigo import replication
-from aigo.dbhealth import replication_slots
+from aigo.db import replication
+from aigo.db.health import replication_slots
 
 
 class Command(BaseCommand):

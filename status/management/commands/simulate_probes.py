@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from aigo.partitions import partitions_ensure
+from aigo.db.partitions import partitions_ensure
 from catalog.models import AIModel
 from status.ingest import MAX_ROWS, InvalidProbes, probes_ingest
 from status.rollups import status_rollup

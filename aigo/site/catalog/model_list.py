@@ -1,0 +1,100 @@
+"""The model catalog page: filters and sort kept in the URL, a price range in the visitor's currency."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aigo.site.cache import cached_page
+from aigo.site.catalog.prices import prices_listed
+from aigo.site.visitor import Visitor, visitor_of
+from catalog import choices, selectors
+from catalog.api.filters import ModelListingFilter
+from catalog.currency import amount_in_each, conversions_used, rates_on
+
+PAGE_SIZE = 50
+LIST_PARAMS = ("provider", "modality", "capability")  # repeated in a form, comma-joined for the filter set
+SORTS = [
+    ("name", _("Name, A to Z")),
+    ("-released_at", _("Newest first")),
+    ("released_at", _("Oldest first")),
+    ("-context_window", _("Largest context first")),
+    ("input_price", _("Cheapest input first")),
+    ("output_price", _("Cheapest output first")),
+]
+
+
+def _filter_data(query) -> dict:
+    """The site form's parameters in the API filter set's terms, so both filter alike."""
+    data = {name: ",".join(value for value in query.getlist(name) if value) for name in LIST_PARAMS}
+    data["min_context"] = query.get("min_context", "")
+    data["active"] = {"active": "true", "retired": "false"}.get(query.get("status", ""), "")
+    data["ordering"] = query.get("sort", "")
+    data["q"] = query.get("q", "")
+    return data
+
+
+PRICE_BOUNDS = {"min_price": "gte", "max_price": "lte"}
+
+
+def _price_range(query, visitor: Visitor, currencies: list[str], rates) -> tuple[list[Q], dict[str, list[str]]]:
+    """Conditions for ?min_price= and ?max_price= (input price per million tokens in the
+    visitor's currency), each applied to every listing in that listing's own currency."""
+    conditions, errors = [], {}
+    for name, lookup in PRICE_BOUNDS.items():
+        raw = query.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            bound = Decimal(raw)
+        except InvalidOperation:
+            bound = None
+        if bound is None or not bound.is_finite() or bound < 0:
+            errors[name] = [f"{raw!r} is not a price."]
+            continue
+        condition = Q(pk__in=[])
+        for currency, amount in amount_in_each(bound, visitor.currency, currencies, rates).items():
+            condition |= Q(price_currency=currency, **{f"input_per_million__{lookup}": amount})
+        conditions.append(condition)
+    return conditions, errors
+
+
+@cached_page("models")
+def model_list(request, locale: str):
+    visitor = visitor_of(request, locale)
+    listings = selectors.listing_list()
+    filters = ModelListingFilter(data=_filter_data(request.GET), queryset=listings, request=request)
+    rows = filters.qs if filters.is_valid() else listings.none()
+
+    currencies = list(selectors.listing_currencies())
+    rates = rates_on([visitor.currency, *currencies], timezone.localdate())
+    bounds, bound_errors = _price_range(request.GET, visitor, currencies, rates)
+    for condition in bounds:
+        rows = rows.filter(condition)
+
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return TemplateResponse(
+        request,
+        "site/catalog/model_list.html",
+        {
+            "nav": "models",
+            "page": page,
+            "models": prices_listed(page, visitor, rates),
+            "conversions": conversions_used(
+                rates, visitor.currency, [row.price_currency for row in page if row.price_currency], locale
+            ),
+            "errors": {**filters.errors, **bound_errors},
+            "providers": selectors.provider_choices(),
+            "modalities": choices.MODALITIES,
+            "capabilities": choices.CAPABILITIES,
+            "sorts": SORTS,
+            "selected": {name: request.GET.getlist(name) for name in LIST_PARAMS},
+            "params": request.GET,
+            "page_query": query.urlencode(),
+        },
+    )

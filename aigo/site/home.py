@@ -1,0 +1,51 @@
+"""The home page: trending models, featured news, the status summary with active incidents,
+and recent price changes."""
+
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from aigo.site.cache import LIVE_TTL, cached_page
+from aigo.site.catalog.prices import prices_listed
+from aigo.site.visitor import visitor_of
+from analytics.selectors import models_by_id
+from analytics.trending import trending_scores
+from catalog import selectors as catalog
+from catalog.currency import conversions_used, rates_on
+from news import selectors as news
+from status.models import Incident
+from status.selectors import status_summary
+
+TRENDING_ON_HOME = 8
+FEATURED_ON_HOME = 4
+
+
+def trending_models(limit: int) -> list:
+    """The most viewed models of the last days (time-decayed), highest first."""
+    scores, _source = trending_scores()
+    top = scores[:limit]
+    models = models_by_id(model_id for model_id, _score in top)
+    return [models[model_id] for model_id, _score in top if model_id in models]
+
+
+@cached_page("models", "news", ttl=LIVE_TTL)
+def home(request, locale: str):
+    visitor = visitor_of(request, locale)
+    today = timezone.localdate()
+    changes = list(catalog.price_changes(as_of=today, limit=8))
+    rates = rates_on([visitor.currency, *(row.currency for row in changes)], today)
+    incidents = (
+        Incident.objects.exclude(status="resolved").select_related("model", "provider").order_by("-started_at")[:5]
+    )
+    return TemplateResponse(
+        request,
+        "site/home.html",
+        {
+            "nav": "home",
+            "price_changes": prices_listed(changes, visitor, rates, currency="currency"),
+            "conversions": conversions_used(rates, visitor.currency, [row.currency for row in changes], locale),
+            "incidents": incidents,
+            "status": status_summary(),
+            "trending": trending_models(TRENDING_ON_HOME),
+            "featured": news.news_list(featured=True).order_by("-published_at")[:FEATURED_ON_HOME],
+        },
+    )

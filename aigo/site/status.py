@@ -1,0 +1,124 @@
+"""Status pages of the public site: the model x region grid, a model's status history and
+the incidents with their timelines. Live values arrive over the SSE stream when JavaScript
+runs; without it every page is complete as served."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from aigo.i18n import resolve
+from aigo.i18n.formatting import day, moment, number
+from aigo.site.charts import Series, line_chart, sparkline
+from catalog.models import AIModel
+from status.models import Incident
+from status.selectors import latency_by_hour, latency_series, status_current, status_grid, status_uptime
+from status.stream import MAX_MODELS as STREAM_MAX_MODELS
+
+RANGES = {
+    "24h": (timedelta(hours=24), timedelta(minutes=5)),
+    "7d": (timedelta(days=7), timedelta(hours=1)),
+    "30d": (timedelta(days=30), timedelta(hours=6)),
+}
+INCIDENTS_PER_PAGE = 25
+
+
+def live_labels() -> dict[str, str]:
+    """The words status-live.js writes into the cells it refreshes, in the page's language."""
+    return {
+        "up": gettext("Operational"),
+        "degraded": gettext("Degraded"),
+        "down": gettext("Down"),
+        "nodata": gettext("No data"),
+        "updated": gettext("Updated"),
+    }
+
+
+def overview(request, locale: str):
+    grid = status_grid()
+    latency = latency_by_hour(slugs=[entry["slug"] for entry in grid])
+    for entry in grid:
+        entry["sparkline"] = sparkline(latency.get(entry["slug"], []), label=gettext("p95 latency, last 24 hours"))
+    return TemplateResponse(
+        request,
+        "site/status/overview.html",
+        {
+            "nav": "status",
+            "grid": grid,
+            "regions": settings.AIGO_REGIONS,
+            "stream_models": ",".join(entry["slug"] for entry in grid[:STREAM_MAX_MODELS]),
+            "live_labels": live_labels(),
+            "incidents": Incident.objects.exclude(status="resolved").select_related("model", "provider")[:20],
+        },
+    )
+
+
+def model_status(request, locale: str, slug: str):
+    model = get_object_or_404(AIModel.objects.select_related("provider"), slug=slug)
+    chosen = request.GET.get("range", "24h")
+    span, step = RANGES.get(chosen, RANGES["24h"])
+    region = request.GET.get("region") if request.GET.get("region") in settings.AIGO_REGIONS else None
+    now = timezone.now()
+    series = latency_series(model_id=model.id, start=now - span, end=now, step=step, region=region)
+    x_format = (lambda at: moment(at, locale, "short")) if span <= timedelta(days=1) else (lambda at: day(at, locale))
+    chart = line_chart(
+        [
+            Series("p50", [(at, p50) for at, p50, _p95, _p99 in series], "s1"),
+            Series("p95", [(at, p95) for at, _p50, p95, _p99 in series], "s2"),
+            Series("p99", [(at, p99) for at, _p50, _p95, p99 in series], "s3"),
+        ],
+        label=_("Latency percentiles in milliseconds"),
+        y_format=lambda value: f"{number(round(value), locale)} ms",
+        x_format=x_format,
+    )
+    return TemplateResponse(
+        request,
+        "site/status/model.html",
+        {
+            "nav": "status",
+            "model": model,
+            "name": resolve(model.name, locale) or model.slug,
+            "status": status_current(model_id=model.id, slug=model.slug),
+            "uptime": status_uptime(model_id=model.id),
+            "chart": chart,
+            "points": len(series),
+            "ranges": list(RANGES),
+            "range": chosen if chosen in RANGES else "24h",
+            "region": region,
+            "regions": settings.AIGO_REGIONS,
+            "incidents": Incident.objects.filter(model=model).order_by("-started_at")[:10],
+            "live_labels": live_labels(),
+        },
+    )
+
+
+def incident_list(request, locale: str):
+    show = request.GET.get("show", "all")
+    incidents = Incident.objects.select_related("model", "provider").order_by("-started_at")
+    if show == "active":
+        incidents = incidents.exclude(status="resolved")
+    elif show == "resolved":
+        incidents = incidents.filter(status="resolved")
+    page = Paginator(incidents, INCIDENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "site/status/incident_list.html",
+        {"nav": "status", "page": page, "show": show, "page_query": f"show={show}" if show != "all" else ""},
+    )
+
+
+def incident_detail(request, locale: str, incident_id):
+    incident = Incident.objects.select_related("model", "provider").filter(id=incident_id).first()
+    if incident is None:
+        raise Http404("No such incident")
+    return TemplateResponse(
+        request,
+        "site/status/incident_detail.html",
+        {"nav": "status", "incident": incident, "timeline": incident.updates.order_by("created_at")},
+    )

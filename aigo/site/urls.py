@@ -1,0 +1,30 @@
+"""The public site under its locale prefix: /<locale>/... (mounted in aigo/urls.py)."""
+
+from django.urls import path
+
+from aigo.site import home, news, search, status, switcher
+from aigo.site.catalog import calculator, compare, leaderboards, model_list, model_page, providers
+
+app_name = "site"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("search/", search.search, name="search"),
+    path("preferences", switcher.preferences, name="preferences"),
+    path("models/", model_list.model_list, name="models"),
+    path("models/<slug:slug>/", model_page.model_detail, name="model"),
+    path("compare/", compare.compare, name="compare"),
+    path("calculator/", calculator.calculator, name="calculator"),
+    path("leaderboards/", leaderboards.leaderboards, name="leaderboards"),
+    path("leaderboards/<slug:slug>/", leaderboards.leaderboard, name="leaderboard"),
+    path("providers/", providers.provider_list, name="providers"),
+    path("providers/<slug:slug>/", providers.provider_detail, name="provider"),
+    path("status/", status.overview, name="status"),
+    path("status/<slug:slug>/", status.model_status, name="model_status"),
+    path("incidents/", status.incident_list, name="incidents"),
+    path("incidents/<uuid:incident_id>/", status.incident_detail, name="incident"),
+    path("news/", news.news_list, name="news"),
+    path("news/category/<slug:category>/", news.news_category, name="news_category"),
+    path("news/tag/<str:tag>/", news.news_tag, name="news_tag"),
+    path("news/<slug:slug>/", news.article, name="article"),
+]
