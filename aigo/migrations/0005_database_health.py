@@ -21,14 +21,62 @@ to this database, rather than granting pg_read_all_stats (which would show the a
 and every database's statements, utility statements with their literals included).
 """
 
-from importlib import import_module
-
 from django.db.models.functions import Now
 from django.conf import settings
 from django.db import migrations, models
 from psycopg import sql
 
-PREVIOUS_PARTITION_FUNCTIONS = import_module("aigo.migrations.0004_partition_manager").PARTITION_FUNCTIONS
+# 0004_partition_manager's functions as they were, restored on the way back.
+PREVIOUS_PARTITION_FUNCTIONS = r"""
+CREATE OR REPLACE FUNCTION aigo_ensure_partitions(parent regclass, step text, ahead integer, behind integer DEFAULT 0)
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    unit text := CASE step WHEN 'month' THEN 'month' WHEN 'day' THEN 'day'
+                 ELSE NULL END;
+    start timestamptz;
+    created integer := 0;
+    name text;
+BEGIN
+    IF unit IS NULL THEN
+        RAISE EXCEPTION 'step must be month or day, not %', step;
+    END IF;
+    FOR i IN -behind..ahead LOOP
+        start := date_trunc(unit, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                 + make_interval(months => CASE WHEN unit = 'month' THEN i ELSE 0 END,
+                                 days => CASE WHEN unit = 'day' THEN i ELSE 0 END);
+        name := parent::text || '_' || to_char(start AT TIME ZONE 'UTC',
+                                               CASE unit WHEN 'month' THEN 'YYYY_MM' ELSE 'YYYY_MM_DD' END);
+        IF to_regclass(name) IS NULL THEN
+            EXECUTE format('CREATE TABLE %I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
+                           name, parent, start, start + ('1 ' || unit)::interval);
+            created := created + 1;
+        END IF;
+    END LOOP;
+    RETURN created;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION aigo_drop_partitions_before(parent regclass, cutoff timestamptz)
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    part record;
+    dropped integer := 0;
+BEGIN
+    FOR part IN
+        SELECT c.oid::regclass AS name,
+               (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]::timestamptz AS upper
+        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = parent
+    LOOP
+        IF part.upper IS NOT NULL AND part.upper <= cutoff THEN
+            EXECUTE format('DROP TABLE %s', part.name);
+            dropped := dropped + 1;
+        END IF;
+    END LOOP;
+    RETURN dropped;
+END;
+$$;
+"""
 
 STATS_FUNCTIONS = """
 CREATE FUNCTION aigo_connection_stats()
