@@ -15,7 +15,7 @@ from aigo.admin.filters import contains_filter
 from aigo.admin.history import AuditHistoryMixin
 
 from .features import features_republish
-from .keys import RevealFailed, api_key_reveal, assign_new_key, validate_scopes
+from .keys import RevealFailed, api_key_reveal, api_key_scopes_validate, api_key_secret_assign
 from .models import API_KEY_SCOPES, ApiKey, FeatureFlag
 
 REVEAL_PAGE = engines["django"].from_string(
@@ -46,7 +46,7 @@ class ApiKeyForm(forms.ModelForm):
         fields = ["name", "user_identifier", "scopes", "rate_limit", "expires_at", "is_active"]
 
     def clean_scopes(self) -> list[str]:
-        return validate_scopes(self.cleaned_data["scopes"])
+        return api_key_scopes_validate(self.cleaned_data["scopes"])
 
     def clean_expires_at(self):
         expires_at = self.cleaned_data["expires_at"]
@@ -121,7 +121,7 @@ class ApiKeyAdmin(AuditHistoryMixin, admin.ModelAdmin):
         return self.add_fieldsets if obj is None else self.fieldsets
 
     def save_model(self, request, obj: ApiKey, form, change: bool) -> None:
-        full_key = None if change else assign_new_key(obj)
+        full_key = None if change else api_key_secret_assign(obj)
         super().save_model(request, obj, form, change)
         if full_key:
             messages.warning(request, f"Copy this key now: {full_key} — it is not stored and cannot be shown again.")

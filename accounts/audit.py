@@ -36,7 +36,7 @@ def actor_of(request) -> str:
     return "anonymous"
 
 
-def set_audit_context(*, actor: str, ip: str | None, user_agent: str) -> None:
+def audit_context_set(*, actor: str, ip: str | None, user_agent: str) -> None:
     """Transaction-local, so it can never reach another request on this connection."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -129,7 +129,7 @@ class AuditMiddleware:
         started = time.monotonic()
         body = self._small_json_body(request)
         with transaction.atomic():
-            set_audit_context(
+            audit_context_set(
                 actor=actor_of(request), ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
             )
             response = self.get_response(request)

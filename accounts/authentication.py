@@ -12,7 +12,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
-from accounts.audit import actor_of_key, set_audit_context
+from accounts.audit import actor_of_key, audit_context_set
 from accounts.keys import api_key_verify
 from accounts.models import ApiKey
 from aigo.api.ratelimit import client_ip
@@ -55,7 +55,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         if key is None:
             raise InvalidApiKey()
         if connection.in_atomic_block:  # a write (accounts.audit): name the key as the actor
-            set_audit_context(
+            audit_context_set(
                 actor=actor_of_key(key),
                 ip=client_ip(request) or None,
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),

@@ -53,7 +53,7 @@ def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def assign_new_key(key: ApiKey) -> str:
+def api_key_secret_assign(key: ApiKey) -> str:
     """Gives an unsaved key a fresh public id and secret digest; returns the full key (shown once)."""
     # 64-bit public ids: a collision is a one-in-10^13 event even with a million keys, and the
     # unique constraint would refuse it rather than mix two keys up.
@@ -64,7 +64,7 @@ def assign_new_key(key: ApiKey) -> str:
     return f"{PREFIX}_{public_id}_{secret}"
 
 
-def validate_scopes(scopes: Iterable[str]) -> list[str]:
+def api_key_scopes_validate(scopes: Iterable[str]) -> list[str]:
     scopes = list(dict.fromkeys(scope.strip() for scope in scopes if scope.strip()))
     unknown = [scope for scope in scopes if scope not in SCOPES]
     if unknown:
@@ -95,12 +95,12 @@ def api_key_issue(
         raise ValidationError("The expiry must be in the future.", code="expired")
     key = ApiKey(
         name=name,
-        scopes=validate_scopes(scopes),
+        scopes=api_key_scopes_validate(scopes),
         rate_limit=rate_limit,
         user_identifier=user_identifier,
         expires_at=timezone.now() + expires_in if expires_in is not None else None,
     )
-    full_key = assign_new_key(key)
+    full_key = api_key_secret_assign(key)
     key.full_clean(exclude=["id"])
     with transaction.atomic():
         key.save(force_insert=True)
@@ -204,7 +204,7 @@ def api_keys_due_for_rotation(now: datetime):
 # The successor is made inside PostgreSQL: its public id and secret come from gen_random_bytes()
 # (the server's CSPRNG) and the full key is encrypted right there, so it never exists outside the
 # database until an admin reveals it: not in Python, not in a query parameter, not in a log.
-# The key format is assign_new_key()'s; verify_api_key() checks the same one.
+# The key format is api_key_secret_assign()'s; verify_api_key() checks the same one.
 INSERT_SUCCESSOR = """
 INSERT INTO api_keys (name, user_identifier, scopes, rate_limit, expires_at, public_id, key_hash, one_time_key)
 SELECT old.name, old.user_identifier, old.scopes, old.rate_limit, old.expires_at,

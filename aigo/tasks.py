@@ -35,6 +35,6 @@ def capture_slow_queries() -> int:
 def maintain_replicas() -> dict[str, str]:
     """Partitions and materialized views on each read replica, which logical replication does
     not carry (nothing to do without AIGO_DB_REPLICAS)."""
-    from aigo.db.replication import maintain_replicas as maintain
+    from aigo.db.replication import replicas_maintain
 
-    return maintain()
+    return replicas_maintain()

@@ -122,14 +122,14 @@ def leaderboard(*, suite: BenchmarkSuite, include_unofficial: bool = False) -> Q
     )
 
 
-def search_model_ids(*, query: str, locale: str, limit: int) -> list[tuple[uuid.UUID, float]]:
+def models_search(*, query: str, locale: str, limit: int) -> list[tuple[uuid.UUID, float]]:
     """(model id, rank) pairs from the seed's search_models() SQL function, best first."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, rank FROM search_models(%s, %s, %s)", [query, locale, limit])
         return cursor.fetchall()
 
 
-def search_providers(*, query: str, limit: int) -> list[tuple[Provider, float]]:
+def providers_search(*, query: str, limit: int) -> list[tuple[Provider, float]]:
     """Providers whose name or slug matches the query exactly, as a prefix, or nearly (typos)."""
     rows = Provider.objects.raw(
         """

@@ -1,6 +1,6 @@
 """Article view counts without a database write per view.
 
-A view is one HINCRBY on the pending hash. Every minute flush_views() moves the pending hash
+A view is one HINCRBY on the pending hash. Every minute article_views_flush() moves the pending hash
 aside under a flush id (one atomic RENAME, so views arriving meanwhile start a new pending
 hash) and adds its counts to news_articles.view_count in one transaction that also records
 the flush id; the Redis copy is deleted only after the commit. If the flush dies anywhere, the
@@ -75,7 +75,7 @@ def article_view_count(article: NewsArticle) -> int:
     return article.view_count + pending
 
 
-def flush_views() -> dict[str, int]:
+def article_views_flush() -> dict[str, int]:
     """Add pending views to news_articles.view_count. Safe to run twice at once and after a crash."""
     client = redis_client()
     flush_id = uuid.uuid4().hex

@@ -57,7 +57,7 @@ class Search(LocalizedAPIView):
         params = SearchParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         query, limit = params.validated_data["q"], params.validated_data["limit"]
-        ranked = selectors.search_model_ids(query=query, locale=self.locale, limit=limit)
+        ranked = selectors.models_search(query=query, locale=self.locale, limit=limit)
         listings = selectors.listing_list().in_bulk([model_id for model_id, _ in ranked])
         context = self.get_serializer_context()
         results = [
@@ -67,7 +67,7 @@ class Search(LocalizedAPIView):
         ]
         results += [
             {"type": "provider", "rank": round(rank, 4), **ProviderSerializer(provider).data}
-            for provider, rank in selectors.search_providers(query=query, limit=limit)
+            for provider, rank in selectors.providers_search(query=query, limit=limit)
         ]
         results += [
             {"type": "news", "rank": round(rank, 4), **NewsSearchResultSerializer(article, context=context).data}

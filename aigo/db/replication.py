@@ -44,7 +44,7 @@ def primary_conninfo() -> str:
     )
 
 
-def setup_primary() -> tuple[bool, list[str]]:
+def primary_setup() -> tuple[bool, list[str]]:
     """Create the publication (True if created now) and list the tables it cannot replicate
     updates or deletes of (no primary key or replica identity: only inserts are allowed on those)."""
     with connect("default", autocommit=True) as conn:
@@ -74,7 +74,7 @@ def _pg_tool(name: str) -> str:
     return found
 
 
-def copy_schema(replica_dsn: str) -> None:
+def schema_copy(replica_dsn: str) -> None:
     """The primary's schema, as it is now, into the (empty) replica database.
 
     pg_dump rather than `migrate`: migrations also write rows (content types, permissions,
@@ -101,7 +101,7 @@ def copy_schema(replica_dsn: str) -> None:
         raise RuntimeError(f"restoring the schema failed: {restore.stderr.decode()[-2000:]}")
 
 
-def add_replica(region: str, dsn: str, name: str | None = None, timeout: float = 300) -> str:
+def replica_add(region: str, dsn: str, name: str | None = None, timeout: float = 300) -> str:
     """Prepare the replica database at dsn and subscribe it; wait for the first copy. Returns the
     subscription's name (also its slot's on the primary)."""
     name = name or replica_alias(region)
@@ -116,7 +116,7 @@ def add_replica(region: str, dsn: str, name: str | None = None, timeout: float =
             )
         has_schema = conn.execute("SELECT to_regclass('public.django_migrations') IS NOT NULL").fetchone()[0]
         if not has_schema:
-            copy_schema(dsn)
+            schema_copy(dsn)
         subscribed = conn.execute(
             "SELECT 1 FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid"
             " WHERE s.subname = %s AND d.datname = current_database()",
@@ -137,11 +137,11 @@ def add_replica(region: str, dsn: str, name: str | None = None, timeout: float =
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the first copy to {name} did not finish in {timeout:.0f} s")
             time.sleep(0.5)
-        maintain(conn)
+        replica_maintain(conn)
     return name
 
 
-def maintain(conn: psycopg.Connection) -> None:
+def replica_maintain(conn: psycopg.Connection) -> None:
     """A replica's partitions and materialized views, as the primary's beat tasks keep them."""
     with conn.cursor() as cursor:
         partitions_keep(cursor)
@@ -152,13 +152,13 @@ def maintain(conn: psycopg.Connection) -> None:
         conn.execute(sql.SQL(statement).format(sql.Identifier(schema, view)))
 
 
-def maintain_replicas() -> dict[str, str]:
-    """maintain() on every configured replica; a replica that fails is reported, not fatal."""
+def replicas_maintain() -> dict[str, str]:
+    """replica_maintain() on every configured replica; a replica that fails is reported, not fatal."""
     report = {}
     for region in settings.AIGO_DB_REPLICAS:
         try:
             with connect(replica_alias(region), autocommit=True) as conn:
-                maintain(conn)
+                replica_maintain(conn)
             report[region] = "ok"
         except psycopg.Error as exc:
             report[region] = f"{type(exc).__name__}: {exc}"

@@ -15,7 +15,7 @@ def search(request, locale: str):
     query = (request.GET.get("q") or "").strip()[:200]
     models, providers, articles = [], [], []
     if query:
-        ranked = catalog.search_model_ids(query=query, locale=locale, limit=SEARCH_LIMIT)
+        ranked = catalog.models_search(query=query, locale=locale, limit=SEARCH_LIMIT)
         listings = catalog.listing_list().in_bulk([model_id for model_id, _rank in ranked])
         models = [
             {
@@ -29,7 +29,7 @@ def search(request, locale: str):
         ]
         providers = [
             {"rank": rank, "slug": provider.slug, "name": provider.name, "models": provider.model_count}
-            for provider, rank in catalog.search_providers(query=query, limit=SEARCH_LIMIT)
+            for provider, rank in catalog.providers_search(query=query, limit=SEARCH_LIMIT)
         ]
         articles = [
             {

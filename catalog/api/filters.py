@@ -109,7 +109,7 @@ class ModelListingFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         locale = self.request.locale if self.request is not None and hasattr(self.request, "locale") else "en-US"
-        ranked = selectors.search_model_ids(query=value, locale=locale, limit=SEARCH_LIMIT)
+        ranked = selectors.models_search(query=value, locale=locale, limit=SEARCH_LIMIT)
         rank = Case(
             *[When(id=model_id, then=Value(score)) for model_id, score in ranked],
             default=Value(0.0),

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.db import ProgrammingError, transaction
 
-from accounts.audit import set_audit_context
+from accounts.audit import audit_context_set
 from aigo.db.partitions import partitions_ensure
 from catalog.models import AIModel
 from tests.admin_forms import change_form_data
@@ -35,7 +35,7 @@ def _trail(table: str, record_id) -> list[tuple]:
 
 
 def test_catalog_writes_are_recorded_with_the_acting_user():
-    set_audit_context(actor="user:7:editor", ip="203.0.113.9", user_agent="pytest")
+    audit_context_set(actor="user:7:editor", ip="203.0.113.9", user_agent="pytest")
     model = AIModelFactory(slug="m1", context_window=1000)
     model.context_window = 2000
     model.save()

@@ -150,7 +150,7 @@ def test_detail_with_every_locale_gives_maps(client, news):
 def test_each_detail_request_counts_a_view_and_shows_the_live_count(client, news):
     for expected in (1, 2, 3):
         assert client.get(f"{API}/news/gpt-4o-launches/").json()["view_count"] == expected
-    view_counts.flush_views()
+    view_counts.article_views_flush()
     assert client.get(f"{API}/news/gpt-4o-launches/").json()["view_count"] == 4
 
 

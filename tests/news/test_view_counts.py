@@ -6,7 +6,7 @@ from aigo.redis import redis_client
 from news import view_counts
 from news.models import NewsArticle, ViewFlush
 from news.tasks import flush_news_views
-from news.view_counts import article_view_count, article_view_record, flush_views
+from news.view_counts import article_view_count, article_view_record, article_views_flush
 
 from .factories import NewsArticleFactory
 
@@ -38,7 +38,7 @@ def test_flush_moves_counts_into_the_database():
     assert (_stored(first), _stored(second)) == (3, 1)
     first.refresh_from_db()
     assert article_view_count(first) == 3
-    assert flush_views() == {"flushes": 0, "views": 0}  # nothing pending: nothing happens
+    assert article_views_flush() == {"flushes": 0, "views": 0}  # nothing pending: nothing happens
 
 
 def test_a_flush_that_dies_mid_update_loses_nothing_and_counts_nothing_twice(monkeypatch):
@@ -50,12 +50,12 @@ def test_a_flush_that_dies_mid_update_loses_nothing_and_counts_nothing_twice(mon
 
     monkeypatch.setattr(view_counts, "_add_views", die)
     with pytest.raises(RuntimeError):
-        flush_views()
+        article_views_flush()
     monkeypatch.undo()
     assert _stored(article) == 0
     assert article_view_count(article) == 5  # the claimed counts are still read
     _view(article, 2)  # views keep coming while the flush is stranded
-    flush_views()
+    article_views_flush()
     assert _stored(article) == 7
     assert article_view_count(NewsArticle.objects.get(id=article.id)) == 7
 
@@ -70,11 +70,11 @@ def test_a_flush_that_dies_after_its_commit_is_not_applied_again(monkeypatch):
 
     monkeypatch.setattr(type(redis_client()), "pipeline", lambda self, transaction=True: CleanupDies())
     with pytest.raises(ConnectionError):
-        flush_views()
+        article_views_flush()
     monkeypatch.undo()
     assert _stored(article) == 4
     assert article_view_count(NewsArticle.objects.get(id=article.id)) == 4  # not 8: the flush is recorded
-    assert flush_views() == {"flushes": 0, "views": 0}
+    assert article_views_flush() == {"flushes": 0, "views": 0}
     assert _stored(article) == 4
     assert ViewFlush.objects.count() == 1
 
@@ -83,7 +83,7 @@ def test_views_of_a_deleted_article_are_dropped_quietly():
     article = NewsArticleFactory()
     _view(article, 2)
     article.delete()
-    flush_views()
+    article_views_flush()
     assert not redis_client().exists(view_counts._pending_key())
     assert NewsArticle.objects.count() == 0
 

@@ -35,7 +35,7 @@ def test_trending_days_and_their_union_share_a_slot():
 
 
 def test_view_count_keys_share_a_slot():
-    """The RENAME script of flush_views and the MULTI that forgets an applied flush."""
+    """The RENAME script of article_views_flush and the MULTI that forgets an applied flush."""
     keys = [_pending_key(), _flush_key("a1"), _flush_key("b2"), _flushes_key()]
     assert len({_slot(key) for key in keys}) == 1
 

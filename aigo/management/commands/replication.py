@@ -38,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def setup_primary(self, **options):
-        created, no_identity = replication.setup_primary()
+        created, no_identity = replication.primary_setup()
         verb = "created" if created else "already exists"
         self.stdout.write(f"publication {replication.PUBLICATION}: {verb}")
         if no_identity:
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             )
 
     def add_replica(self, region, dsn, name, timeout, **options):
-        name = replication.add_replica(region, dsn, name=name, timeout=timeout)
+        name = replication.replica_add(region, dsn, name=name, timeout=timeout)
         self.stdout.write(f"subscription {name}: replicating (first copy done)")
         if region not in settings.AIGO_DB_REPLICAS:
             self.stdout.write(f"add {region}=<its URL> to AIGO_DB_REPLICAS to read from it")
@@ -67,5 +67,5 @@ class Command(BaseCommand):
             self.stdout.write(f"replica {replica['region']} ({replica['alias']}): {lag}, {state}")
 
     def maintain(self, **options):
-        for region, outcome in replication.maintain_replicas().items():
+        for region, outcome in replication.replicas_maintain().items():
             self.stdout.write(f"{region}: {outcome}")

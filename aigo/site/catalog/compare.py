@@ -28,7 +28,7 @@ def compare(request, locale: str):
     added = (request.GET.get("add") or "").strip()[:200]
     not_found = None
     if added:
-        ranked = selectors.search_model_ids(query=added, locale=locale, limit=1)
+        ranked = selectors.models_search(query=added, locale=locale, limit=1)
         found = AIModel.objects.filter(id__in=[model_id for model_id, _rank in ranked]).values_list("slug", flat=True)
         if found:
             slugs = list(dict.fromkeys([*slugs, found[0]]))[:COMPARE_MAX]
