@@ -1,10 +1,10 @@
-"""Rebuild a table online, without blocking its readers and writers for more than one short swap (aigo/rebuild.py)."""
+"""Rebuild a table online, without blocking its readers and writers for more than one short swap (aigo/db/rebuild/)."""
 
 import psycopg
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from aigo.rebuild import Mismatch, Refused, rebuild
+from aigo.db.rebuild import Mismatch, Refused, rebuild
 
 
 class Command(BaseCommand):
