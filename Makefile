@@ -57,17 +57,17 @@ test-pgbouncer: venv services translations
 # aigo/redis/cluster.py). The cluster is stopped afterwards, pass or fail. The deselected test
 # stops a single Redis server of its own, which a cluster client cannot talk to.
 REDIS_CLUSTER_TESTS := tests/redis_cluster tests/status tests/analytics tests/news tests/accounts tests/catalog \
-	tests/site tests/aigo/test_ratelimit.py tests/aigo/test_response_cache.py tests/aigo/test_health.py \
-	--deselect tests/aigo/test_health.py::test_readyz_reports_a_stopped_redis
+	tests/site tests/aigo/api tests/aigo/ops/test_health.py \
+	--deselect tests/aigo/ops/test_health.py::test_readyz_reports_a_stopped_redis
 test-redis-cluster: venv services translations
 	scripts/redis_cluster.sh start
 	REDIS_CLUSTER_URLS=$$(scripts/redis_cluster.sh urls) $(VENV)/bin/pytest $(REDIS_CLUSTER_TESTS); \
 		rc=$$?; scripts/redis_cluster.sh stop; exit $$rc
 
 # Logical replication to a second local PostgreSQL cluster and reads routed to it
-# (tests/aigo/test_replication.py starts and removes that cluster itself: scripts/pg_replica.sh).
+# (tests/aigo/db/test_replication.py starts and removes that cluster itself: scripts/pg_replica.sh).
 test-replication: venv services
-	$(VENV)/bin/pytest tests/aigo/test_replication.py tests/aigo/test_replicas.py
+	$(VENV)/bin/pytest tests/aigo/db/test_replication.py tests/aigo/db/test_replicas.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

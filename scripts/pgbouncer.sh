@@ -39,7 +39,7 @@ write_config() {
 [databases]
 ; Every database of the local cluster under its own name (the tests use test_aigo_pgbouncer).
 * = host=127.0.0.1 port=$PG_PORT
-; One server connection shared by all its clients: tests/aigo/test_pgbouncer.py shows on it
+; One server connection shared by all its clients: tests/aigo/db/test_pgbouncer.py shows on it
 ; what a pooled connection carries from one client to the next.
 aigo_pinned = host=127.0.0.1 port=$PG_PORT dbname=postgres pool_size=1 max_db_connections=1
 

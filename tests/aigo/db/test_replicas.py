@@ -1,6 +1,6 @@
 """Routing decisions for regional read replicas (aigo.db.replicas, aigo.db.router), with settings
 overrides and a stand-in for the replica's lag: no replica server is needed here
-(tests/aigo/test_replication.py runs a real one)."""
+(tests/aigo/db/test_replication.py runs a real one)."""
 
 import time
 from types import SimpleNamespace

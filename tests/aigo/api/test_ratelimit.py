@@ -9,7 +9,7 @@ from aigo.api import ratelimit
 from aigo.api.ratelimit import rate_limit_hit
 from aigo.redis import redis_client, rkey
 
-pytestmark = [pytest.mark.urls("tests.aigo.urls_ratelimit"), pytest.mark.pgbouncer]
+pytestmark = [pytest.mark.urls("tests.aigo.api.urls_ratelimit"), pytest.mark.pgbouncer]
 
 URL = "/limited/"
 

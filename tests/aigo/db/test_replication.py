@@ -21,7 +21,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 REPLICA_SCRIPT = str(ROOT / "scripts" / "pg_replica.sh")
 HEALTH_SECONDS = 1
 
