@@ -34,7 +34,8 @@ from catalog.importers.genai_prices import (
     slug_candidates,
     variant_tier,
 )
-from catalog.importers.sync import catalog_import_genai_prices, merge_fields
+from catalog.importers.merge import merge_fields
+from catalog.importers.sync import catalog_import_genai_prices
 from catalog.listings import listings_refresh
 from catalog.models import AIModel, Pricing, Provider
 

@@ -8,8 +8,10 @@ triggers, foreign keys in both directions, and the views and materialized views 
 table (a view keeps pointing at the table it was created on, whatever its name). Foreign keys
 come back NOT VALID and are validated after the swap, which does not block writes.
 
-inspect.py reads all that from the catalog and refuses what it cannot carry over; statements.py
-composes each step's SQL from it; run.py runs the steps in that order, or prints them for a dry run.
+table.py holds what is known of the table (`Table`, its foreign keys and views) and the helpers every
+step shares; inspect.py reads all that from the catalog and refuses what it cannot carry over;
+statements.py composes each step's SQL from it; run.py runs the steps in that order, or prints them
+for a dry run.
 """
 
 from .inspect import Refused

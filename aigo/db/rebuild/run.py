@@ -9,7 +9,7 @@ from collections.abc import Callable
 import psycopg
 from psycopg import sql
 
-from .inspect import Table, _qualified, _rows, inspect
+from .inspect import inspect
 from .statements import (
     abort_statements,
     bound_statement,
@@ -19,6 +19,7 @@ from .statements import (
     swap_statements,
     verify_statement,
 )
+from .table import Table, _qualified, _rows
 
 Out = Callable[[str], None]
 RETRYABLE = (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected)

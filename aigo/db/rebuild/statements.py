@@ -7,7 +7,8 @@ what follows it. Only the swap reads the catalog: the copy's index names are Pos
 import psycopg
 from psycopg import sql
 
-from .inspect import Table, _index_rows, _kind, _names, _qualified, _rows
+from .inspect import _index_rows
+from .table import Table, _kind, _names, _qualified, _rows
 
 
 def _insert(table: Table, target: sql.Composable) -> sql.Composable:

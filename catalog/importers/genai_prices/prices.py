@@ -1,48 +1,29 @@
-"""The genai-prices package mapped onto catalog rows: pure functions, no database.
+"""A package model's prices as price periods: tiers from variants and time-of-day windows, dated
+periods, and price keys mapped to the pricing columns or named with their unit in metadata."""
 
-`desired_catalog()` turns the package's providers into plain dataclasses, one per provider,
-model and price period, in the order they should be imported. `catalog.importers.sync` compares them
-with the database and writes the difference.
-"""
-
-import re
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from importlib.metadata import version
-from itertools import count
 
 from django.conf import settings
 from genai_prices.types import (
-    ClauseAnd,
-    ClauseContains,
-    ClauseEndsWith,
-    ClauseEquals,
-    ClauseOr,
-    ClauseRegex,
-    ClauseStartsWith,
     ConditionalPrice,
     ModelInfo,
     ModelPrice,
     PriceVariant,
-    Provider,
     StartDateConstraint,
     TieredPrices,
     TimeOfDateConstraint,
 )
 
-from catalog.choices import MODALITIES
+from .identity import slugify
 
-SOURCE = "genai-prices"
 # The package does not date a model's first price. Such periods start here and carry
 # "start_known": false, so no one reads 2020-01-01 as a real date.
 UNKNOWN_START = date(2020, 1, 1)
 STANDARD = "standard"
 CURRENCY = "USD"
 FOUR_PLACES = Decimal("0.0001")  # the pricing columns are DECIMAL(10,4)
-MODEL_SLUG_LENGTH = 100
-PROVIDER_SLUG_LENGTH = 50
 
 # Price keys with a column of their own; every other key goes to metadata["prices"].
 COLUMNS = {"input_mtok": "input_per_million", "output_mtok": "output_per_million"}
@@ -66,73 +47,6 @@ KEY_NAMES = {
 }
 # Route variants that name a region (values must be in settings.AIGO_REGIONS).
 ROUTE_REGIONS = {"mistral/eu": "eu-west"}
-
-# Providers that make models, in import order, with the maker they stand for. Only these take
-# a model's bare slug ("gpt-4o"); everyone else's copy is "gpt-4o-openrouter". Importing them
-# first makes the choice deterministic when two of them claim the same name.
-HOME_VENDORS = {
-    "openai": "openai",
-    "anthropic": "anthropic",
-    "google": "google",
-    "mistral": "mistral",
-    "deepseek": "deepseek",
-    "x-ai": "xai",
-    "meta": "meta",
-    "cohere": "cohere",
-    "moonshotai": "moonshotai",
-    "zai": "zhipu",
-    "zhipuai": "zhipu",
-    "minimax": "minimax",
-    "perplexity": "perplexity",
-    "voyageai": "voyageai",
-    "elevenlabs": "elevenlabs",
-    "azure": "microsoft",
-    "aws": "amazon",
-    "cloudflare": "cloudflare",
-    "arcee": "arcee",
-    "cursor": "cursor",
-    "typesafe": "typesafe",
-    "openai-decisions": "openai",
-}
-# "vendor/" prefixes in model ids that spell a maker differently.
-VENDOR_ALIASES = {
-    "meta-llama": "meta",
-    "meta-models": "meta",
-    "mistralai": "mistral",
-    "deepseek-ai": "deepseek",
-    "x-ai": "xai",
-    "z-ai": "zhipu",
-    "zai-org": "zhipu",
-    "zai": "zhipu",
-    "thudm": "zhipu",
-    "minimaxai": "minimax",
-    "qwen": "alibaba",
-}
-# Model families that first-party providers also resell (Google sells Claude, Azure sells o3),
-# so a home provider does not take the bare slug of another maker's model.
-FAMILY_VENDORS = (
-    ("claude", "anthropic"),
-    ("gpt-", "openai"),
-    ("chatgpt", "openai"),
-    ("o1", "openai"),
-    ("o3", "openai"),
-    ("o4", "openai"),
-    ("text-embedding", "openai"),
-    ("gemini", "google"),
-    ("gemma", "google"),
-    ("grok", "xai"),
-    ("deepseek", "deepseek"),
-    ("kimi", "moonshotai"),
-    ("glm", "zhipu"),
-    ("zai-glm", "zhipu"),
-    ("llama", "meta"),
-    ("qwen", "alibaba"),
-    ("nemotron", "nvidia"),
-)
-# Bedrock cross-region inference profiles ("global.anthropic.claude-...").
-AWS_SCOPES = ("global", "regional", "us", "eu", "apac")
-# OpenRouter-style offers of one model ("openai/gpt-4o:batch").
-OFFER_SUFFIX = re.compile(r"(.+):(free|batch|extended|thinking|beta|online|nitro|floor)")
 
 
 @dataclass(frozen=True)
@@ -158,193 +72,17 @@ class DesiredPrice:
         return len(self.details.get("exact_prices", {}))
 
 
-@dataclass(frozen=True)
-class DesiredModel:
-    source_key: str
-    slug_stem: str
-    own: bool  # the provider made it, so it may take the bare slug
-    deprecated: bool
-    # imported fields in their JSON form (also kept in metadata["imported"])
-    fields: dict
-    metadata: dict
-    prices: list[DesiredPrice]
-
-
-@dataclass(frozen=True)
-class DesiredProvider:
-    source_id: str
-    slug: str
-    name: str
-    metadata: dict
-    models: list[DesiredModel]
-
-
-def source_version() -> str:
-    return version("genai-prices")
-
-
-def default_providers() -> list[Provider]:
-    # Imported when needed: the package's data is 2,330 models that web processes never use.
-    from genai_prices.data import providers
-
-    return providers
-
-
-def slugify(text: str) -> str:
-    # Not django's slugify: it drops dots ("gpt-4.1" -> "gpt-41") and keeps underscores.
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def slug_candidates(stem: str, provider_slug: str, own: bool) -> Iterator[str]:
-    """The bare stem (first-party only), then stem-provider, then stem-provider-2, -3..."""
-
-    def fit(suffix: str) -> str:
-        return stem[: MODEL_SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
-
-    if own:
-        yield fit("")
-    yield fit(f"-{provider_slug}")
-    for n in count(2):
-        yield fit(f"-{provider_slug}-{n}")
-
-
-def desired_catalog(providers: Sequence[Provider]) -> list[DesiredProvider]:
-    order = {provider_id: index for index, provider_id in enumerate(HOME_VENDORS)}
-    ordered = sorted(providers, key=lambda provider: (order.get(provider.id, len(order)), provider.id))
-    return [desired_provider(provider) for provider in ordered]
-
-
-def desired_provider(provider: Provider) -> DesiredProvider:
-    metadata = {
-        "source": SOURCE,
-        "source_id": provider.id,
-        "pricing_urls": list(provider.pricing_urls or []),
-        "api_pattern": provider.api_pattern,
-    }
-    for key in ("description", "price_comments"):
-        if getattr(provider, key):
-            metadata[key] = getattr(provider, key)
-    return DesiredProvider(
-        source_id=provider.id,
-        slug=slugify(provider.id)[:PROVIDER_SLUG_LENGTH],
-        name=provider.name,
-        metadata=metadata,
-        models=[desired_model(provider.id, model) for model in provider.models],
-    )
-
-
-def desired_model(provider_id: str, model: ModelInfo) -> DesiredModel:
-    foundation, offer, vendor = normalise_id(provider_id, model.id)
-    home = HOME_VENDORS.get(provider_id)
-    keys = _price_keys(model)
-    metadata = {"match": match_text(model.match)}
-    if model.price_comments:
-        metadata["price_comments"] = model.price_comments
-    return DesiredModel(
-        source_key=f"{provider_id}:{model.id}",
-        slug_stem=slugify("-".join([foundation, *offer])),
-        own=home is not None and vendor in (None, home),
-        deprecated=bool(model.deprecated),
-        fields={
-            "name": model.name or model.id,
-            "description": model.description or None,
-            "context_window": model.context_window,
-            "foundation_model": foundation[:100],
-            "modalities": _modalities(keys),
-            "capabilities": _capabilities(keys, model.price_variants or []),
-            "is_active": not model.deprecated,
-        },
-        metadata=metadata,
-        prices=model_prices(model),
-    )
-
-
-def normalise_id(provider_id: str, model_id: str) -> tuple[str, list[str], str | None]:
-    """(foundation model, offer qualifiers, maker) of a provider's model id.
-
-    Conservative on purpose: only prefixes and suffixes that name the vendor, the Bedrock
-    scope/revision or an OpenRouter offer are removed, so "openai/gpt-4o:batch" groups with
-    OpenAI's "gpt-4o" but "claude-haiku-4.5" and "claude-haiku-4-5" stay apart.
-    """
-    ident, offer, vendor = model_id.lower(), [], None
-    if provider_id == "aws":
-        scope, _, rest = ident.partition(".")
-        if scope in AWS_SCOPES:
-            offer.append(scope)
-            ident = rest
-        maker, dot, rest = ident.partition(".")
-        if dot:
-            vendor, ident = maker, rest
-        # "-v0:2" is Mistral's v0.2; "-v1:0", "-1:0" and ":0" are Bedrock revisions.
-        ident = re.sub(r"-v0:(\d+)$", r"-v0.\1", ident)
-        ident = re.sub(r"(-v?1)?:\d+$", "", ident)
-    if "/" in ident:
-        prefix, _, ident = ident.rpartition("/")
-        vendor = prefix.rpartition("/")[2].lstrip("~")
-    if provider_id == "databricks":
-        ident = ident.removeprefix("databricks-")
-    if match := OFFER_SUFFIX.fullmatch(ident):
-        ident = match.group(1)
-        offer.append(match.group(2))
-    # The family wins over the prefix: "perplexity/kimi-k3" is Moonshot's model served by Perplexity.
-    family = next((maker for family, maker in FAMILY_VENDORS if ident.startswith(family)), None)
-    return ident, offer, family or (VENDOR_ALIASES.get(vendor, vendor) if vendor else None)
-
-
-def match_text(clause) -> str:
-    """The package's model matcher in short: "gpt-4o | gpt-4o-2024-08-06 | o1*"."""
-    if isinstance(clause, ClauseEquals):
-        return clause.equals
-    if isinstance(clause, ClauseStartsWith):
-        return f"{clause.starts_with}*"
-    if isinstance(clause, ClauseEndsWith):
-        return f"*{clause.ends_with}"
-    if isinstance(clause, ClauseContains):
-        return f"*{clause.contains}*"
-    if isinstance(clause, ClauseRegex):
-        return f"/{clause.regex}/"
-    if isinstance(clause, ClauseOr):
-        return " | ".join(match_text(part) for part in clause.or_)
-    if isinstance(clause, ClauseAnd):
-        return "(" + " & ".join(match_text(part) for part in clause.and_) + ")"
-    return repr(clause)
-
-
-def _price_keys(model: ModelInfo) -> set[str]:
-    prices = [entry.prices for entry in _entries(model)] + [variant.prices for variant in model.price_variants or []]
-    return {key for price in prices for key in _prices(price)}
-
-
-def _modalities(keys: set[str]) -> list[str]:
-    found = set()
-    if keys & {"input_mtok", "output_mtok", "input_mchars"}:
-        found.add("text")
-    for modality in ("image", "audio", "video"):
-        if any(modality in key for key in keys):
-            found.add(modality)
-    return [value for value, _ in MODALITIES if value in found]
-
-
-def _capabilities(keys: set[str], variants: list[PriceVariant]) -> list[str]:
-    found = []
-    if "web_searches_kcount" in keys:
-        found.append("web_search")
-    if any(key.startswith("cache_") for key in keys):
-        found.append("prompt_caching")
-    if any(variant.when.get("processing") == "batch" for variant in variants):
-        found.append("batch")
-    return sorted(found)
-
-
-# Prices
-
-
 def _entries(model: ModelInfo) -> list[ConditionalPrice]:
     return model.prices if isinstance(model.prices, list) else [ConditionalPrice(prices=model.prices)]
 
 
 def _prices(model_price: ModelPrice) -> dict:
     return {key: value for key, value in model_price.__dict__.items() if not key.startswith("_") and value is not None}
+
+
+def price_keys(model: ModelInfo) -> set[str]:
+    prices = [entry.prices for entry in _entries(model)] + [variant.prices for variant in model.price_variants or []]
+    return {key for price in prices for key in _prices(price)}
 
 
 def _active_on(constraint, day: date) -> bool:
