@@ -1,22 +1,20 @@
-"""API keys: the stored form, verification in SQL and Python, the command, DRF auth and scopes, the admin."""
+"""API keys: the stored form, verification in SQL and in Python, the create_api_key command, and
+keys kept out of the logs."""
 
 import io
 import logging
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import User
-from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.keys import SCOPES, SELECT_BY_PUBLIC_ID, VERIFY_COLUMNS, api_key_verify, parse_key
 from accounts.models import ApiKey
 from tests.db import sql as _sql
 
-from .factories import issue_key
+from .factories import bearer, issue_key, key_header, secret_of, tampered
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pgbouncer]
 
@@ -25,15 +23,6 @@ KEYS_URLS = pytest.mark.urls("tests.accounts.urls_keys")
 
 def _verify_sql(raw) -> list[tuple]:
     return _sql("SELECT id, user_identifier, scopes, rate_limit FROM verify_api_key(%s)", [raw])
-
-
-def _secret(full_key: str) -> str:
-    return full_key.rsplit("_", 1)[1]
-
-
-def _tampered(full_key: str) -> str:
-    head, secret = full_key.rsplit("_", 1)
-    return f"{head}_{'0' if secret[0] != '0' else '1'}{secret[1:]}"
 
 
 # The stored form
@@ -65,7 +54,7 @@ def test_the_table_never_holds_a_key_or_its_secret():
     rows = " ".join(text for (text,) in _sql("SELECT t::text FROM api_keys t"))
     assert "\\x" in rows  # the encrypted one-time keys are there, as bytes
     for _key, full_key in keys:
-        for secret_text in (full_key, _secret(full_key), _secret(full_key).encode().hex()):
+        for secret_text in (full_key, secret_of(full_key), secret_of(full_key).encode().hex()):
             assert secret_text not in rows
 
 
@@ -101,8 +90,8 @@ def test_verify_api_key_in_sql_returns_the_row_of_a_good_key():
 def test_verify_api_key_in_sql_refuses(case):
     key, full_key = issue_key()
     raw = {
-        "wrong secret": _tampered(full_key),
-        "unknown public id": f"aigo_{'f' * 16}_{_secret(full_key)}",
+        "wrong secret": tampered(full_key),
+        "unknown public id": f"aigo_{'f' * 16}_{secret_of(full_key)}",
         "malformed": full_key.upper(),
         "empty": "",
         "null": None,
@@ -250,181 +239,6 @@ def test_scopes_are_a_module_constant():
     assert {"read:catalog", "read:status", "write:status", "read:analytics", "write:catalog"} <= set(SCOPES)
 
 
-# DRF: authentication and scopes
-
-
-def _bearer(full_key: str) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {full_key}"}
-
-
-def _header(full_key: str) -> dict:
-    return {"HTTP_X_API_KEY": full_key}
-
-
-def _assert_401(response, code: str, invalid_token: bool):
-    assert response.status_code == 401, response.content
-    assert response.json()["error"]["code"] == code
-    expected = 'Bearer realm="api", error="invalid_token"' if invalid_token else 'Bearer realm="api"'
-    assert response["WWW-Authenticate"] == expected
-
-
-@KEYS_URLS
-@pytest.mark.parametrize("send", [_bearer, _header], ids=["bearer", "x-api-key"])
-def test_a_key_in_either_header_authenticates(client, send):
-    key, full_key = issue_key(scopes=["write:status"])
-    assert client.get("/probes", **send(full_key)).json() == {"key": key.public_id}
-    assert client.post("/probes", {}, content_type="application/json", **send(full_key)).status_code == 201
-
-
-@KEYS_URLS
-def test_the_bearer_scheme_is_case_insensitive(client):
-    key, full_key = issue_key(scopes=["write:status"])
-    assert client.get("/probes", HTTP_AUTHORIZATION=f"bearer {full_key}").json() == {"key": key.public_id}
-
-
-@KEYS_URLS
-def test_reads_stay_open_to_anonymous_clients(client):
-    assert client.get("/probes").json() == {"key": None}
-
-
-@KEYS_URLS
-def test_a_write_without_a_key_is_401_with_a_bearer_challenge(client):
-    response = client.post("/probes", {}, content_type="application/json")
-    _assert_401(response, "not_authenticated", invalid_token=False)
-    assert response.json()["error"]["details"] == {"required_scope": "write:status"}
-
-
-@KEYS_URLS
-@pytest.mark.parametrize("method", ["get", "post"])
-@pytest.mark.parametrize("case", ["wrong secret", "unknown", "expired", "inactive", "deleted"])
-def test_a_bad_key_is_401_even_on_a_public_read(client, method, case):
-    key, full_key = issue_key(scopes=["write:status"])
-    if case == "wrong secret":
-        full_key = _tampered(full_key)
-    elif case == "unknown":
-        full_key = f"aigo_{'e' * 16}_{_secret(full_key)}"
-    elif case == "expired":
-        ApiKey.objects.filter(pk=key.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    elif case == "inactive":
-        ApiKey.objects.filter(pk=key.pk).update(is_active=False)
-    elif case == "deleted":
-        key.delete()
-    response = getattr(client, method)("/probes", **_bearer(full_key), content_type="application/json")
-    _assert_401(response, "invalid_api_key", invalid_token=True)
-
-
-@KEYS_URLS
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {"HTTP_AUTHORIZATION": "Bearer"},
-        {"HTTP_AUTHORIZATION": "Bearer "},
-        {"HTTP_AUTHORIZATION": "Bearer aigo_0123456789abcdef_" + "g" * 64},
-        {"HTTP_AUTHORIZATION": "Bearer aigo_0123456789abcdef_" + "a" * 60 + "%2B/="},
-        {"HTTP_AUTHORIZATION": "Bearer " + "a" * 300},
-        {"HTTP_X_API_KEY": ""},
-        {"HTTP_X_API_KEY": "key_0123456789abcdef_" + "a" * 64},
-        {"HTTP_X_API_KEY": "x" * 201},
-    ],
-    ids=["bearer-only", "bearer-empty", "non-hex", "non-url-safe", "over-long-bearer", "empty", "prefix", "long"],
-)
-def test_malformed_and_over_long_keys_are_401_without_a_query(client, headers, django_assert_num_queries):
-    with django_assert_num_queries(0):
-        response = client.get("/probes", **headers)
-    _assert_401(response, "invalid_api_key", invalid_token=True)
-
-
-@KEYS_URLS
-def test_a_valid_key_padded_past_the_header_limit_is_refused(client):
-    _key, full_key = issue_key()
-    _assert_401(client.get("/probes", HTTP_X_API_KEY=full_key + " " * 150), "invalid_api_key", invalid_token=True)
-    assert client.get("/probes", HTTP_X_API_KEY=f"  {full_key} ").status_code == 200
-
-
-@KEYS_URLS
-def test_two_different_keys_are_refused(client):
-    _a, first = issue_key(name="a")
-    _b, second = issue_key(name="b")
-    response = client.get("/probes", HTTP_X_API_KEY=first, HTTP_AUTHORIZATION=f"Bearer {second}")
-    _assert_401(response, "invalid_api_key", invalid_token=True)
-    assert client.get("/probes", HTTP_X_API_KEY=first, HTTP_AUTHORIZATION=f"Bearer {first}").status_code == 200
-
-
-@KEYS_URLS
-def test_other_authorization_schemes_are_not_taken_for_keys(client):
-    assert client.get("/probes", HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz").json() == {"key": None}
-    response = client.post("/probes", {}, content_type="application/json", HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz")
-    _assert_401(response, "not_authenticated", invalid_token=False)
-
-
-@KEYS_URLS
-def test_a_key_without_the_scope_is_403_naming_it(client):
-    _key, full_key = issue_key(scopes=["read:catalog", "read:status"])
-    response = client.post("/probes", {}, content_type="application/json", **_bearer(full_key))
-    assert response.status_code == 403
-    error = response.json()["error"]
-    assert error["code"] == "insufficient_scope"
-    assert "write:status" in error["message"]
-    assert error["details"] == {"missing_scope": "write:status"}
-    assert response["WWW-Authenticate"] == 'Bearer realm="api", error="insufficient_scope", scope="write:status"'
-
-
-@KEYS_URLS
-def test_scopes_cannot_be_escalated_from_the_request(client):
-    _key, full_key = issue_key(scopes=["read:catalog"])
-    attempts = [
-        ("/probes?scope=write:status&scopes=write:status", {}, {}),
-        ("/probes", {"scopes": ["write:status"], "scope": "write:status"}, {}),
-        ("/probes", {}, {"HTTP_X_SCOPES": "write:status", "HTTP_X_API_SCOPES": "write:status"}),
-        ("/probes", {}, {"HTTP_AUTHORIZATION": f'Bearer {full_key}, scope="write:status"'}),
-        ("/catalog", {}, {"HTTP_X_API_KEY_SCOPES": "write:catalog"}),
-    ]
-    for url, body, headers in attempts:
-        headers = {"HTTP_X_API_KEY": full_key, **headers}
-        response = client.post(url, body, content_type="application/json", **headers)
-        assert response.status_code in (401, 403), (url, body, headers)
-        assert response.status_code == 401 or response.json()["error"]["code"] == "insufficient_scope"
-    assert ApiKey.objects.get().scopes == ["read:catalog"]
-
-
-@KEYS_URLS
-def test_an_endpoint_can_require_a_scope_for_reads_too(client):
-    _plain, plain_key = issue_key(scopes=["read:catalog"])
-    _analyst, analyst_key = issue_key(scopes=["read:analytics"])
-    _assert_401(client.get("/analytics"), "not_authenticated", invalid_token=False)
-    assert client.get("/analytics", **_header(plain_key)).status_code == 403
-    assert client.get("/analytics", **_header(analyst_key)).status_code == 200
-
-
-def test_require_scope_refuses_an_unknown_scope():
-    from accounts.permissions import RequireScope
-
-    with pytest.raises(ValueError, match="Unknown scope 'write:everything'"):
-        RequireScope("write:everything")
-    assert RequireScope("write:status") is RequireScope("write:status")
-
-
-# GET /me/key
-
-
-@KEYS_URLS
-def test_me_key_describes_the_presenting_key(client):
-    key, full_key = issue_key(name="dash", scopes=["read:status"], rate_limit=77, expires_in=timedelta(days=30))
-    response = client.get("/me/key", **_bearer(full_key))
-    assert response.status_code == 200
-    body = response.json()
-    assert body["name"] == "dash" and body["public_id"] == key.public_id
-    assert body["scopes"] == ["read:status"] and body["rate_limit"] == 77
-    assert body["expires_at"] is not None and body["last_used_at"] is not None and body["rotated_at"] is None
-    assert _secret(full_key) not in response.content.decode() and key.key_hash not in response.content.decode()
-    assert "no-store" in response["Cache-Control"]
-
-
-@KEYS_URLS
-def test_me_key_without_a_key_is_401(client):
-    _assert_401(client.get("/me/key"), "not_authenticated", invalid_token=False)
-
-
 # Logs
 
 
@@ -433,115 +247,15 @@ def test_the_full_key_never_reaches_the_logs(client, caplog):
     caplog.set_level(logging.DEBUG)
     key, full_key = issue_key(scopes=["read:catalog"])
     cli_key = _create("--name", "cli", "--scopes", "read:catalog")[-1]
-    for raw in (full_key, cli_key, _tampered(full_key), full_key.upper(), full_key + "x", "x" + full_key):
+    for raw in (full_key, cli_key, tampered(full_key), full_key.upper(), full_key + "x", "x" + full_key):
         api_key_verify(raw)
         _verify_sql(raw)
-        client.get("/probes", **_bearer(raw))
-        client.post("/probes", {}, content_type="application/json", **_header(raw))
+        client.get("/probes", **bearer(raw))
+        client.post("/probes", {}, content_type="application/json", **key_header(raw))
     ApiKey.objects.filter(pk=key.pk).update(is_active=False)
-    client.get("/probes", **_bearer(full_key))
+    client.get("/probes", **bearer(full_key))
     logged = caplog.text + " ".join(str(record.args) for record in caplog.records)
     assert key.public_id in logged  # rejections name the key by its public id...
-    for secret_text in (full_key, _secret(full_key), cli_key, _secret(cli_key)):
+    for secret_text in (full_key, secret_of(full_key), cli_key, secret_of(cli_key)):
         assert secret_text not in logged  # ...never by the key itself
         assert secret_text.upper() not in logged
-
-
-# Admin
-
-
-@pytest.fixture
-def superuser_client(client):
-    client.force_login(User.objects.create_superuser("boss", password="pw"))
-    return client
-
-
-def _admin_url(view: str, *args) -> str:
-    return reverse(f"admin:accounts_apikey_{view}", args=args)
-
-
-def _messages(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def test_admin_add_shows_the_key_once_then_never_again(superuser_client):
-    add_page = superuser_client.get(_admin_url("add")).content.decode()
-    assert 'type="checkbox" name="scopes" value="write:status"' in add_page and "key_hash" not in add_page
-    response = superuser_client.post(
-        _admin_url("add"),
-        {"name": "partner", "scopes": ["read:catalog", "write:status"], "rate_limit": "500", "user_identifier": ""},
-        follow=True,
-    )
-    assert response.status_code == 200
-    shown = [text for text in _messages(response) if text.startswith("Copy this key now: aigo_")]
-    assert len(shown) == 1
-    full_key = shown[0].removeprefix("Copy this key now: ").split(" ")[0]
-    key = api_key_verify(full_key)
-    assert key is not None and key.name == "partner" and key.rate_limit == 500
-    assert key.scopes == ["read:catalog", "write:status"]
-    assert full_key in response.content.decode()  # on the page it redirected to, once
-
-    for url in (_admin_url("changelist"), _admin_url("change", key.pk), _admin_url("history", key.pk)):
-        page = superuser_client.get(url).content.decode()
-        assert _secret(full_key) not in page, url
-    change_page = superuser_client.get(_admin_url("change", key.pk)).content.decode()
-    assert key.public_id in change_page and key.key_hash in change_page  # read-only
-
-
-def test_admin_add_refuses_unknown_scopes_and_past_expiry(superuser_client):
-    response = superuser_client.post(_admin_url("add"), {"name": "x", "scopes": ["root"], "rate_limit": "10"})
-    assert response.status_code == 200 and "root is not one of the available choices" in response.content.decode()
-    past = timezone.now() - timedelta(days=1)
-    response = superuser_client.post(
-        _admin_url("add"),
-        {
-            "name": "x",
-            "scopes": ["read:catalog"],
-            "rate_limit": "10",
-            "expires_at_0": past.date().isoformat(),
-            "expires_at_1": "00:00:00",
-        },
-    )
-    assert response.status_code == 200 and "must expire in the future" in response.content.decode()
-    assert not ApiKey.objects.exists()
-
-
-def test_admin_change_page_keeps_the_key_material_read_only(superuser_client):
-    key, full_key = issue_key()
-    form = superuser_client.get(_admin_url("change", key.pk)).context["adminform"].form
-    assert set(form.fields) == {"name", "user_identifier", "scopes", "rate_limit", "expires_at", "is_active"}
-    response = superuser_client.post(
-        _admin_url("change", key.pk),
-        {
-            "name": "renamed",
-            "scopes": ["read:catalog"],
-            "rate_limit": "5",
-            "is_active": "on",
-            "public_id": "ffffffffffffffff",
-            "key_hash": "0" * 64,
-        },
-    )
-    assert response.status_code == 302
-    key.refresh_from_db()
-    assert key.name == "renamed" and key.scopes == ["read:catalog"] and key.public_id != "ffffffffffffffff"
-    assert api_key_verify(full_key) == key
-
-
-def test_admin_deactivate_action(superuser_client):
-    keys = [issue_key(name=f"k{n}") for n in range(3)]
-    response = superuser_client.post(
-        _admin_url("changelist"),
-        {"action": "deactivate", "_selected_action": [str(keys[0][0].pk), str(keys[1][0].pk)]},
-        follow=True,
-    )
-    assert "Deactivated 2 keys." in _messages(response)
-    assert [api_key_verify(full_key) is not None for _key, full_key in keys] == [False, False, True]
-
-
-def test_admin_list_searches_and_filters(superuser_client):
-    key, _full = issue_key(name="findme", scopes=["read:analytics"])
-    issue_key(name="other", scopes=["read:catalog"])
-    for query in ({"q": "findme"}, {"q": key.public_id}, {"scopes": "read:analytics"}):
-        result = list(superuser_client.get(_admin_url("changelist"), query).context["cl"].result_list)
-        assert result == [key], query
-    assert superuser_client.get(_admin_url("changelist"), {"is_active__exact": "0"}).context["cl"].result_count == 0
