@@ -14,7 +14,7 @@ from functools import cache
 
 from django.db import connection, transaction
 
-from status.engines import GROUP_BY, ROLLUP_5MIN_SELECT, ROLLUP_HOURLY_SELECT
+from status.rollup_sql import GROUP_BY, ROLLUP_5MIN_SELECT, ROLLUP_HOURLY_SELECT
 
 log = logging.getLogger(__name__)
 
