@@ -79,3 +79,15 @@ class RegionListField(models.JSONField):
         for unused in ("encoder", "decoder"):
             kwargs.pop(unused, None)
         return models.Field.formfield(self, **{**defaults, **kwargs})
+
+
+class NumericField(models.DecimalField):
+    """PostgreSQL NUMERIC without precision or scale, as AVG() and SUM() of the probes give it.
+
+    Read only: the digit checks exist for writes, which these columns never get from Django."""
+
+    def check(self, **kwargs):
+        return models.Field.check(self, **kwargs)
+
+    def db_type(self, connection) -> str:
+        return "numeric"

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
 
+from analytics.models import DailyStat
+
 log = logging.getLogger(__name__)
 
 
@@ -27,13 +29,8 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
 
 
-# uses index: idx_daily_stats
-PER_DAY = """
-SELECT day, event_type, event_count, unique_sessions FROM daily_stats
-WHERE day >= %(start)s AND day < %(end)s ORDER BY day, event_type
-"""
-
-# The per-model counts of the range summed, then the top ones (of models that still exist).
+# The per-model counts of the range summed, then the top ones (of models that still exist). SQL:
+# the ORM cannot join a set-returning function (jsonb_each_text) into FROM.
 # uses index: idx_daily_stats
 TOP_MODELS = """
 SELECT m.id, views.count
@@ -53,13 +50,18 @@ def daily_stats_between(*, start: date, end: date, top: int) -> dict:
     """Events per UTC day and type, unique sessions per day and type, and the `top` models by
     views as (model id, views), for the days start..end inclusive."""
     params = {"start": _midnight(start), "end": _midnight(end + timedelta(days=1)), "limit": top}
+    # uses index: idx_daily_stats
+    per_day = (
+        DailyStat.objects.filter(day__gte=params["start"], day__lt=params["end"])
+        .order_by("day", "event_type")
+        .values_list("day", "event_type", "event_count", "unique_sessions")
+    )
+    days: dict[date, dict] = {}
+    for day, event_type, count, sessions in per_day:
+        entry = days.setdefault(day.astimezone(UTC).date(), {"events": {}, "unique_sessions": {}})
+        entry["events"][event_type] = count
+        entry["unique_sessions"][event_type] = sessions
     with connection.cursor() as cursor:
-        cursor.execute(PER_DAY, params)
-        days: dict[date, dict] = {}
-        for day, event_type, count, sessions in cursor.fetchall():
-            entry = days.setdefault(day.astimezone(UTC).date(), {"events": {}, "unique_sessions": {}})
-            entry["events"][event_type] = count
-            entry["unique_sessions"][event_type] = sessions
         cursor.execute(TOP_MODELS, params)
         top_models = cursor.fetchall()
     return {

@@ -11,10 +11,13 @@ analytics_events, and trending_rebuild() refills the daily sets from there.
 import logging
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import connection
+from django.db.models import Count
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import TruncDate
 from redis.exceptions import RedisError
 
 from aigo.redis import redis_client, rkey
+from analytics.models import AnalyticsEvent
 
 log = logging.getLogger(__name__)
 
@@ -72,21 +75,19 @@ def _scores_from_redis() -> list[tuple[str, float]]:
     return [(member.decode(), score) for member, score in scores]
 
 
-# uses index: idx_analytics_events_type_time (and partition pruning on timestamp)
-DAILY_COUNTS = """
-SELECT event_properties ->> 'model_id', (timestamp AT TIME ZONE 'UTC')::date, COUNT(*)
-FROM analytics_events
-WHERE event_type = 'model_view' AND timestamp >= %s AND event_properties ? 'model_id'
-GROUP BY 1, 2
-"""
-
-
 def _daily_counts() -> list[tuple[str, date, int]]:
     """(model id, UTC day, views) for the last DAYS days, from the stored events."""
     start = datetime.combine(_today() - timedelta(days=DAYS - 1), datetime.min.time(), tzinfo=UTC)
-    with connection.cursor() as cursor:
-        cursor.execute(DAILY_COUNTS, [start])
-        return cursor.fetchall()
+    # uses index: idx_analytics_events_type_time (and partition pruning on timestamp)
+    views = (
+        AnalyticsEvent.objects.filter(
+            event_type="model_view", timestamp__gte=start, event_properties__has_key="model_id"
+        )
+        .values(model_id=KeyTextTransform("model_id", "event_properties"), day=TruncDate("timestamp", tzinfo=UTC))
+        .annotate(views=Count("*"))
+        .values_list("model_id", "day", "views")
+    )
+    return list(views)
 
 
 def _scores_from_database() -> list[tuple[str, float]]:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import psycopg
 import redis
+from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.api_read import ROOT, post_all, serve, stop  # noqa: E402
@@ -36,16 +37,23 @@ PREFIX = "bench:events:"  # the served app's Redis keys (rate limit, trending), 
 BATCH = 20
 AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 COLUMNS = "session_id, event_type, event_properties, device_properties, geo_properties"
+COPY_EVENTS = sql.SQL("COPY analytics_events ({}) FROM STDIN").format(
+    sql.SQL(", ").join(map(sql.Identifier, COLUMNS.split(", ")))
+)
 
 
-def admin(statement: str) -> None:
+def admin(statement: sql.Composable) -> None:
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
         conn.execute(statement)
 
 
+def drop_database() -> None:
+    admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
+
+
 def prepare(models: int) -> list[tuple[str, str]]:
-    admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    admin(f"CREATE DATABASE {DATABASE}")
+    drop_database()
+    admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
     env = {**os.environ, "DATABASE_URL": DSN}
     subprocess.run(
         [str(ROOT / ".venv/bin/python"), "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
@@ -95,7 +103,7 @@ def copy_rows(models, count: int) -> float:
     device, geo = '{"type": "desktop"}', '{"region": "unknown", "country": "unknown"}'
     with psycopg.connect(DSN) as conn:
         started = time.perf_counter()
-        with conn.cursor() as cursor, cursor.copy(f"COPY analytics_events ({COLUMNS}) FROM STDIN") as copy:
+        with conn.cursor() as cursor, cursor.copy(COPY_EVENTS) as copy:
             for session, event_type, properties in rows:
                 copy.write_row((session, event_type, properties, device, geo))
         conn.commit()
@@ -181,7 +189,7 @@ def main() -> None:
         refreshes(models, args)
     finally:
         if not args.keep:
-            admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            drop_database()
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.api_read import ROOT, post_all, run, serve, stop  # noqa: E402
@@ -31,6 +32,13 @@ from bench.api_read import ROOT, post_all, run, serve, stop  # noqa: E402
 REGIONS = ["us-east", "us-west", "eu-west", "asia-east", "asia-se"]
 DSN = os.environ.get("BENCH_DSN", "postgresql://postgres@127.0.0.1:54320/aigo")
 MARK = {"bench": "ingest"}
+COLUMNS = (
+    "time, model_id, region, probe_location, availability, latency_p50, latency_p95, latency_p99,"
+    " error_rate, requests_per_minute, tokens_per_minute, metadata"
+)
+COPY_PROBES = sql.SQL("COPY status_probes ({}) FROM STDIN").format(
+    sql.SQL(", ").join(map(sql.Identifier, COLUMNS.split(", ")))
+)
 
 
 def prepare() -> tuple[str, list[tuple[str, str]]]:
@@ -102,13 +110,9 @@ def post_probes(key: str, bodies: list[bytes], clients: int = 2) -> float:
 
 def copy_rows(rows: list[dict], models) -> float:
     ids = {slug: model_id for model_id, slug in models}
-    columns = (
-        "time, model_id, region, probe_location, availability, latency_p50, latency_p95, latency_p99,"
-        " error_rate, requests_per_minute, tokens_per_minute, metadata"
-    )
     with psycopg.connect(DSN) as conn:
         started = time.perf_counter()
-        with conn.cursor() as cursor, cursor.copy(f"COPY status_probes ({columns}) FROM STDIN") as copy:
+        with conn.cursor() as cursor, cursor.copy(COPY_PROBES) as copy:
             for row in rows:
                 copy.write_row(
                     (

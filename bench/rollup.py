@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,20 +47,23 @@ COPY_COLUMNS = (
     "time, model_id, region, probe_location, availability, latency_p50, latency_p95, latency_p99,"
     " error_rate, requests_per_minute, tokens_per_minute"
 )
+COPY_PROBES = sql.SQL("COPY status_probes ({}) FROM STDIN").format(
+    sql.SQL(", ").join(map(sql.Identifier, COPY_COLUMNS.split(", ")))
+)
 
 
-def admin(statement: str) -> None:
+def admin(statement: sql.Composable) -> None:
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
         conn.execute(statement)
 
 
 def create_database() -> None:
-    admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    admin(f"CREATE DATABASE {DATABASE}")
+    drop_database()
+    admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
 
 
 def drop_database() -> None:
-    admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
 
 
 class History:
@@ -91,7 +95,7 @@ class History:
         while at < end:
             stop = min(at + chunk, end)
             minutes = [at + timedelta(minutes=i) for i in range(int((stop - at).total_seconds() // 60))]
-            with self.owner.cursor() as cursor, cursor.copy(f"COPY status_probes ({COPY_COLUMNS}) FROM STDIN") as copy:
+            with self.owner.cursor() as cursor, cursor.copy(COPY_PROBES) as copy:
                 copy.write(self._lines(minutes))
             rows += len(minutes) * len(self.series)
             at = stop
@@ -108,13 +112,13 @@ class History:
 
     def vacuum(self) -> None:
         for table in ("status_probes", "status_5min", "status_hourly", "status_rollup_queue"):
-            self.owner.execute(f"VACUUM (ANALYZE) {table}")
+            self.owner.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(table)))
 
     def scale(self) -> dict[str, tuple[int, int]]:
         """Rows and bytes (with indexes) of the probes and both rollups."""
         report = {}
         for table in ("status_probes", "status_5min", "status_hourly"):
-            rows = self.owner.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            rows = self.owner.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()[0]
             size = self.owner.execute(
                 "SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(%s::regclass)),"
                 " pg_total_relation_size(%s::regclass))",

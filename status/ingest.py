@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from psycopg import sql
 
 from aigo.ops.metrics import PROBES_STORED
 from catalog.models import AIModel
@@ -67,7 +68,7 @@ COLUMNS = (
     "status_code_distribution",
     "metadata",
 )
-_COLUMN_LIST = ", ".join(COLUMNS)
+_COLUMN_LIST = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
 
 # Dropped first: inside an enclosing transaction (tests, ATOMIC_REQUESTS) ON COMMIT DROP has
 # not happened yet when the next batch arrives. Created per batch rather than kept per
@@ -76,26 +77,26 @@ STAGING_CREATE = (
     "DROP TABLE IF EXISTS pg_temp.status_probes_staging;"
     " CREATE TEMP TABLE status_probes_staging (LIKE status_probes) ON COMMIT DROP"
 )
-STAGING_COPY = f"COPY status_probes_staging ({_COLUMN_LIST}) FROM STDIN"
+STAGING_COPY = sql.SQL("COPY status_probes_staging ({columns}) FROM STDIN").format(columns=_COLUMN_LIST)
 # Ordered so that concurrent batches with overlapping keys take their locks in the same order.
 # uses index: status_probes_dedupe
-_INSERT = f"""
-    INSERT INTO status_probes ({_COLUMN_LIST})
-    SELECT {_COLUMN_LIST} FROM status_probes_staging ORDER BY time, model_id, region, probe_location
+_INSERT = sql.SQL("""
+    INSERT INTO status_probes ({columns})
+    SELECT {columns} FROM status_probes_staging ORDER BY time, model_id, region, probe_location
     ON CONFLICT (time, model_id, region, probe_location) DO NOTHING
     RETURNING model_id, region, time
-"""
-INSERT_AND_QUEUE = f"""
-WITH inserted AS ({_INSERT}),
+""").format(columns=_COLUMN_LIST)
+INSERT_AND_QUEUE = sql.SQL("""
+WITH inserted AS ({insert}),
 queued AS (
     INSERT INTO status_rollup_queue (model_id, region, bucket)
     SELECT DISTINCT model_id, region, time_bucket('5 minutes', time) FROM inserted ORDER BY 1, 2, 3
     ON CONFLICT DO NOTHING
 )
 SELECT count(*) FROM inserted
-"""
+""").format(insert=_INSERT)
 # TimescaleDB's continuous aggregates need no queue.
-INSERT_ONLY = f"WITH inserted AS ({_INSERT}) SELECT count(*) FROM inserted"
+INSERT_ONLY = sql.SQL("WITH inserted AS ({insert}) SELECT count(*) FROM inserted").format(insert=_INSERT)
 
 
 class InvalidProbes(Exception):

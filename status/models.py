@@ -6,6 +6,7 @@ from django.db.models.functions import Now
 
 from aigo.fields import (
     ChoiceArrayField,
+    NumericField,
     created_at_field,
     json_map_field,
     region_choices,
@@ -104,3 +105,43 @@ class IncidentUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status}: {self.message[:60]}"
+
+
+class _Rollup(models.Model):
+    """A status_probes rollup, read only: a continuous aggregate with TimescaleDB, a table kept by
+    status.rollups without (status/migrations/0001_status_probes.py). One row per (model, region,
+    bucket), as the native table's primary key says; its columns carry the seed's names."""
+
+    pk = models.CompositePrimaryKey("model_id", "region", "bucket")
+    bucket = models.DateTimeField()
+    # No constraint: rows outlive a deleted model until retention drops them.
+    model = models.ForeignKey(AIModel, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    region = models.CharField(max_length=20)
+    avg_availability = NumericField(null=True)
+    avg_error_rate = NumericField(null=True)
+    total_requests = models.BigIntegerField(null=True)
+    total_tokens = NumericField(null=True)
+
+    class Meta:
+        abstract = True
+        managed = False
+        default_permissions = ()
+
+
+class FiveMinuteRollup(_Rollup):
+    avg_latency_p50 = NumericField(null=True)
+    avg_latency_p95 = NumericField(null=True)
+    avg_latency_p99 = NumericField(null=True)
+    probe_count = models.BigIntegerField()
+
+    class Meta(_Rollup.Meta):
+        db_table = "status_5min"
+
+
+class HourlyRollup(_Rollup):
+    min_availability = NumericField(null=True)
+    median_latency_p95 = models.FloatField(null=True)
+    max_latency_p95 = models.IntegerField(null=True)
+
+    class Meta(_Rollup.Meta):
+        db_table = "status_hourly"

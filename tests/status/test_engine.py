@@ -2,19 +2,23 @@
 the same aggregates computed from the raw rows."""
 
 import datetime
+import importlib
 import uuid
 from decimal import Decimal
 
 import pglast
 import pytest
 from django.db import transaction
+from pglast import ast
 
 from aigo.db.partitions import PARTITIONED, partitions_ensure, retention_cutoff
-from status import engines
+from status import rollup_sql
 from status.rollups import status_rollup
 from tests.db import sql as _sql
 
 pytestmark = pytest.mark.django_db
+# The DDL as it ran: frozen in the migration, not taken from live code.
+MIGRATION = importlib.import_module("status.migrations.0001_status_probes")
 UTC = datetime.UTC
 
 
@@ -33,7 +37,7 @@ def _probe(model, region, at, availability, p95, rpm=100, location="fra-1"):
 
 
 def _from_raw(select: str) -> list[tuple]:
-    return _sql(f"SELECT * FROM ({select}{engines.GROUP_BY}) raw ORDER BY model_id, region, bucket")
+    return _sql(f"SELECT * FROM ({select}{rollup_sql.GROUP_BY}) raw ORDER BY model_id, region, bucket")
 
 
 def _rolled(table: str) -> list[tuple]:
@@ -61,16 +65,16 @@ def test_rollups_equal_the_aggregates_of_the_raw_rows_including_late_rows():
         _probe(b, "us-east", at, 100.0, 400 + minute % 7)
     first = status_rollup()
     assert first["claimed"] > 0
-    assert _same(_rolled("status_5min"), _from_raw(engines.ROLLUP_5MIN_SELECT))
-    assert _same(_rolled("status_hourly"), _from_raw(engines.ROLLUP_HOURLY_SELECT))
+    assert _same(_rolled("status_5min"), _from_raw(rollup_sql.ROLLUP_5MIN_SELECT))
+    assert _same(_rolled("status_hourly"), _from_raw(rollup_sql.ROLLUP_HOURLY_SELECT))
 
     # A late row for an already rolled-up bucket, and a second batch into a bucket already holding rows.
     _probe(a, "us-east", start + datetime.timedelta(minutes=1, seconds=30), 10.0, 9000, location="sin-1")
     _probe(b, "us-east", start + datetime.timedelta(minutes=4, seconds=59), 50.0, 5000, location="sin-1")
     second = status_rollup()
     assert second["claimed"] == 2 and second["five_minute"] == 2 and second["hourly"] == 2
-    assert _same(_rolled("status_5min"), _from_raw(engines.ROLLUP_5MIN_SELECT))
-    assert _same(_rolled("status_hourly"), _from_raw(engines.ROLLUP_HOURLY_SELECT))
+    assert _same(_rolled("status_5min"), _from_raw(rollup_sql.ROLLUP_5MIN_SELECT))
+    assert _same(_rolled("status_hourly"), _from_raw(rollup_sql.ROLLUP_HOURLY_SELECT))
 
     assert status_rollup() == {"claimed": 0, "five_minute": 0, "hourly": 0}
 
@@ -139,10 +143,29 @@ def test_probe_values_are_checked_by_the_database():
         _probe(uuid.uuid4(), "us-east", _now(), 99.0, -5)
 
 
-@pytest.mark.parametrize("statement", engines.TIMESCALE)
+@pytest.mark.parametrize("statement", MIGRATION.TIMESCALE)
 def test_timescaledb_ddl_parses(statement):
     """EXPLAIN needs the extension; the real PostgreSQL parser (pglast) at least reads it."""
     assert pglast.parse_sql(statement)
+
+
+def _continuous_aggregate(name: str) -> ast.SelectStmt:
+    (query,) = [
+        raw.stmt.query
+        for statement in MIGRATION.TIMESCALE
+        for raw in pglast.parse_sql(statement)
+        if isinstance(raw.stmt, ast.CreateTableAsStmt) and raw.stmt.into.rel.relname == name
+    ]
+    return query
+
+
+@pytest.mark.parametrize(
+    "name, select", [("status_5min", rollup_sql.ROLLUP_5MIN_SELECT), ("status_hourly", rollup_sql.ROLLUP_HOURLY_SELECT)]
+)
+def test_the_native_rollup_aggregates_like_the_continuous_aggregate(name, select):
+    """The SELECT status.rollups runs is the continuous aggregate's, node for node (positions aside)."""
+    (native,) = pglast.parse_sql(select + rollup_sql.GROUP_BY)
+    assert native.stmt == _continuous_aggregate(name)
 
 
 def test_the_native_engine_is_the_one_installed_here():
