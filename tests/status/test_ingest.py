@@ -1,86 +1,17 @@
-"""Probe ingestion: POST /api/v1/status/probes, the COPY service, the live state in Redis, rebuild_redis."""
+"""Probe ingestion: POST /api/v1/status/probes and the COPY service, what is stored and what is refused."""
 
-import io
 import json
-import queue
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from accounts.keys import api_key_issue
-from aigo.redis import redis_client, rkey
 from status.ingest import MAX_ROWS, InvalidProbes, probes_ingest, probes_validate
-from status.live import STATUS_TTL
-from tests.catalog.factories import AIModelFactory
 from tests.db import sql as _sql
 
+from .probes import URL, batch, iso, probe, stored_probes
+
 pytestmark = [pytest.mark.django_db, pytest.mark.pgbouncer]
-
-URL = "/api/v1/status/probes"
-
-
-def _iso(when: datetime) -> str:
-    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-@pytest.fixture
-def models():
-    return AIModelFactory(slug="gpt-4"), AIModelFactory(slug="claude-3")
-
-
-@pytest.fixture
-def key() -> str:
-    return api_key_issue(name="prober", scopes=["write:status"])[1]
-
-
-@pytest.fixture
-def post(client, key):
-    def post(body, *, content_type="application/json", query="", auth=True):
-        data = body if isinstance(body, str | bytes) else json.dumps(body)
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if auth else {}
-        return client.post(URL + query, data=data, content_type=content_type, **headers)
-
-    return post
-
-
-@pytest.fixture
-def now() -> datetime:
-    return timezone.now().replace(microsecond=0)
-
-
-def probe(when: datetime, **fields) -> dict:
-    return {
-        "time": _iso(when),
-        "model": "gpt-4",
-        "region": "us-east",
-        "probe_location": "us-east-1",
-        "availability": 99.92,
-        "latency_p50": 420,
-        "latency_p95": 980,
-        "latency_p99": 1500,
-        "error_rate": 0.08,
-        "error_types": {"timeout": 2},
-        "requests_per_minute": 3400,
-        "tokens_per_minute": 1_200_000,
-        "status_code_distribution": {"200": 3398, "504": 2},
-        "metadata": {"lat": 38.9072, "lon": -77.0369},
-        **fields,
-    }
-
-
-def batch(now: datetime) -> list[dict]:
-    return [
-        probe(now - timedelta(minutes=7)),
-        probe(now - timedelta(minutes=1), availability=99.5),
-        probe(now - timedelta(minutes=1), model="claude-3", region="eu-west", probe_location=None, metadata=None),
-    ]
-
-
-def _stored() -> int:
-    return _sql("SELECT count(*) FROM status_probes")[0][0]
 
 
 # Storing
@@ -125,7 +56,7 @@ def test_the_same_batch_again_stores_nothing_twice(post, models, now):
         "errors": [],
         "live_state_updated": True,
     }
-    assert _stored() == 3
+    assert stored_probes() == 3
     assert _sql("SELECT count(*) FROM status_rollup_queue") == queued
 
 
@@ -139,7 +70,7 @@ def test_ndjson_is_accepted_and_blank_lines_skipped(post, models, now):
     response = post(lines, content_type="application/x-ndjson")
     assert response.status_code == 201, response.json()
     assert response.json()["stored"] == 3
-    assert _stored() == 3
+    assert stored_probes() == 3
 
 
 def test_a_model_may_be_named_by_id(post, models, now):
@@ -180,7 +111,7 @@ def test_a_full_batch_of_10000_rows_is_stored(big_bodies, post, models, now):
     response = post(rows)
     assert response.status_code == 201, response.json()
     assert response.json()["stored"] == MAX_ROWS
-    assert _stored() == MAX_ROWS
+    assert stored_probes() == MAX_ROWS
 
 
 # Refusing
@@ -222,7 +153,7 @@ def test_an_invalid_row_refuses_the_whole_batch(post, models, now, case):
     error = response.json()["error"]
     assert error["code"] == "invalid_probes"
     assert {(e["index"], e["field"]) for e in error["details"]["errors"]} == {(1, field)}
-    assert _stored() == 0
+    assert stored_probes() == 0
     assert _sql("SELECT count(*) FROM status_rollup_queue") == [(0,)]
 
 
@@ -247,7 +178,7 @@ def test_partial_stores_the_valid_rows_and_lists_the_rejects(post, models, now):
         (1, "latency_p95"),
         (2, "region"),
     ]
-    assert _stored() == 2
+    assert stored_probes() == 2
 
 
 def test_partial_with_nothing_valid_stores_nothing(post, models, now):
@@ -263,14 +194,14 @@ def test_a_bad_partial_flag_is_a_400(post, models, now):
 
 
 def test_more_than_10000_rows_is_a_413(post, models, now):
-    rows = [{"time": _iso(now), "model": "gpt-4", "region": "us-east"}] * (MAX_ROWS + 1)
+    rows = [{"time": iso(now), "model": "gpt-4", "region": "us-east"}] * (MAX_ROWS + 1)
     response = post(rows)
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
     assert response.json()["error"]["details"] == {"max_rows": MAX_ROWS, "rows": MAX_ROWS + 1}
     ndjson = "\n".join(json.dumps(row) for row in rows)
     assert post(ndjson, content_type="application/x-ndjson").status_code == 413
-    assert _stored() == 0
+    assert stored_probes() == 0
 
 
 def test_a_body_over_the_byte_cap_is_a_413(big_bodies, post, models, now):
@@ -293,7 +224,7 @@ def test_non_standard_json_numbers_are_a_400_not_a_failed_copy(post, models, now
     response = post(body)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "malformed_json"
-    assert _stored() == 0
+    assert stored_probes() == 0
 
 
 def test_a_malformed_ndjson_line_is_a_400_naming_it(post, models, now):
@@ -318,7 +249,7 @@ def test_without_a_key_it_is_a_401(post, models, now):
     response = post([probe(now)], auth=False)
     assert response.status_code == 401
     assert response.json()["error"]["details"] == {"required_scope": "write:status"}
-    assert _stored() == 0
+    assert stored_probes() == 0
 
 
 def test_a_key_without_write_status_is_a_403(client, models, now):
@@ -328,145 +259,11 @@ def test_a_key_without_write_status_is_a_403(client, models, now):
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "insufficient_scope"
-    assert _stored() == 0
-
-
-# The live state in Redis
-
-
-def test_the_live_state_is_in_redis_after_the_commit(post, models, now, django_capture_on_commit_callbacks):
-    client = redis_client()
-    pubsub = client.pubsub()
-    pubsub.subscribe(rkey("status", "updates", "gpt-4"))
-    assert pubsub.get_message(timeout=2)["type"] == "subscribe"
-    received = queue.Queue()
-
-    def listen():
-        message = pubsub.get_message(ignore_subscribe_messages=True, timeout=5)
-        received.put(message)
-
-    listener = threading.Thread(target=listen)
-    listener.start()
-    rows = batch(now) + [probe(now - timedelta(minutes=2), region="eu-west", availability=98.5, latency_p95=1020)]
-    rows += [
-        probe(
-            now - timedelta(days=1),
-            region="asia-east",
-            probe_location="asia-east-1",
-            metadata={"lat": 1.35, "lon": 103.8},
-        )
-    ]
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = post(rows)
-    assert response.status_code == 201 and len(callbacks) == 1
-    listener.join(timeout=6)
-    pubsub.close()
-
-    key = rkey("status", "gpt-4", "us-east")
-    assert client.hgetall(key) == {
-        b"availability": b"99.5",
-        b"latency_p95": b"980",
-        b"error_rate": b"0.08",
-        b"rpm": b"3400",
-        b"last_updated": _iso(now - timedelta(minutes=1)).encode(),
-    }
-    assert 0 < client.ttl(key) <= STATUS_TTL
-    assert client.exists(rkey("status", "claude-3", "eu-west"))
-    # A day-old probe is stored, but is not live.
-    assert not client.exists(rkey("status", "gpt-4", "asia-east"))
-    # Multi-region models score the mean of the regions just updated.
-    assert client.zscore(rkey("models", "by", "availability"), "gpt-4") == pytest.approx((99.5 + 98.5) / 2)
-    assert client.zscore(rkey("models", "by", "latency"), "gpt-4") == pytest.approx(1000)
-    assert client.zscore(rkey("models", "by", "usage"), "claude-3") == 3400
-    (lon, lat), other = client.geopos(rkey("probes", "locations"), "us-east-1", "asia-east-1")
-    assert (lon, lat) == (pytest.approx(-77.0369, abs=1e-4), pytest.approx(38.9072, abs=1e-4))
-    assert other is not None
-    message = received.get_nowait()
-    assert message["channel"] == rkey("status", "updates", "gpt-4").encode()
-    update = json.loads(message["data"])
-    assert update["model"] == "gpt-4"
-    assert update["regions"]["us-east"]["availability"] == 99.5
-    assert set(update["regions"]) == {"us-east", "eu-west"}
-
-
-def test_nothing_reaches_redis_when_the_transaction_rolls_back(models, now, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        probes_ingest(rows=[probe(now)])
-    assert len(callbacks) == 1  # waits for the commit, which here never comes
-    assert not redis_client().exists(rkey("status", "gpt-4", "us-east"))
-
-
-def test_the_service_stores_the_rows_when_redis_is_down(redis_down, models, now, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        report = probes_ingest(rows=batch(now))
-    assert report.stored == 3
-    assert report.live_state_updated is False
-    assert _stored() == 3
-
-
-def test_the_api_stores_the_rows_when_redis_is_down_and_says_so(
-    redis_down, post, models, now, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = post(batch(now))
-    assert response.status_code == 201, response.json()
-    assert response.json()["stored"] == 3
-    assert response.json()["live_state_updated"] is False
-    assert len(callbacks) == 1
-    assert _stored() == 3
-
-
-def test_the_api_says_the_live_state_is_updated(post, models, now, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post(batch(now))
-    assert response.json()["live_state_updated"] is True
-    assert redis_client().exists(rkey("status", "gpt-4", "us-east"))
-
-
-# rebuild_redis
-
-
-def _flush_prefix(prefix: str) -> None:
-    client = redis_client()
-    keys = list(client.scan_iter(match=f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
-
-
-def test_rebuild_redis_refills_the_live_state_after_a_flush(
-    post, models, now, redis_prefix, django_capture_on_commit_callbacks
-):
-    rows = batch(now) + [
-        probe(now - timedelta(minutes=30), model="claude-3", region="asia-east", probe_location="sg-1")
-    ]
-    with django_capture_on_commit_callbacks(execute=True):
-        post(rows)
-    client = redis_client()
-    before = client.hgetall(rkey("status", "gpt-4", "us-east"))
-    client.zadd(rkey("models", "by", "availability"), {"retired-model": 10})
-    _flush_prefix(redis_prefix)
-    client.zadd(rkey("models", "by", "availability"), {"retired-model": 10})
-
-    out = io.StringIO()
-    call_command("rebuild_redis", stdout=out)
-
-    assert "2 model/region pairs" in out.getvalue()
-    assert client.hgetall(rkey("status", "gpt-4", "us-east")) == before
-    assert 0 < client.ttl(rkey("status", "gpt-4", "us-east")) <= STATUS_TTL
-    assert client.hget(rkey("status", "claude-3", "eu-west"), "rpm") == b"3400"
-    assert not client.exists(rkey("status", "claude-3", "asia-east"))  # outside the 10-minute window
-    # Rankings are rebuilt from scratch: a model no longer probed drops out.
-    assert set(client.zrange(rkey("models", "by", "availability"), 0, -1)) == {b"gpt-4", b"claude-3"}
-    assert client.geopos(rkey("probes", "locations"), "us-east-1")[0] is not None
-
-
-def test_rebuild_redis_fails_loudly_when_redis_is_down(redis_down, models):
-    with pytest.raises(CommandError, match="unreachable"):
-        call_command("rebuild_redis", stdout=io.StringIO())
+    assert stored_probes() == 0
 
 
 def test_invalid_probes_raise_before_anything_is_stored(models, now):
     with pytest.raises(InvalidProbes) as raised:
         probes_ingest(rows=[probe(now), probe(now, region="mars")])
     assert [error["index"] for error in raised.value.errors] == [1]
-    assert _stored() == 0
+    assert stored_probes() == 0

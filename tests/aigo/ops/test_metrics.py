@@ -14,7 +14,7 @@ from aigo.api.cache import serve_cached
 from aigo.tasks import heartbeat
 from status.ingest import probes_ingest
 from tests.catalog.factories import AIModelFactory
-from tests.status.test_ingest import batch  # a valid batch of three probes
+from tests.status.probes import batch  # a valid batch of three probes
 
 pytestmark = pytest.mark.django_db
 
