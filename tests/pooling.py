@@ -2,8 +2,8 @@
 
 With AIGO_TEST_PGBOUNCER_URL set (postgres://aigo_app@127.0.0.1:64320, scripts/pgbouncer.sh), the test
 database is created and migrated directly over DATABASE_URL, as its owner: migrations need session state
-(aigo/db.py switches roles with RESET ROLE / SET ROLE). The tests then reach it through PgBouncer, logged
-in as the app role itself, so no connection they use carries any session setting: aigo/db.py finds the
+(aigo/db/role.py switches roles with RESET ROLE / SET ROLE). The tests then reach it through PgBouncer, logged
+in as the app role itself, so no connection they use carries any session setting: aigo/db/role.py finds the
 role already current and runs no SET ROLE.
 """
 

@@ -90,7 +90,7 @@ DATABASES = {
 # (WITH HOLD) when iterating in autocommit, session state the pooler would hand to another client.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The role the app runs as (aigo/db.py); empty when DATABASE_URL already names it and no
+# The role the app runs as (aigo/db/role.py); empty when DATABASE_URL already names it and no
 # switch is wanted (e.g. behind PgBouncer in transaction mode).
 AIGO_DB_APP_ROLE = env_str("AIGO_DB_APP_ROLE", "aigo_app")
 

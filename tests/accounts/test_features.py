@@ -9,8 +9,10 @@ from tests.db import stop_redis
 pytestmark = pytest.mark.django_db
 
 
-def _features(region_header: str | None = None) -> dict:
+def _features(region_header: str | None = None, region_cookie: str | None = None) -> dict:
     request = RequestFactory().get("/", **({"HTTP_X_AIGO_REGION": region_header} if region_header else {}))
+    if region_cookie:
+        request.COOKIES["aigo_region"] = region_cookie
     FeatureFlagsMiddleware(lambda req: None)(request)
     return dict(request.features)
 
@@ -44,3 +46,10 @@ def test_flags_are_read_from_postgresql_when_redis_is_down(settings):
     FeatureFlag.objects.create(region="us-east", name="dark_mode", enabled=False)
     stop_redis(settings)
     assert features_for("us-east")["dark_mode"] is False
+
+
+def test_the_visitors_chosen_region_wins_over_the_edges_as_for_prices_and_reads():
+    FeatureFlag.objects.create(region="asia-se", name="ai_chat", enabled=True)
+    assert _features(region_header="eu-west", region_cookie="asia-se")["ai_chat"] is True
+    assert _features(region_header="asia-se", region_cookie="eu-west")["ai_chat"] is False
+    assert _features(region_header="asia-se", region_cookie="mars-1")["ai_chat"] is True, "an unknown choice is none"

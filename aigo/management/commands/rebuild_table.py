@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--database", default="default")
 
     def handle(self, *args, table: str, database: str, **options):
-        # A connection of its own, not Django's: that one switches to the app role (aigo/db.py),
+        # A connection of its own, not Django's: that one switches to the app role (aigo/db/role.py),
         # which owns nothing; this one stays the role DATABASE_URL names, the tables' owner.
         params = connections[database].get_connection_params()
         params.pop("cursor_factory", None)
