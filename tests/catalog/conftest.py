@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import override_settings
 
 from aigo.redis import redis_client
-from catalog.importers.sync import catalog_import_genai_prices
 from catalog.listings import listings_refresh
+from catalog.sources.apply.sync import catalog_import_genai_prices
 
 from .factories import (
     AIModelFactory,

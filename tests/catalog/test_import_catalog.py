@@ -13,12 +13,12 @@ import pytest
 from django.core.management import CommandError
 from genai_prices.data import providers as PACKAGE
 
-from catalog.importers.genai_prices import (
+from catalog.models import AIModel, Pricing, Provider
+from catalog.sources.apply.sync import catalog_import_genai_prices
+from catalog.sources.genai_prices import (
     UNKNOWN_START,
     desired_catalog,
 )
-from catalog.importers.sync import catalog_import_genai_prices
-from catalog.models import AIModel, Pricing, Provider
 
 from .conftest import IMPORT_DAY, LATER
 from .importing import catalog_snapshot, import_command, package_model, package_provider, prices_of

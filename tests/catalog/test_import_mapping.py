@@ -1,13 +1,13 @@
 """How the genai-prices package maps onto the catalog, without the database: ids, slugs, price
 keys and variants, and editor values merged with imported ones."""
 
-from catalog.importers.genai_prices import (
+from catalog.sources.apply.merge import merge_fields
+from catalog.sources.genai_prices import (
     normalise_id,
     price_key_name,
     slug_candidates,
     variant_tier,
 )
-from catalog.importers.merge import merge_fields
 
 # The mapping, without the database
 

@@ -12,11 +12,11 @@ from genai_prices.types import (
     TimeOfDateConstraint,
 )
 
-from catalog.importers.genai_prices import (
+from catalog.models import AIModel, Pricing
+from catalog.sources.apply.sync import catalog_import_genai_prices
+from catalog.sources.genai_prices import (
     UNKNOWN_START,
 )
-from catalog.importers.sync import catalog_import_genai_prices
-from catalog.models import AIModel, Pricing
 
 from .conftest import LATER
 from .factories import PricingFactory

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.importers.genai_prices import default_providers
-from catalog.importers.sync import catalog_import_genai_prices
 from catalog.models import AIModel
+from catalog.sources.apply.sync import catalog_import_genai_prices
+from catalog.sources.genai_prices import default_providers
 
 
 class Command(BaseCommand):

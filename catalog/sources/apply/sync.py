@@ -1,5 +1,5 @@
 """Applying the genai-prices package to the catalog (`manage.py import_catalog`): compare the
-desired rows from catalog.importers.genai_prices with the database and write only differences.
+desired rows from catalog.sources.genai_prices with the database and write only differences.
 
 One transaction per provider: the provider here, its models in sync_models.py, its prices in
 sync_prices.py; merge.py keeps editors' changes, report.py counts what was done.
@@ -14,9 +14,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from genai_prices.types import Provider as PackageProvider
 
-from catalog.importers.genai_prices import SOURCE, DesiredProvider, default_providers, desired_catalog, source_version
 from catalog.listings import catalog_changed
 from catalog.models import Provider
+from catalog.sources.genai_prices import SOURCE, DesiredProvider, default_providers, desired_catalog, source_version
 
 from .merge import merge_fields
 from .report import ImportReport, Tally

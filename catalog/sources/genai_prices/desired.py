@@ -4,11 +4,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 
-from genai_prices.types import ModelInfo, PriceVariant, Provider
-
 from catalog.choices import MODALITIES
+from catalog.sources.identity import HOME_VENDORS, PROVIDER_SLUG_LENGTH, normalise_id, slugify
+from genai_prices.types import (
+    ClauseAnd,
+    ClauseContains,
+    ClauseEndsWith,
+    ClauseEquals,
+    ClauseOr,
+    ClauseRegex,
+    ClauseStartsWith,
+    ModelInfo,
+    PriceVariant,
+    Provider,
+)
 
-from .identity import HOME_VENDORS, PROVIDER_SLUG_LENGTH, match_text, normalise_id, slugify
 from .prices import DesiredPrice, model_prices, price_keys
 
 SOURCE = "genai-prices"
@@ -116,3 +126,22 @@ def _capabilities(keys: set[str], variants: list[PriceVariant]) -> list[str]:
     if any(variant.when.get("processing") == "batch" for variant in variants):
         found.append("batch")
     return sorted(found)
+
+
+def match_text(clause) -> str:
+    """The package's model matcher in short: "gpt-4o | gpt-4o-2024-08-06 | o1*"."""
+    if isinstance(clause, ClauseEquals):
+        return clause.equals
+    if isinstance(clause, ClauseStartsWith):
+        return f"{clause.starts_with}*"
+    if isinstance(clause, ClauseEndsWith):
+        return f"*{clause.ends_with}"
+    if isinstance(clause, ClauseContains):
+        return f"*{clause.contains}*"
+    if isinstance(clause, ClauseRegex):
+        return f"/{clause.regex}/"
+    if isinstance(clause, ClauseOr):
+        return " | ".join(match_text(part) for part in clause.or_)
+    if isinstance(clause, ClauseAnd):
+        return "(" + " & ".join(match_text(part) for part in clause.and_) + ")"
+    return repr(clause)

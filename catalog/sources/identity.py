@@ -1,19 +1,9 @@
-"""Which catalog model a package model is: slugs, the makers behind vendor prefixes and model families,
-model ids normalised to their foundation model, and the package's matchers in short."""
+"""Who made a model and which model it is, whatever source names it: slugs, the makers behind
+vendor prefixes and model families, model ids normalised to their foundation model."""
 
 import re
 from collections.abc import Iterator
 from itertools import count
-
-from genai_prices.types import (
-    ClauseAnd,
-    ClauseContains,
-    ClauseEndsWith,
-    ClauseEquals,
-    ClauseOr,
-    ClauseRegex,
-    ClauseStartsWith,
-)
 
 MODEL_SLUG_LENGTH = 100
 PROVIDER_SLUG_LENGTH = 50
@@ -134,22 +124,3 @@ def normalise_id(provider_id: str, model_id: str) -> tuple[str, list[str], str |
     # The family wins over the prefix: "perplexity/kimi-k3" is Moonshot's model served by Perplexity.
     family = next((maker for family, maker in FAMILY_VENDORS if ident.startswith(family)), None)
     return ident, offer, family or (VENDOR_ALIASES.get(vendor, vendor) if vendor else None)
-
-
-def match_text(clause) -> str:
-    """The package's model matcher in short: "gpt-4o | gpt-4o-2024-08-06 | o1*"."""
-    if isinstance(clause, ClauseEquals):
-        return clause.equals
-    if isinstance(clause, ClauseStartsWith):
-        return f"{clause.starts_with}*"
-    if isinstance(clause, ClauseEndsWith):
-        return f"*{clause.ends_with}"
-    if isinstance(clause, ClauseContains):
-        return f"*{clause.contains}*"
-    if isinstance(clause, ClauseRegex):
-        return f"/{clause.regex}/"
-    if isinstance(clause, ClauseOr):
-        return " | ".join(match_text(part) for part in clause.or_)
-    if isinstance(clause, ClauseAnd):
-        return "(" + " & ".join(match_text(part) for part in clause.and_) + ")"
-    return repr(clause)

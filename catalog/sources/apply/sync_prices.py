@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from catalog.importers.genai_prices import SOURCE, DesiredPrice, DesiredProvider, decimal_text
 from catalog.models import AIModel, Pricing
+from catalog.sources.genai_prices import SOURCE, DesiredPrice, DesiredProvider, decimal_text
 
 from .merge import merge_fields
 from .report import ImportReport, Tally

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+
+from catalog.sources.identity import slugify
 from genai_prices.types import (
     ConditionalPrice,
     ModelInfo,
@@ -15,8 +17,6 @@ from genai_prices.types import (
     TieredPrices,
     TimeOfDateConstraint,
 )
-
-from .identity import slugify
 
 # The package does not date a model's first price. Such periods start here and carry
 # "start_known": false, so no one reads 2020-01-01 as a real date.

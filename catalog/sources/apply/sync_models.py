@@ -3,8 +3,8 @@ merged with editors' changes, models gone from the package flagged."""
 
 from datetime import date
 
-from catalog.importers.genai_prices import SOURCE, DesiredModel, DesiredProvider, slug_candidates
 from catalog.models import AIModel, Provider
+from catalog.sources.genai_prices import SOURCE, DesiredModel, DesiredProvider, slug_candidates
 
 from .merge import merge_fields
 from .report import ImportReport, Tally
