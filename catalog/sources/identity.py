@@ -124,3 +124,25 @@ def normalise_id(provider_id: str, model_id: str) -> tuple[str, list[str], str |
     # The family wins over the prefix: "perplexity/kimi-k3" is Moonshot's model served by Perplexity.
     family = next((maker for family, maker in FAMILY_VENDORS if ident.startswith(family)), None)
     return ident, offer, family or (VENDOR_ALIASES.get(vendor, vendor) if vendor else None)
+
+
+# Snapshot dates and the "latest" alias: gpt-4o-2024-08-06, claude-3-5-haiku-20241022, gpt-4-0613.
+SNAPSHOT_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|latest)$")
+# A version written with a dot or a dash between digits is the same model: claude-3.5 / claude-3-5.
+VERSION_DOT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def canonical_base(model_id: str) -> str:
+    """The released model an id names, whatever its snapshot date or spelling: the grouping key
+    of one model across its providers ("anthropic/claude-3.5-sonnet-20241022" -> "claude-3-5-sonnet")."""
+    ident = model_id.lower().rpartition("/")[2]
+    while match := SNAPSHOT_SUFFIX.search(ident):
+        ident = ident[: match.start()]
+    return VERSION_DOT.sub("-", ident)
+
+
+def model_identity(provider_id: str, model_id: str) -> tuple[str | None, str]:
+    """(maker, canonical base) of a model as a provider names it. `provider_id` is in genai-prices'
+    vocabulary (the catalog's first source): other sources map their provider ids to it first."""
+    foundation, _offer, vendor = normalise_id(provider_id, model_id)
+    return vendor or HOME_VENDORS.get(provider_id), canonical_base(foundation)
