@@ -19,6 +19,8 @@ from .benchmarks import BenchmarkScore, BenchmarkSuite
 from .documentation import Documentation
 from .exchange_rates import ExchangeRate
 from .listings import ModelListing
+from .canonical import CanonicalModel
+from .sources import SourceDisagreement, SourceImport, SourceMapping, SourceObservation, SourceValue
 
 # isort: on
 
@@ -28,6 +30,7 @@ __all__ = [
     "AIModel",
     "BenchmarkScore",
     "BenchmarkSuite",
+    "CanonicalModel",
     "DateRange",
     "Documentation",
     "ExchangeRate",
@@ -35,4 +38,9 @@ __all__ = [
     "ModelListing",
     "Pricing",
     "Provider",
+    "SourceDisagreement",
+    "SourceImport",
+    "SourceMapping",
+    "SourceObservation",
+    "SourceValue",
 ]

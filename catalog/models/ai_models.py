@@ -48,6 +48,11 @@ class AIModel(models.Model):
     training_cutoff = models.DateField(null=True, blank=True)
     api_version = models.CharField(max_length=50, null=True, blank=True)
     is_active = models.BooleanField(default=True, db_default=True)
+    # The released model this is an offer of; the import links it, an editor's choice is pinned
+    # (metadata["canonical_pinned"]).
+    canonical_model = models.ForeignKey(
+        "CanonicalModel", on_delete=models.SET_NULL, null=True, blank=True, related_name="offers", db_index=False
+    )
     metadata = json_map_field()
     created_at = created_at_field()
     updated_at = updated_at_field()
@@ -97,6 +102,8 @@ class AIModel(models.Model):
             models.Index(fields=["provider"], name="idx_models_provider"),
             # every provider's offer of one model (grouping, compare)
             models.Index(fields=["foundation_model"], name="idx_models_foundation"),
+            # the offers of a canonical model (model page, catalog grouping)
+            models.Index(fields=["canonical_model"], name="idx_models_canonical"),
             models.Index(fields=["is_active"], name="idx_models_active"),
             # modalities @> '{image}'
             GinIndex(fields=["modalities"], name="idx_models_modalities"),

@@ -63,6 +63,12 @@ class BenchmarkScore(models.Model):
     configuration = models.JSONField(default=dict, db_default=Value({}, models.JSONField()), blank=True)
     notes = models.TextField(null=True, blank=True)
     is_official = models.BooleanField(default=False, db_default=False)
+    # Where the score comes from: "editor", or the source that published it (catalog.sources).
+    source = models.CharField(max_length=50, default="editor", db_default="editor")
+    source_url = models.URLField(max_length=500, null=True, blank=True, help_text="Where the score was published.")
+    method = models.CharField(max_length=200, null=True, blank=True, help_text='How it was run, e.g. "0-shot CoT".')
+    is_self_reported = models.BooleanField(null=True, blank=True, help_text="Published by the model's maker.")
+    is_verified = models.BooleanField(default=False, db_default=False, help_text="Reproduced independently.")
     created_at = created_at_field()
 
     class Meta:

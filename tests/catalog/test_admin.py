@@ -9,11 +9,17 @@ from catalog.models import (
     AIModel,
     BenchmarkScore,
     BenchmarkSuite,
+    CanonicalModel,
     Documentation,
     ExchangeRate,
     ModelEndpoint,
     Pricing,
     Provider,
+    SourceDisagreement,
+    SourceImport,
+    SourceMapping,
+    SourceObservation,
+    SourceValue,
 )
 
 from .factories import AIModelFactory, BenchmarkScoreFactory, DocumentationFactory, PricingFactory, ProviderFactory
@@ -36,6 +42,10 @@ def _url(model, view: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
+# What the source import writes: editors map ids, decide disagreements, and read the rest.
+SOURCE_MODELS = [CanonicalModel, SourceMapping, SourceDisagreement, SourceImport, SourceObservation, SourceValue]
+
+
 @pytest.fixture
 def catalog_rows():
     """One row in every catalog table, so lists and change pages render real data."""
@@ -53,8 +63,8 @@ def test_editors_group_holds_exactly_the_catalog_permissions():
     codenames = set(permissions.values_list("content_type__app_label", "codename"))
     expected = {
         ("catalog", f"{action}_{model._meta.model_name}")
-        for model in CATALOG_MODELS
-        for action in ("add", "change", "delete", "view")
+        for model in [*CATALOG_MODELS, *SOURCE_MODELS]
+        for action in model._meta.default_permissions
     }
     assert codenames == expected
     assert Permission.objects.filter(content_type__app_label="catalog").count() == len(expected)

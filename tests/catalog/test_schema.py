@@ -40,6 +40,7 @@ SEED_COLUMNS = {
         training_cutoff date null -
         api_version varchar(50) null -
         is_active boolean not_null* true
+        canonical_model_id uuid null -
         metadata jsonb not_null* '{}'::jsonb
         created_at timestamptz not_null* CURRENT_TIMESTAMP
         updated_at timestamptz not_null* CURRENT_TIMESTAMP
@@ -97,6 +98,11 @@ SEED_COLUMNS = {
         configuration jsonb not_null* '{}'::jsonb
         notes text null -
         is_official boolean not_null* false
+        source varchar(50) not_null* 'editor'::character varying
+        source_url varchar(500) null -
+        method varchar(200) null -
+        is_self_reported boolean null -
+        is_verified boolean not_null* false
         created_at timestamptz not_null* CURRENT_TIMESTAMP
     """,
     "documentation": """
@@ -120,6 +126,10 @@ SEED_UNIQUE = {
     ("benchmark_suites", ("slug",)),
     ("benchmark_scores", ("model_id", "suite_id", "evaluation_date")),
 }
+
+# Beyond the seed: the canonical model an offer belongs to (docs/data.md), set to NULL when that
+# model is removed (its offers stay).
+ADDED_FOREIGN_KEYS = {("models", "canonical_model_id"): ("canonical_models", "n")}
 
 # (table, column) -> referenced table; every one is ON DELETE CASCADE in the seed.
 SEED_FOREIGN_KEYS = {
@@ -230,8 +240,9 @@ def test_foreign_keys_cascade_on_delete_as_the_seed():
         """,
         [list(SEED_COLUMNS)],
     )
-    assert {(table, column): ref for table, column, ref, _ in rows} == SEED_FOREIGN_KEYS
-    assert {action for *_, action in rows} == {"c"}  # c = CASCADE
+    actual = {(table, column): (ref, action) for table, column, ref, action in rows}
+    seed = {key: (ref, "c") for key, ref in SEED_FOREIGN_KEYS.items()}  # c = CASCADE, n = SET NULL
+    assert actual == {**seed, **ADDED_FOREIGN_KEYS}
 
 
 @pytest.mark.django_db
@@ -254,7 +265,11 @@ def test_seed_indexes_exist_with_their_access_method():
 @pytest.mark.django_db
 def test_catalog_tables_have_no_index_left_unaccounted_for():
     """Every index is the seed's, a primary key, or a documented addition (no stray duplicates)."""
-    documented = {"pricing_no_overlap", "benchmark_scores_model_id_suite_id_evaluation_date_key"}
+    documented = {
+        "pricing_no_overlap",
+        "benchmark_scores_model_id_suite_id_evaluation_date_key",
+        "idx_models_canonical",  # the offers of a canonical model
+    }
     rows = _query(
         "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY(%s)",
         [list(SEED_COLUMNS)],

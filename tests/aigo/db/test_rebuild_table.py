@@ -169,7 +169,7 @@ def test_rebuild_models_while_another_connection_writes_loses_nothing(rebuild_db
         keys = conn.execute(
             "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f' AND confrelid = 'models'::regclass"
         ).fetchall()
-        assert len(keys) == 6 and all(valid for _, valid in keys)
+        assert len(keys) == 7 and all(valid for _, valid in keys)  # source_mappings.model_id is the 7th
         triggers = conn.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'models'::regclass AND NOT tgisinternal")
         assert {t for (t,) in triggers} == {"models_audit", "models_set_updated_at", "update_search_vector_trigger"}
         assert conn.execute(
