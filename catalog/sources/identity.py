@@ -71,7 +71,7 @@ FAMILY_VENDORS = (
     ("nemotron", "nvidia"),
 )
 # Bedrock cross-region inference profiles ("global.anthropic.claude-...").
-AWS_SCOPES = ("global", "regional", "us", "eu", "apac")
+AWS_SCOPES = ("global", "regional", "us", "eu", "apac", "au", "jp", "ca")
 # OpenRouter-style offers of one model ("openai/gpt-4o:batch").
 OFFER_SUFFIX = re.compile(r"(.+):(free|batch|extended|thinking|beta|online|nitro|floor)")
 
@@ -135,7 +135,8 @@ VERSION_DOT = re.compile(r"(?<=\d)\.(?=\d)")
 def canonical_base(model_id: str) -> str:
     """The released model an id names, whatever its snapshot date or spelling: the grouping key
     of one model across its providers ("anthropic/claude-3.5-sonnet-20241022" -> "claude-3-5-sonnet")."""
-    ident = model_id.lower().rpartition("/")[2]
+    # Vertex names a snapshot after an "@": claude-sonnet-4-5@20250929.
+    ident = model_id.lower().rpartition("/")[2].partition("@")[0]
     while match := SNAPSHOT_SUFFIX.search(ident):
         ident = ident[: match.start()]
     return VERSION_DOT.sub("-", ident)
