@@ -39,13 +39,18 @@ CREATE TRIGGER source_mappings_set_updated_at BEFORE UPDATE ON source_mappings
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 CREATE TRIGGER canonical_models_audit AFTER INSERT OR UPDATE OR DELETE ON canonical_models
     FOR EACH ROW EXECUTE FUNCTION audit_trigger();
-CREATE TRIGGER source_mappings_audit AFTER INSERT OR UPDATE OR DELETE ON source_mappings
-    FOR EACH ROW EXECUTE FUNCTION audit_trigger();
-CREATE TRIGGER source_disagreements_audit AFTER INSERT OR UPDATE OR DELETE ON source_disagreements
-    FOR EACH ROW EXECUTE FUNCTION audit_trigger();
+-- Editors' mappings and decisions reach the trail; the import's automatic ones are thousands of
+-- rows per run and no editorial change.
+CREATE TRIGGER source_mappings_audit AFTER INSERT OR UPDATE ON source_mappings
+    FOR EACH ROW WHEN (NEW.rule = 'editor') EXECUTE FUNCTION audit_trigger();
+CREATE TRIGGER source_mappings_audit_delete AFTER DELETE ON source_mappings
+    FOR EACH ROW WHEN (OLD.rule = 'editor') EXECUTE FUNCTION audit_trigger();
+CREATE TRIGGER source_disagreements_audit AFTER UPDATE ON source_disagreements
+    FOR EACH ROW WHEN (NEW.resolved_by <> '') EXECUTE FUNCTION audit_trigger();
 """
 TRIGGERS_REVERSE = """
 DROP TRIGGER IF EXISTS source_disagreements_audit ON source_disagreements;
+DROP TRIGGER IF EXISTS source_mappings_audit_delete ON source_mappings;
 DROP TRIGGER IF EXISTS source_mappings_audit ON source_mappings;
 DROP TRIGGER IF EXISTS canonical_models_audit ON canonical_models;
 DROP TRIGGER IF EXISTS source_mappings_set_updated_at ON source_mappings;
