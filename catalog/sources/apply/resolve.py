@@ -67,7 +67,7 @@ def current_value(row, column: str) -> Any:
     return as_json(list(value) if isinstance(value, list | tuple) else value)
 
 
-def _baseline(row) -> dict | None:
+def baseline_of(row) -> dict | None:
     """What the import last wrote to the row; None for a row an editor made (all its values theirs)."""
     if "resolved" in row.metadata:
         return row.metadata["resolved"]
@@ -149,7 +149,7 @@ def _row_resolutions(
     cases: list,
     first_party=None,
 ) -> tuple[dict[str, Resolution], dict | None]:
-    baseline = _baseline(row)
+    baseline = baseline_of(row)
     resolutions = {}
     for column in columns:
         candidates = _candidates(recency, found.get(column, []), first_party)
