@@ -6,7 +6,7 @@ of several sources become the one a reader sees.
 
 from importlib import import_module
 
-from catalog.sources.records import SourceData
+from catalog.sources.records import SourceData, SourceInfo
 
 # In the order they are applied: genai-prices first, the catalog's first source and the one whose
 # price periods (tiers, regions, dated changes) fill the price tables where it has them.
@@ -21,3 +21,8 @@ SOURCES = {
 def source_load(name: str, **options) -> SourceData:
     """What source `name` states, in the common shape (`options` reach its load(), e.g. a test's data)."""
     return import_module(SOURCES[name]).load(**options)
+
+
+def source_info(name: str) -> SourceInfo:
+    """Source `name`'s description (title, licence, attribution, version) without loading its data."""
+    return import_module(SOURCES[name]).info()

@@ -103,18 +103,25 @@ def load() -> SourceData:
     if unreadable:
         logger.warning("models.dev: %d unreadable dates left out", unreadable)
     dates = [day for offer in offers if (day := offer.fields.get("last_updated"))]
-    info = SourceInfo(
+    return SourceData(info=info(max(dates, default=None)), providers=providers, offers=offers, prices=prices)
+
+
+def info(snapshot_date: date | None = None) -> SourceInfo:
+    """The source's description; `snapshot_date` read from the data when not given."""
+    if snapshot_date is None:
+        updated = (model.get("last_updated") for provider in _data().values() for model in provider["models"].values())
+        snapshot_date = max((day for text in updated if (day := read_date(text))), default=None)
+    return SourceInfo(
         name="models.dev",
         title="models.dev",
         version=version(PACKAGE),
         # The package records no build date, so the newest change in the data dates the snapshot.
-        snapshot_date=max(dates, default=None),
+        snapshot_date=snapshot_date,
         licence="MIT",
         licence_url=LICENCE_URL,
         url="https://models.dev",
         attribution="models.dev (MIT licence)",
     )
-    return SourceData(info=info, providers=providers, offers=offers, prices=prices)
 
 
 def _data() -> dict[str, Any]:
