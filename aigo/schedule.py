@@ -47,6 +47,12 @@ SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },
+    "import-sources": {
+        "task": "catalog.tasks.import_sources",
+        # Daily: the sources' packages and snapshot change with a deploy, editors' mappings any time.
+        "schedule": crontab(minute=37, hour=4),
+        "options": {"expires": 6 * 3600},
+    },
     "refresh-daily-stats": {
         "task": "analytics.tasks.refresh_daily_stats",
         "schedule": crontab(minute="*/15"),

@@ -53,7 +53,10 @@ def catalog_map(source: str, data: SourceData) -> Mapped:
 
 
 def _mappings(source: str, subject: str) -> dict[str, SourceMapping]:
-    return {row.source_key: row for row in SourceMapping.objects.filter(source=source, subject=subject)}
+    rows = SourceMapping.objects.filter(source=source, subject=subject).select_related(
+        "provider", "model", "canonical_model"
+    )
+    return {row.source_key: row for row in rows}
 
 
 def _free_slug(wanted: str, taken: set[str], length: int) -> str:

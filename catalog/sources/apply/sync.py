@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import F, Func, Min, TextField
 from django.utils import timezone
 
-from catalog.listings import listings_refresh
+from catalog.listings import catalog_changes_batched, listings_refresh
 from catalog.models import AIModel, SourceImport, SourceValue
 from catalog.sources import SOURCES, source_load
 from catalog.sources.genai_prices import SOURCE as GENAI_PRICES
@@ -59,7 +59,8 @@ def sources_import(
     today = today or timezone.localdate()
     report = SourcesReport(dry_run=dry_run)
     desired, genai_offers = None, Mapped()
-    with transaction.atomic() if dry_run else nullcontext():  # a dry run rolls back at the end
+    rollback = transaction.atomic() if dry_run else nullcontext()  # a dry run rolls back at the end
+    with catalog_changes_batched(), rollback:
         for name in names or SOURCES:
             if name == GENAI_PRICES:
                 desired = desired_catalog(default_providers() if genai_providers is None else genai_providers)
@@ -145,5 +146,6 @@ class StartFor:
         released = self.released.get(model.pk)
         if released and (end is None or released <= end):
             return released, "release_date"
-        listed = self.first_listed.get(model.pk, self.today)
+        # Never after the import's day: a source's `since` is the clock's day, `today` may be earlier.
+        listed = min(self.first_listed.get(model.pk, self.today), self.today)
         return (min(listed, end) if end else listed), "first_listed"
