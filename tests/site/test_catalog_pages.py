@@ -108,7 +108,7 @@ def test_the_model_page_shows_limits_prices_scores_and_docs_in_the_visitors_loca
     )
     BenchmarkScoreFactory(model=model, score_normalized=Decimal("88.5"), percentile=Decimal("97"))
     DocumentationFactory(model=model, locale="ja-JP", title={"en-US": "Docs", "ja-JP": "ドキュメント"})
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(17):
         response = client.get("/ja-JP/models/gpt-x/")
     html = response.content.decode()
     assert response.status_code == 200
