@@ -121,7 +121,7 @@ def model_detail(request, locale: str, slug: str):
             "model": model,
             "name": resolve(model.name, locale) or model.slug,
             "lead": _lead(canonical, locale, model),
-            "description": resolve(model.description, locale) or resolve(getattr(canonical, "description", None), locale),
+            "description": resolve(model.description, locale) or resolve(canonical and canonical.description, locale),
             "own_prices": next(row["prices"] for row in parts["offers"] if row["offer"].pk == model.pk),
             "price_chart": _price_chart(history, locale),
             "sunset": sunset,

@@ -15,7 +15,7 @@ def hours_of(row: Pricing) -> list[dict]:
 
 
 def hours_label(row: Pricing) -> str:
-    """"16:30–00:30 UTC" (several windows joined by commas); "" for a price of every hour."""
+    """ "16:30–00:30 UTC" (several windows joined by commas); "" for a price of every hour."""
     return ", ".join(f"{window['start']}–{window['end']} {window.get('tz', 'UTC')}" for window in hours_of(row))
 
 
