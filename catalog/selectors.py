@@ -170,9 +170,13 @@ def provider_choices() -> QuerySet[Provider]:
 # -- canonical models: the thing a maker releases, and every provider's offer of it ----------
 
 
-def canonical_list() -> QuerySet[CanonicalModel]:
-    """The catalog's rows: canonical models with their maker and how many offers each has."""
-    return CanonicalModel.objects.select_related("maker").annotate(offer_count=Count("offers"))
+def canonical_list(*, offer_ids: QuerySet | None = None) -> QuerySet[CanonicalModel]:
+    """The catalog's rows: canonical models with their maker and how many offers each has; with
+    `offer_ids` (a query of offer ids: a filtered listing), those that have one of these offers."""
+    models = CanonicalModel.objects.select_related("maker").annotate(offer_count=Count("offers"))
+    if offer_ids is not None:
+        models = models.filter(pk__in=AIModel.objects.filter(id__in=offer_ids).values("canonical_model_id"))
+    return models
 
 
 def canonical_detail(**lookup) -> CanonicalModel:
@@ -222,9 +226,13 @@ DEMO_MARK = {"source": "demo"}
 DEMO_SCORES = Q(configuration__contains=DEMO_MARK) | Q(suite__metadata__contains=DEMO_MARK)
 
 
+def suite_is_demo(suite: BenchmarkSuite) -> bool:
+    return suite.metadata.get("source") == DEMO_MARK["source"]
+
+
 def score_is_demo(score: BenchmarkScore) -> bool:
     """DEMO_SCORES for a loaded score (with its suite)."""
-    return score.configuration.get("source") == "demo" or score.suite.metadata.get("source") == "demo"
+    return score.configuration.get("source") == DEMO_MARK["source"] or suite_is_demo(score.suite)
 
 
 def real_scores_exist() -> bool:
@@ -232,11 +240,15 @@ def real_scores_exist() -> bool:
     return BenchmarkScore.objects.exclude(DEMO_SCORES).exists()
 
 
-def scores_of(*, model_ids: Iterable) -> QuerySet[BenchmarkScore]:
-    """Every score of these models (a canonical model's offers), newest first per suite."""
-    # uses index: idx_scores_model
+def scores_of(*, model_ids: Iterable = (), canonical_ids: Iterable = ()) -> QuerySet[BenchmarkScore]:
+    """Every score of these models and of every offer of these canonical models, each with its
+    model's `canonical_id`, newest first per suite: a model page shows its canonical model's."""
+    # uses index: idx_scores_model (and idx_models_canonical)
     return (
-        BenchmarkScore.objects.filter(model_id__in=list(model_ids))
+        BenchmarkScore.objects.filter(
+            Q(model_id__in=list(model_ids)) | Q(model__canonical_model_id__in=list(canonical_ids))
+        )
+        .annotate(canonical_id=F("model__canonical_model_id"))
         .select_related("suite", "model__provider")
         .order_by("suite__name", "suite__slug", "-evaluation_date")
     )

@@ -128,7 +128,8 @@ def model_parts(
     best = cheapest([row["current"] for row in offer_rows], visitor.currency, rates) if len(offers) > 1 else None
     for row in offer_rows:
         row["cheapest"] = best is not None and row["current"] is best
-    scores = scores_shown(model_ids=[offer.pk for offer in offers])
+    scores = list(selectors.scores_of(canonical_ids=[canonical.pk]) if canonical else subject.benchmark_scores.all())
+    scores = scores_shown(scores, real_only=bool(scores) and selectors.real_scores_exist())
     disclosures = [
         *(item for fact in facts + lifecycle for item in fact["sources"]),
         *(item for row in offer_rows for item in row["sources"]),
@@ -147,13 +148,11 @@ def model_parts(
     }
 
 
-def scores_shown(*, model_ids: list) -> list:
-    """The newest score per benchmark across these models; demo scores only while the catalog
-    has no real score at all."""
-    scores = list(selectors.scores_of(model_ids=model_ids))
-    if selectors.real_scores_exist():
-        scores = [score for score in scores if not selectors.score_is_demo(score)]
+def scores_shown(scores, *, real_only: bool) -> list:
+    """The newest score per benchmark (`scores` ordered newest first per suite, with their suite),
+    by benchmark name; with `real_only` (selectors.real_scores_exist) no demo score."""
     latest: dict = {}
     for score in scores:
-        latest.setdefault(score.suite_id, score)
-    return list(latest.values())
+        if not (real_only and selectors.score_is_demo(score)):
+            latest.setdefault(score.suite_id, score)
+    return sorted(latest.values(), key=lambda score: (score.suite.name, score.suite.slug))
