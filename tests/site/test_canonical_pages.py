@@ -177,3 +177,8 @@ def test_the_lifecycle_lists_only_the_dates_known_and_links_the_successor(client
 
 def test_an_unknown_canonical_model_is_a_404(client):
     assert client.get("/en-US/models/c/no-such-model/").status_code == 404
+
+
+def test_the_sitemap_lists_every_canonical_models_page(client, catalog):
+    html = client.get("/sitemap-canonical-models.xml").content.decode()
+    assert "<loc>http://testserver/ja-JP/models/c/sonnet/</loc>" in html
