@@ -56,7 +56,7 @@ def catalog_rows(page, visitor: Visitor, today: date, rates) -> dict:
     prices = defaultdict(list)
     for row in selectors.standard_prices_of(canonical_ids=ids, as_of=today):
         prices[row.canonical_id].append(row)
-    # The cheapest priced offer; a free one only when every offer is free.
+    # The cheapest priced offer; else (every offer free, or none convertible) the first.
     best = {pk: cheapest(rows, visitor.currency, rates) or rows[0] for pk, rows in prices.items()}
     shown = {
         row.canonical_id: (input_, output)

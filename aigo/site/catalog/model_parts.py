@@ -67,40 +67,36 @@ def _regions(offer: AIModel) -> list[str]:
     return endpoints or list(offer.provider.regions)
 
 
-def _offer_rows(offers, prices: dict, provenance, visitor: Visitor, rates, now: datetime, status: dict) -> list[dict]:
-    rows = []
-    for offer in offers:
-        current = price_now(prices[offer.pk], now) or next(
-            (row for row in prices[offer.pk] if row.tier == "standard"), None
-        )
-        facts = provenance.offers.get(offer.pk, {})
-        limits = {column: getattr(offer, column) for column, _label in FACTS[:2]}
-        sources = [
-            fact_disclosure(facts[column], column, visitor.locale, label=label)
-            for column, label in FACTS[:2]
-            if column in facts and limits[column] is not None
-        ]
-        table = price_table(prices[offer.pk], visitor, rates, provenance.prices, now)
-        rows.append(
-            {
-                "offer": offer,
-                "regions": _regions(offer),
-                "prices": table,
-                "current": current,
-                "current_prices": next((entry for entry in table if entry["row"] is current), None),
-                "limits": limits,
-                "sources": [
-                    *sources,
-                    *(
-                        replace(item, label=f"{entry['row'].tier} · {item.label}")
-                        for entry in table
-                        for item in entry["sources"]
-                    ),
-                ],
-                "status": status.get(str(offer.pk)),
-            }
-        )
-    return rows
+LIMITS = FACTS[:2]  # what each offer says of its own limits, beside the others'
+
+
+def _offer_row(offer: AIModel, prices: list, provenance, visitor: Visitor, rates, now: datetime) -> dict:
+    """One offer as the side-by-side table shows it; `current` is the price a buyer pays now:
+    the one the hour selects, else the standard tier."""
+    current = price_now(prices, now) or next((row for row in prices if row.tier == "standard"), None)
+    table = price_table(prices, visitor, rates, provenance.prices, now)
+    facts = provenance.offers.get(offer.pk, {})
+    limits = {column: getattr(offer, column) for column, _label in LIMITS}
+    return {
+        "offer": offer,
+        "regions": _regions(offer),
+        "prices": table,
+        "current": current,
+        "current_prices": next((entry for entry in table if entry["row"] is current), None),
+        "limits": limits,
+        "sources": [
+            *(
+                fact_disclosure(facts[column], column, visitor.locale, label=label)
+                for column, label in LIMITS
+                if column in facts and limits[column] is not None
+            ),
+            *(
+                replace(item, label=f"{entry['row'].tier} · {item.label}")
+                for entry in table
+                for item in entry["sources"]
+            ),
+        ],
+    }
 
 
 def model_parts(
@@ -122,11 +118,12 @@ def model_parts(
     provenance_of = provenance.facts if canonical else provenance.offers.get(subject.pk, {})
     facts = facts_of(subject, provenance_of, FACTS, locale)
     lifecycle = facts_of(subject, provenance_of, LIFECYCLE, locale)
+    offer_rows = [_offer_row(offer, prices[offer.pk], provenance, visitor, rates, now) for offer in offers]
     # Only a canonical model's page shows the offers' status side by side.
     status = status_of_models(model_ids=[offer.pk for offer in offers]) if canonical else {}
-    offer_rows = _offer_rows(offers, prices, provenance, visitor, rates, now, status)
     best = cheapest([row["current"] for row in offer_rows], visitor.currency, rates) if len(offers) > 1 else None
     for row in offer_rows:
+        row["status"] = status.get(str(row["offer"].pk))
         row["cheapest"] = best is not None and row["current"] is best
     scores = list(selectors.scores_of(canonical_ids=[canonical.pk]) if canonical else subject.benchmark_scores.all())
     scores = scores_shown(scores, real_only=bool(scores) and selectors.real_scores_exist())
