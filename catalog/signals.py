@@ -8,6 +8,7 @@ from catalog.models import (
     AIModel,
     BenchmarkScore,
     BenchmarkSuite,
+    CanonicalModel,
     Documentation,
     ExchangeRate,
     ModelEndpoint,
@@ -21,6 +22,7 @@ KINDS = {
     ModelEndpoint: "models",
     Pricing: "models",
     Documentation: "models",
+    CanonicalModel: "models",
     BenchmarkSuite: "benchmarks",
     BenchmarkScore: "benchmarks",
 }

@@ -175,6 +175,15 @@ def test_the_lifecycle_lists_only_the_dates_known_and_links_the_successor(client
     assert "lifecycle-heading" not in client.get("/en-US/models/c/newer/").content.decode()
 
 
+def test_an_edited_model_shows_at_once(client, catalog, django_capture_on_commit_callbacks):
+    assert "Sonnet" in client.get("/en-US/models/").content.decode()  # cached from here on
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog["sonnet"].name = {"en-US": "Claude Sonnet 4.5"}
+        catalog["sonnet"].save()
+    assert "Claude Sonnet 4.5" in client.get("/en-US/models/").content.decode()
+    assert "<h1>Claude Sonnet 4.5</h1>" in client.get("/en-US/models/c/sonnet/").content.decode()
+
+
 def test_an_unknown_canonical_model_is_a_404(client):
     assert client.get("/en-US/models/c/no-such-model/").status_code == 404
 
