@@ -13,13 +13,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from catalog.models import AIModel, CanonicalModel, Pricing, SourceDisagreement, SourceValue
 from catalog.sources.apply.policy import same
 from catalog.sources.apply.resolve import CANONICAL_COLUMNS, OFFER_COLUMNS, baseline_of, current_value, editor_value
 from catalog.sources.records import OFFER_FIELDS
 
-PRICE_COMPONENTS = ("input_per_million", "output_per_million")
+# The prices a model page shows.
+PRICE_COMPONENTS = ("input_per_million", "output_per_million", "image_per_unit", "audio_per_minute")
 
 
 @dataclass(frozen=True)
@@ -152,5 +154,9 @@ def _price(row: Pricing, component: str, periods: dict, today: date) -> Provenan
         if matches and component in fields and _in_force(fields, today):
             said.append(fields[component])
     editor = "source" not in row.metadata
-    note = {"release_date": "starts on the model's release", "first_listed": "starts when a source first listed it"}
+    # English in the API; pages translate them (marked here for makemessages).
+    note = {
+        "release_date": gettext_noop("starts on the model's release"),
+        "first_listed": gettext_noop("starts when a source first listed it"),
+    }
     return _explain("money", shown, said, editor, note.get(row.metadata.get("start_basis"), ""))

@@ -23,6 +23,7 @@ KINDS = {
     ModelEndpoint: "models",
     Pricing: "models",
     Documentation: "models",
+    CanonicalModel: "models",
     BenchmarkSuite: "benchmarks",
     BenchmarkScore: "benchmarks",
 }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("preferences", switcher.preferences, name="preferences"),
     path("models/", model_list.model_list, name="models"),
     path("models/<slug:slug>/", model_page.model_detail, name="model"),
+    path("models/c/<slug:slug>/", model_page.canonical_detail, name="canonical_model"),
     path("compare/", compare.compare, name="compare"),
     path("calculator/", calculator.calculator, name="calculator"),
     path("leaderboards/", leaderboards.leaderboards, name="leaderboards"),

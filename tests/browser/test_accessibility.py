@@ -10,6 +10,7 @@ PAGES = [
     "/en-US/",
     "/en-US/models/",
     "/zh-CN/models/comet-pro/",
+    "/en-US/models/c/comet-pro/",
     "/en-US/compare/?models=atlas-large,comet-pro",
     "/en-US/calculator/?models=atlas-mini&input_tokens=1000000",
     "/ja-JP/status/",
