@@ -79,8 +79,9 @@ def _description(event: LifecycleEvent, locale: str) -> str:
     return "\n".join(lines)
 
 
-def _event_url(request, event: LifecycleEvent, locale: str) -> str:
-    return request.build_absolute_uri(model_url(event.model, locale) or reverse("site:lifecycle", args=[locale]))
+def _event_path(event: LifecycleEvent, locale: str) -> str:
+    """The model's page, else (a model no provider offers) the Lifecycle page."""
+    return model_url(event.model, locale) or reverse("site:lifecycle", args=[locale])
 
 
 @cached_page("models")
@@ -92,7 +93,7 @@ def lifecycle_calendar(request, locale: str):
             summary=_summary(event, locale),
             stamp=event.model.updated_at,
             description=_description(event, locale),
-            url=_event_url(request, event, locale),
+            url=request.build_absolute_uri(_event_path(event, locale)),
             categories=(event.kind,),
         )
         for event in lifecycle_events(today=timezone.localdate())
@@ -139,8 +140,7 @@ class LifecycleFeed(Feed):
         return _description(item, item.model.feed_locale)
 
     def item_link(self, item: LifecycleEvent) -> str:
-        locale = item.model.feed_locale
-        return model_url(item.model, locale) or reverse("site:lifecycle", args=[locale])
+        return _event_path(item, item.model.feed_locale)
 
     def item_guid(self, item: LifecycleEvent) -> str:
         return item.uid
