@@ -21,6 +21,9 @@ PAGES = [
     "/zh-CN/news/comet-pro-launch/",
     "/en-US/search/?q=comet",
     "/en-US/no-such-page/",
+    "/en-US/lifecycle/",
+    "/ja-JP/data-sources/",
+    "/en-US/data-quality/",
 ]
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
