@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
@@ -47,15 +48,15 @@ class Stated:
 
 def targets_load(pairs: Iterable[tuple[str, Any]]) -> dict[tuple[str, Any], Model]:
     """The catalog rows of (subject, target id) pairs: one query per kind of row."""
+    pairs = [(subject, target) for subject, target in pairs if target is not None and subject in TARGET_MODELS]
     wanted: dict[type[Model], set] = defaultdict(set)
     for subject, target in pairs:
-        if target is not None and subject in TARGET_MODELS:
-            wanted[TARGET_MODELS[subject]].add(target)
+        wanted[TARGET_MODELS[subject]].add(target)
     rows = {model: model.objects.in_bulk(ids) for model, ids in wanted.items()}
     return {
-        (subject, target): row
-        for subject, model in TARGET_MODELS.items()
-        for target, row in rows.get(model, {}).items()
+        (subject, target): rows[TARGET_MODELS[subject]][target]
+        for subject, target in pairs
+        if target in rows[TARGET_MODELS[subject]]
     }
 
 
@@ -106,6 +107,8 @@ def _decided_row(case: SourceDisagreement, value: Any, source: str, *, lock: boo
         raise ValidationError("The sources have changed since this case was opened: nothing left to decide.")
     if case.field not in DECIDABLE.get(case.subject, ()):
         raise ValidationError(f"A {case.get_subject_display()}'s {case.field} cannot be decided here.")
+    if value in (None, ""):
+        raise ValidationError("Enter a value.")
     if source and value not in said_each(case.values.get(source)):
         raise ValidationError(f"{source} does not say {value!r}.")
     model = TARGET_MODELS[case.subject]
@@ -113,10 +116,7 @@ def _decided_row(case: SourceDisagreement, value: Any, source: str, *, lock: boo
     row = rows.filter(pk=case.target_id).first()
     if row is None:
         raise ValidationError("The catalog row of this case no longer exists.")
-    column = row._meta.get_field(case.field)
-    if value in (None, ""):
-        raise ValidationError("Enter a value.")
-    setattr(row, case.field, column.clean(value, row))
+    setattr(row, case.field, row._meta.get_field(case.field).clean(value, row))
     row.validate_constraints()
     return row
 
@@ -127,7 +127,9 @@ def decision_check(*, case: SourceDisagreement, value: Any, source: str) -> Any:
 
 
 @transaction.atomic
-def disagreement_decide(*, case: SourceDisagreement, value: Any, source: str, user) -> SourceDisagreement:
+def disagreement_decide(
+    *, case: SourceDisagreement, value: Any, source: str, user: AbstractBaseUser
+) -> SourceDisagreement:
     """Resolve `case` with `value` (`source`'s, or the editor's own when `source` is "") and write
     it to the catalog row now."""
     case = SourceDisagreement.objects.select_for_update().get(pk=case.pk)

@@ -145,7 +145,7 @@ class CanonicalModelAdmin(AuditHistoryMixin, LocalizedSearchMixin, admin.ModelAd
             try:
                 moved = canonical_merge(sources=list(queryset), target=target)
             except ValidationError as error:
-                form.add_error("target", error)
+                form.add_error("target", error.messages)
             else:
                 self.message_user(request, f"Merged into {target}: {moved} offers moved.", messages.SUCCESS)
                 return None
@@ -170,7 +170,7 @@ def offers_split_out(model_admin, request, queryset):
         try:
             canonical = canonical_split(offers=offers, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
         else:
             model_admin.message_user(
                 request, f"{len(offers)} offers moved to the new canonical model {canonical}.", messages.SUCCESS

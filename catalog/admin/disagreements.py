@@ -11,13 +11,12 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from aigo.admin.changelist import PageBatchMixin, change_link
+from aigo.admin.changelist import PageBatchMixin
 from aigo.admin.history import AuditHistoryMixin
 from catalog.models import SourceDisagreement
-from catalog.review import DECIDABLE, TARGET_MODELS, Stated, cases_stated, decision_check, targets_load
-from catalog.review import disagreement_decide as decide
+from catalog.review import DECIDABLE, TARGET_MODELS, Stated, cases_stated, decision_check, disagreement_decide
 
-from .sources import value_text
+from .sources import target_link, targets_annotate, value_text
 
 OWN = "own"
 # What an editor types for a column, by its type.
@@ -138,17 +137,14 @@ class SourceDisagreementAdmin(PageBatchMixin, AuditHistoryMixin, admin.ModelAdmi
         return [*fieldsets, ("Outcome", {"fields": self.outcome_fields})]
 
     def page_annotate(self, rows) -> None:
-        targets = targets_load((row.subject, row.target_id) for row in rows)
+        targets_annotate(rows)
         stated = cases_stated(rows)
         for row in rows:
-            row.target_row = targets.get((row.subject, row.target_id))
             row.stated = stated[row.pk]
 
     @admin.display(description="catalog row")
     def target(self, obj: SourceDisagreement) -> str:
-        if not hasattr(obj, "target_row"):  # the change page: one case
-            obj.target_row = targets_load([(obj.subject, obj.target_id)]).get((obj.subject, obj.target_id))
-        return change_link(obj.target_row) if obj.target_row else str(obj.target_id)
+        return target_link(obj)
 
     @admin.display(description="what the sources say")
     def sources(self, obj: SourceDisagreement) -> str:
@@ -165,7 +161,7 @@ class SourceDisagreementAdmin(PageBatchMixin, AuditHistoryMixin, admin.ModelAdmi
         return (obj is None or obj.status != "superseded") and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        decide(case=obj, user=request.user, **form.decision)
+        disagreement_decide(case=obj, user=request.user, **form.decision)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "show_save_and_add_another": False, "show_save_and_continue": False}

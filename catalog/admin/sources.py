@@ -19,6 +19,20 @@ def value_text(value) -> str:
     return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
 
 
+def targets_annotate(rows) -> None:
+    """Set on each source value or case of a page the catalog row it points at (`target_row`)."""
+    targets = targets_load((row.subject, row.target_id) for row in rows)
+    for row in rows:
+        row.target_row = targets.get((row.subject, row.target_id))
+
+
+def target_link(obj) -> str:
+    """The catalog row a source value or case points at, as a link to its page."""
+    if not hasattr(obj, "target_row"):  # a change page: this one row
+        targets_annotate([obj])
+    return change_link(obj.target_row) if obj.target_row else str(obj.target_id)
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
@@ -80,9 +94,7 @@ class SourceValueAdmin(PageBatchMixin, ReadOnlyAdmin):
     readonly_fields = ["target"]
 
     def page_annotate(self, rows) -> None:
-        targets = targets_load((row.subject, row.target_id) for row in rows)
-        for row in rows:
-            row.target_row = targets.get((row.subject, row.target_id))
+        targets_annotate(rows)
 
     @admin.display(description="value")
     def shown_value(self, obj: SourceValue) -> str:
@@ -90,8 +102,4 @@ class SourceValueAdmin(PageBatchMixin, ReadOnlyAdmin):
 
     @admin.display(description="catalog row")
     def target(self, obj: SourceValue) -> str:
-        if obj.target_id is None:
-            return format_html("<em>{}</em>", "not mapped")
-        if not hasattr(obj, "target_row"):  # the change page: one row
-            obj.target_row = targets_load([(obj.subject, obj.target_id)]).get((obj.subject, obj.target_id))
-        return change_link(obj.target_row) if obj.target_row else str(obj.target_id)
+        return format_html("<em>{}</em>", "not mapped") if obj.target_id is None else target_link(obj)
