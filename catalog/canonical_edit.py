@@ -20,6 +20,7 @@ def _offers_move(offers: Sequence[AIModel], target: CanonicalModel) -> int:
         offer.canonical_model = target
         offer.metadata = {**offer.metadata, "canonical_pinned": True}
     AIModel.objects.bulk_update(offers, ["canonical_model", "metadata"])
+    catalog_changed("models")  # a bulk update sends no post_save
     return len(offers)
 
 
@@ -46,7 +47,6 @@ def canonical_merge(*, sources: Sequence[CanonicalModel], target: CanonicalModel
         status="superseded", resolved_at=timezone.now()
     )
     CanonicalModel.objects.filter(pk__in=ids).delete()
-    catalog_changed("models")
     return moved
 
 
@@ -70,5 +70,4 @@ def canonical_split(*, offers: Sequence[AIModel], name: str, slug: str) -> Canon
     canonical.full_clean()
     canonical.save()
     _offers_move(rows, canonical)
-    catalog_changed("models")
     return canonical

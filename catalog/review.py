@@ -18,7 +18,6 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from catalog.listings import catalog_changed
 from catalog.models import AIModel, CanonicalModel, Provider, SourceDisagreement, SourceValue
 from catalog.sources.apply.observe import as_json
 from catalog.sources.apply.resolve import CANONICAL_COLUMNS, LOCALIZED, OFFER_COLUMNS, baseline_of, current_value
@@ -139,12 +138,11 @@ def disagreement_decide(
         # The import's baseline holds the decision, so the import reads the value as the decision's
         # (kept while the sources stand, replaced once one changes), not as an edit kept forever.
         row.metadata = {**row.metadata, "resolved": {**baseline, case.field: current_value(row, case.field)}}
-    row.save(update_fields=[case.field, "metadata"])
+    row.save(update_fields=[case.field, "metadata"])  # its post_save drops the cached pages (catalog.signals)
     case.status = "resolved"
     case.chosen = as_json(getattr(row, case.field))
     case.chosen_source = source
     case.resolved_by = user.get_username()
     case.resolved_at = timezone.now()
     case.save(update_fields=["status", "chosen", "chosen_source", "resolved_by", "resolved_at"])
-    catalog_changed("models")
     return case

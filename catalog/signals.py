@@ -8,6 +8,7 @@ from catalog.models import (
     AIModel,
     BenchmarkScore,
     BenchmarkSuite,
+    CanonicalModel,
     Documentation,
     ExchangeRate,
     ModelEndpoint,
@@ -18,6 +19,7 @@ from catalog.models import (
 KINDS = {
     Provider: "models",
     AIModel: "models",
+    CanonicalModel: "models",
     ModelEndpoint: "models",
     Pricing: "models",
     Documentation: "models",

@@ -173,6 +173,17 @@ def test_an_editor_decides_with_their_own_value(client, editor, disputed):
     assert CanonicalModel.objects.get(pk=disputed.target_id).context_window == 196000
 
 
+def test_a_decision_on_an_offer_shows_in_the_next_api_read(client, editor, catalog, django_capture_on_commit_callbacks):
+    assert client.get("/api/v1/models/gpt-4o/").json()["context_window"] == 128000  # now cached
+    case = SourceDisagreement.objects.create(
+        subject="offer", target_id=catalog["gpt"].pk, field="context_window", values={"a": 128000, "b": 256000}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_url(SourceDisagreement, "change", case.pk), _pick(client, case, "b"))
+    assert response.status_code == 302
+    assert client.get("/api/v1/models/gpt-4o/").json()["context_window"] == 256000
+
+
 @pytest.mark.parametrize(
     "field, own, message",
     [
