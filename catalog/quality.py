@@ -66,6 +66,10 @@ class PriceAgreement:
     compared: int = 0  # offers with a current standard price from two sources or more
     agree: int = 0  # of those, where the catalog's price agrees with another source within 0.5 %
 
+    @property
+    def agreement(self) -> float | None:
+        return self.agree / self.compared if self.compared else None
+
 
 @dataclass
 class QualityReport:
@@ -73,6 +77,10 @@ class QualityReport:
     canonical: dict[str, float]  # the goals: shares of canonical models with each fact
     disagreements: dict[str, int]  # open, resolved, superseded
     prices: list[PriceAgreement]
+
+    @property
+    def prices_total(self) -> PriceAgreement:
+        return PriceAgreement("", sum(row.compared for row in self.prices), sum(row.agree for row in self.prices))
 
 
 def _offer_values() -> dict:
@@ -101,19 +109,27 @@ def _current_standard_prices(today: date) -> dict:
     return found
 
 
-def quality_report() -> QualityReport:
-    today = timezone.localdate()
+def sources_summary() -> dict[str, SourceQuality]:
+    """Each source with its last import and how much of the catalog it gives (values, offers,
+    scores), without the per-field figures: four queries (the "Data sources" page)."""
     imports = {row.source: row for row in SourceImport.objects.order_by("source", "-started_at").distinct("source")}
     sources = {name: SourceQuality(source_info(name), imports.get(name)) for name in SOURCES}
-    counts = SourceValue.objects.exclude(target_id=None).values("source").annotate(n=Count("id"))
-    for row in counts:
-        if row["source"] in sources:
-            sources[row["source"]].values = row["n"]
-    for row in SourceValue.objects.filter(subject="offer", field="base").values("source").annotate(n=Count("id")):
-        if row["source"] in sources:
-            sources[row["source"]].rows = row["n"]
-    for name, quality in sources.items():
-        quality.scores = BenchmarkScore.objects.filter(source=name).count()
+    counted = [
+        (SourceValue.objects.exclude(target_id=None), "values"),
+        (SourceValue.objects.filter(subject="offer", field="base"), "rows"),
+        (BenchmarkScore.objects.all(), "scores"),
+    ]
+    for rows, attribute in counted:
+        for source, count in rows.values("source").annotate(n=Count("pk")).values_list("source", "n"):
+            if source in sources:
+                setattr(sources[source], attribute, count)
+    return sources
+
+
+def quality_report() -> QualityReport:
+    today = timezone.localdate()
+    sources = sources_summary()
+    for quality in sources.values():
         quality.fields = {column: FieldQuality(column) for column in FIELDS}
     for values in _offer_values().values():
         for column, said in values.items():

@@ -6,7 +6,20 @@ from django.contrib.sitemaps import Sitemap
 from catalog.models import AIModel, Provider
 from news.models import NewsArticle
 
-PAGES = ["", "models/", "compare/", "calculator/", "leaderboards/", "providers/", "status/", "incidents/", "news/"]
+PAGES = [
+    "",
+    "models/",
+    "compare/",
+    "calculator/",
+    "leaderboards/",
+    "providers/",
+    "status/",
+    "incidents/",
+    "news/",
+    "lifecycle/",
+    "data-sources/",
+    "data-quality/",
+]
 
 
 class _PerLocale(Sitemap):

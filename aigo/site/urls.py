@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aigo.site import home, news, search, status, switcher
+from aigo.site import home, lifecycle, news, search, sources, status, switcher
 from aigo.site.catalog import calculator, compare, leaderboards, model_list, model_page, providers
 
 app_name = "site"
@@ -28,4 +28,9 @@ urlpatterns = [
     path("news/category/<slug:category>/", news.news_category, name="news_category"),
     path("news/tag/<str:tag>/", news.news_tag, name="news_tag"),
     path("news/<slug:slug>/", news.article, name="article"),
+    path("lifecycle/", lifecycle.lifecycle, name="lifecycle"),
+    path("lifecycle/calendar.ics", lifecycle.lifecycle_calendar, name="lifecycle_calendar"),
+    path("lifecycle/atom.xml", lifecycle.lifecycle_atom, name="lifecycle_atom"),
+    path("data-sources/", sources.data_sources, name="data_sources"),
+    path("data-quality/", sources.data_quality, name="data_quality"),
 ]
