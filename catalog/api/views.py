@@ -87,7 +87,11 @@ def _with_sources(page: list[tuple]) -> list[str]:
     models = list(selectors.models_with_sources(ids=ids, as_of=timezone.localdate()))
     provenance = models_provenance(models, [row for model in models for row in model.pricing.all()])
     blocks = {model_id: json.dumps(sources_block(found, model_id)) for model_id, found in provenance.items()}
-    return [f'{document[:-1]},"sources":{blocks[model_id]}}}' for model_id, document in page]
+    # A model deleted since the listings view was last refreshed is left as the view has it.
+    return [
+        f'{document[:-1]},"sources":{blocks[model_id]}}}' if model_id in blocks else document
+        for model_id, document in page
+    ]
 
 
 @extend_schema(tags=["models"], parameters=[LOCALE_PARAMETER, IncludeParams])

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import ExchangeRate
+from catalog.listings import listings_refresh
+from catalog.models import AIModel, CanonicalModel, ExchangeRate
 
 from .factories import (
     AIModelFactory,
@@ -245,6 +246,17 @@ def test_an_editors_change_shows_in_the_next_get(client, canonical, django_captu
         offer.save()
     assert client.get(f"{API}/gpt-4o/").json()["sunset_at"] == "2026-09-01"
     assert client.get(f"{API}/gpt-4o/offers/").json()[0]["context_window"] == 256000
+
+
+def test_an_import_shows_once_it_refreshes_the_listings(client, canonical):
+    assert client.get(f"{API}/gpt-4o/").json()["released_at"] == "2024-05-13"
+    assert client.get(f"{API}/gpt-4o/offers/").json()[0]["context_window"] == 128000
+    # The import writes with bulk statements (no signals) and ends with listings_refresh().
+    CanonicalModel.objects.filter(slug="gpt-4o").update(released_at=day(2024, 5, 14))
+    AIModel.objects.filter(slug="gpt-4o").update(context_window=64000)
+    listings_refresh()
+    assert client.get(f"{API}/gpt-4o/").json()["released_at"] == "2024-05-14"
+    assert client.get(f"{API}/gpt-4o/offers/").json()[0]["context_window"] == 64000
 
 
 # -- bad input ---------------------------------------------------------------------------------
