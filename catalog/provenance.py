@@ -159,7 +159,8 @@ def provenance_annotations() -> dict[str, ArraySubquery]:
     """Annotations for an AIModel query (with `canonical_model` selected) that load, in the same
     query, what models_provenance() needs of each row: the current source values of the model and
     of its canonical model's other offers, which of those offers its maker sells, and the fields
-    decided in the review queue."""
+    decided in the review queue. In the row's query rather than two more: a model's API detail
+    stays at five queries, and a list page's sources cost one query for any number of rows."""
     # The model and its canonical model's other offers: the targets of the values read.
     targets = AIModel.objects.filter(
         Q(pk=OuterRef(OuterRef("pk"))) | Q(canonical_model_id=OuterRef(OuterRef("canonical_model_id")))
@@ -211,9 +212,8 @@ def models_provenance(models: Iterable[AIModel], prices: Iterable[Pricing]) -> d
         )
         decided = {(UUID(row["target_id"]), row["field"]) for row in model.provenance_decided}
         witnesses = [target for target, subjects in found.items() if "offer" in subjects]
-        canonical = model.canonical_model
         result[model.pk] = _provenance(
-            canonical, [model], by_model[model.pk], found, decided, witnesses, model.provenance_makers
+            model.canonical_model, [model], by_model[model.pk], found, decided, witnesses, model.provenance_makers
         )
     return result
 
