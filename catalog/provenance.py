@@ -7,11 +7,16 @@ so what a page explains is what the import did.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -84,21 +89,23 @@ def _explain(kind: str, shown: Any, said: list[tuple[str, Any, datetime | None]]
     return Provenance(shown, editor, tuple(agree.values()), tuple(differ.values()), latest, note)
 
 
-def _values(targets: list) -> dict:
-    """target -> subject -> source key -> field -> (source, value, checked_at)."""
+def _index(rows: Iterable[tuple]) -> dict:
+    """target -> subject -> source key -> field -> (source, value, checked_at), from
+    (target, subject, source, source key, field, value, checked_at) rows."""
     found: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
-    rows = SourceValue.objects.filter(target_id__in=targets).order_by("source", "source_key")
-    for target, subject, source, key, name, value, checked in rows.values_list(
-        "target_id", "subject", "source", "source_key", "field", "value", "checked_at"
-    ):
+    for target, subject, source, key, name, value, checked in rows:
         found[target][subject][(source, key)][name] = (source, value, checked)
     return found
+
+
+def _values(targets: list) -> dict:
+    rows = SourceValue.objects.filter(target_id__in=targets).order_by("source", "source_key")
+    return _index(rows.values_list("target_id", "subject", "source", "source_key", "field", "value", "checked_at"))
 
 
 def model_provenance(canonical: CanonicalModel | None, offers: list[AIModel], prices: list[Pricing]) -> ModelProvenance:
     """The provenance of a model page's facts (the canonical model's), each offer's fields and
     each price row's components. One query for the source values."""
-    result = ModelProvenance()
     found = _values([offer.pk for offer in offers])
     rows = [*offers, *([canonical] if canonical else [])]
     decided = set(
@@ -106,16 +113,32 @@ def model_provenance(canonical: CanonicalModel | None, offers: list[AIModel], pr
             "target_id", "field"
         )
     )
+    witnesses = [offer.pk for offer in offers]
+    own = [offer.pk for offer in offers if canonical is not None and offer.provider_id == canonical.maker_id]
+    return _provenance(canonical, offers, prices, found, decided, witnesses, own)
+
+
+def _provenance(
+    canonical: CanonicalModel | None,
+    offers: list[AIModel],
+    prices: list[Pricing],
+    found: dict,
+    decided: set,
+    witnesses: list,
+    own: list,
+) -> ModelProvenance:
+    """`witnesses`: the ids of the canonical model's offers whose values speak to its facts,
+    `own`: those of them its maker sells."""
+    result = ModelProvenance()
     for offer in offers:
         said = {column: _said(found[offer.pk], column) for column in OFFER_COLUMNS}
         result.offers[offer.pk] = {column: _fact(offer, column, said[column], decided) for column in OFFER_COLUMNS}
     if canonical is not None:
         # The maker's own listings decide a model's facts (docs/data.md), so they are its witnesses;
         # resellers' when the maker lists none.
-        own = [offer for offer in offers if offer.provider_id == canonical.maker_id]
         for column in CANONICAL_COLUMNS:
-            said = [s for offer in own for s in _said(found[offer.pk], column)]
-            said = said or [s for offer in offers for s in _said(found[offer.pk], column)]
+            said = [s for pk in own for s in _said(found[pk], column)]
+            said = said or [s for pk in witnesses for s in _said(found[pk], column)]
             result.facts[column] = _fact(canonical, column, said, decided)
     today = timezone.localdate()
     for row in prices:
@@ -123,6 +146,75 @@ def model_provenance(canonical: CanonicalModel | None, offers: list[AIModel], pr
             component: _price(row, component, found[row.model_id].get("price", {}), today)
             for component in PRICE_COMPONENTS
         }
+    return result
+
+
+# -- many models at once: what model_provenance queries, loaded with each model row -------------
+
+
+VALUE_COLUMNS = ("target_id", "subject", "source", "source_key", "field", "value", "checked_at")
+
+
+def provenance_annotations() -> dict[str, ArraySubquery]:
+    """Annotations for an AIModel query (with `canonical_model` selected) that load, in the same
+    query, what models_provenance() needs of each row: the current source values of the model and
+    of its canonical model's other offers, which of those offers its maker sells, and the fields
+    decided in the review queue. In the row's query rather than two more: a model's API detail
+    stays at five queries, and a list page's sources cost one query for any number of rows."""
+    # The model and its canonical model's other offers: the targets of the values read.
+    targets = AIModel.objects.filter(
+        Q(pk=OuterRef(OuterRef("pk"))) | Q(canonical_model_id=OuterRef(OuterRef("canonical_model_id")))
+    ).values("pk")
+    # uses index: idx_source_values_target
+    values = (
+        SourceValue.objects.filter(target_id__in=targets)
+        .filter(Q(target_id=OuterRef("pk")) | Q(subject="offer", field__in=CANONICAL_COLUMNS))
+        .order_by("source", "source_key")
+        .values(row=JSONObject(**{name: name for name in VALUE_COLUMNS}))
+    )
+    # uses index: idx_models_canonical
+    makers = AIModel.objects.filter(
+        canonical_model_id=OuterRef("canonical_model_id"), provider_id=OuterRef("canonical_model__maker_id")
+    ).values("pk")
+    decided = (
+        SourceDisagreement.objects.filter(
+            Q(target_id=OuterRef("pk")) | Q(target_id=OuterRef("canonical_model_id")), status="resolved"
+        )
+        .order_by()
+        .values(row=JSONObject(target_id="target_id", field="field"))
+    )
+    return {
+        "provenance_values": ArraySubquery(values),
+        "provenance_makers": ArraySubquery(makers),
+        "provenance_decided": ArraySubquery(decided),
+    }
+
+
+def models_provenance(models: Iterable[AIModel], prices: Iterable[Pricing]) -> dict[Any, ModelProvenance]:
+    """model_provenance() of each model (loaded with provenance_annotations()) as the one offer
+    shown: its fields, its canonical model's facts and its rows among `prices`. No query."""
+    by_model = defaultdict(list)
+    for row in prices:
+        by_model[row.model_id].append(row)
+    result = {}
+    for model in models:
+        found = _index(
+            (
+                UUID(value["target_id"]),
+                value["subject"],
+                value["source"],
+                value["source_key"],
+                value["field"],
+                value["value"],
+                datetime.fromisoformat(value["checked_at"]),
+            )
+            for value in model.provenance_values
+        )
+        decided = {(UUID(row["target_id"]), row["field"]) for row in model.provenance_decided}
+        witnesses = [target for target, subjects in found.items() if "offer" in subjects]
+        result[model.pk] = _provenance(
+            model.canonical_model, [model], by_model[model.pk], found, decided, witnesses, model.provenance_makers
+        )
     return result
 
 

@@ -18,6 +18,7 @@ from .models import (
     Pricing,
     Provider,
 )
+from .provenance import provenance_annotations
 
 
 def provider_list() -> QuerySet[Provider]:
@@ -28,23 +29,38 @@ def listing_list() -> QuerySet[ModelListing]:
     return ModelListing.objects.all()
 
 
-def model_detail(*, slug: str) -> AIModel:
-    """One model with its provider, endpoints, every price row, recent scores and documentation.
+def model_detail(*, slug: str, sources: bool = False) -> AIModel:
+    """One model with its provider, canonical model, endpoints, every price row, recent scores
+    and documentation; with `sources`, what its provenance needs too (catalog.provenance's
+    models_provenance), loaded in the first query.
 
     Five queries whatever the model: the detail page never grows with the data.
     """
+    models = AIModel.objects.select_related("provider", "canonical_model")
+    if sources:
+        models = models.annotate(**provenance_annotations())
+    return models.prefetch_related(
+        Prefetch("endpoints", queryset=ModelEndpoint.objects.order_by("priority", "region")),
+        Prefetch("pricing", queryset=Pricing.objects.order_by("tier", "region", "currency", "-effective_from")),
+        Prefetch(
+            "benchmark_scores",
+            queryset=BenchmarkScore.objects.select_related("suite").order_by("-evaluation_date", "suite__slug"),
+        ),
+        Prefetch("documentation", queryset=Documentation.objects.order_by("doc_type", "locale", "url")),
+    ).get(slug=slug)
+
+
+def models_with_sources(*, ids: Iterable, as_of: datetime.date) -> QuerySet[AIModel]:
+    """These models with what their provenance needs (catalog.provenance's models_provenance) and
+    their standard global price rows in force on `as_of` (a list row's price): two queries."""
+    in_force = Pricing.objects.filter(tier="standard", region=None, effective_from__lte=as_of).filter(
+        Q(effective_to=None) | Q(effective_to__gte=as_of)
+    )
     return (
-        AIModel.objects.select_related("provider")
-        .prefetch_related(
-            Prefetch("endpoints", queryset=ModelEndpoint.objects.order_by("priority", "region")),
-            Prefetch("pricing", queryset=Pricing.objects.order_by("tier", "region", "currency", "-effective_from")),
-            Prefetch(
-                "benchmark_scores",
-                queryset=BenchmarkScore.objects.select_related("suite").order_by("-evaluation_date", "suite__slug"),
-            ),
-            Prefetch("documentation", queryset=Documentation.objects.order_by("doc_type", "locale", "url")),
-        )
-        .get(slug=slug)
+        AIModel.objects.filter(id__in=list(ids))
+        .select_related("canonical_model")
+        .annotate(**provenance_annotations())
+        .prefetch_related(Prefetch("pricing", queryset=in_force))
     )
 
 
@@ -87,7 +103,7 @@ def documentation_for(docs: Iterable[Documentation], *, locale: str) -> list[Doc
 def models_to_compare(*, slugs: list[str]) -> QuerySet[AIModel]:
     return (
         AIModel.objects.filter(slug__in=slugs)
-        .select_related("provider")
+        .select_related("provider", "canonical_model")
         .prefetch_related(
             Prefetch("endpoints", queryset=ModelEndpoint.objects.order_by("priority", "region")),
             "pricing",
@@ -210,6 +226,7 @@ def standard_prices_of(*, canonical_ids: Iterable, as_of: datetime.date) -> Quer
         )
         .filter(Q(effective_to=None) | Q(effective_to__gte=as_of))
         .annotate(canonical_id=F("model__canonical_model_id"))
+        .select_related("model__provider")
     )
 
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 from aigo.site.catalog.provenance import price_disclosures
 from aigo.site.catalog.time_of_day import hours_label, price_now
 from aigo.site.visitor import Visitor
-from catalog.currency import convert, price_shown
+from catalog.currency import price_shown
+from catalog.offers import cheapest  # noqa: F401  (pages import it from here; catalog.offers ranks offers for the API too)
 
 
 def prices_listed(rows, visitor: Visitor, rates, currency: str = "price_currency") -> list[tuple]:
@@ -64,27 +65,3 @@ def price_table(rows, visitor: Visitor, rates, provenance: dict, now: datetime) 
         converted = row.metadata.get("converted")
         entry["converted"] = converted if isinstance(converted, dict) else None
     return table
-
-
-# A typical request reads three tokens for each one it writes: offers are ranked by the price of
-# a million tokens in that mix, so neither a cheap input nor a cheap output alone wins.
-MIX_INPUT, MIX_OUTPUT = Decimal(3), Decimal(1)
-
-
-def blended(row, currency: str, rates) -> Decimal | None:
-    """The row's price of a million tokens at the 3:1 mix in `currency`; None without an input
-    price or a rate."""
-    if row.input_per_million is None:
-        return None
-    # Without an output price (embeddings) every token is an input token.
-    output = row.output_per_million if row.output_per_million is not None else row.input_per_million
-    mixed = (row.input_per_million * MIX_INPUT + output * MIX_OUTPUT) / (MIX_INPUT + MIX_OUTPUT)
-    conversion = convert(mixed, row.currency, currency, rates, places=8)
-    return conversion.amount if conversion else None
-
-
-def cheapest(rows, currency: str, rates):
-    """The row with the lowest blended price in `currency`. Free rows are left out (a free tier
-    or a subscription's allowance is not a price per token), and so are those it cannot price."""
-    priced = [(amount, row) for row in rows if row is not None and (amount := blended(row, currency, rates))]
-    return min(priced, key=lambda pair: pair[0])[1] if priced else None
