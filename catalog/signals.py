@@ -27,7 +27,6 @@ KINDS = {
     ModelEndpoint: "models",
     Pricing: "models",
     Documentation: "models",
-    CanonicalModel: "models",
     BenchmarkSuite: "benchmarks",
     BenchmarkScore: "benchmarks",
 }

@@ -9,13 +9,14 @@ from django.db.models import Case, F, FloatField, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Lower
 
-from aigo.site.catalog.prices import cheapest, prices_listed
+from aigo.site.catalog.prices import prices_listed
 from aigo.site.catalog.provenance import attributions
 from aigo.site.visitor import Visitor
 from analytics.trending import trending_scores
 from catalog import selectors
 from catalog.currency import conversions_used
 from catalog.models import CanonicalModel
+from catalog.offers import cheapest
 
 POPULAR_OFFERS = 500  # the most viewed offers that rank models by popularity; the rest count none
 

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aigo.site.catalog.prices import cheapest, price_table
+from aigo.site.catalog.prices import price_table
 from aigo.site.catalog.provenance import LABELS, attributions, fact_disclosure, value_text
 from aigo.site.catalog.time_of_day import price_now
 from aigo.site.visitor import Visitor
 from catalog import selectors
 from catalog.currency import conversions_used, rates_on
 from catalog.models import AIModel, CanonicalModel
+from catalog.offers import cheapest
 from catalog.provenance import model_provenance
 from catalog.sources.records import OFFER_FIELDS
 from status.selectors import status_of_models

@@ -7,7 +7,6 @@ from aigo.site.catalog.provenance import price_disclosures
 from aigo.site.catalog.time_of_day import hours_label, price_now
 from aigo.site.visitor import Visitor
 from catalog.currency import price_shown
-from catalog.offers import cheapest  # noqa: F401  (pages import it from here; catalog.offers ranks offers for the API too)
 
 
 def prices_listed(rows, visitor: Visitor, rates, currency: str = "price_currency") -> list[tuple]:
