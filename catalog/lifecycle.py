@@ -1,44 +1,35 @@
 """Lifecycle dates of canonical models as readers follow them: upcoming retirements, recent
-releases and recently announced deprecations (the site's Lifecycle page, its calendar and Atom
+releases and deprecation announcements (the site's Lifecycle page, its calendar and Atom
 feeds).
 
-Every row carries `offer_slug`, the offer pages link to (the maker's own, else an active one, else
-any), and so does its successor: one query per list, whatever the number of rows.
+Every row, and its successor, says whether any provider offers it (`offered`): only those have a
+page to link to. One query per list, whatever the number of rows.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Exists, OuterRef, QuerySet
 
 from .models import AIModel, CanonicalModel
 
 UPCOMING_DAYS = 180
-RECENT_DAYS = 90
+LATEST = 30  # releases and deprecations listed
 EVENTS = ("retirement", "release", "deprecation")
 
 
-def _offer_slug(canonical: str, maker: str) -> Subquery:
-    # Annotated first: an outer reference in a subquery's ORDER BY is never resolved.
-    offers = (
-        AIModel.objects.filter(canonical_model=OuterRef(canonical))
-        .annotate(
-            by_maker=Case(When(provider=OuterRef(maker), then=Value(0)), default=Value(1), output_field=IntegerField())
-        )
-        .order_by("by_maker", "-is_active", "slug")
-    )
-    return Subquery(offers.values("slug")[:1])
+def _offered(canonical: str) -> Exists:
+    return Exists(AIModel.objects.filter(canonical_model=OuterRef(canonical)))
 
 
 def _with_offers(rows: QuerySet[CanonicalModel]) -> list[CanonicalModel]:
     rows = rows.select_related("maker", "successor").annotate(
-        offer_slug=_offer_slug("pk", "maker_id"),
-        successor_offer_slug=_offer_slug("successor_id", "successor__maker_id"),
+        offered=_offered("pk"), successor_offered=_offered("successor_id")
     )
     found = list(rows)
     for row in found:
         if row.successor is not None:
-            row.successor.offer_slug = row.successor_offer_slug
+            row.successor.offered = row.successor_offered
     return found
 
 
@@ -49,17 +40,18 @@ def retirements_upcoming(*, today: date, days: int = UPCOMING_DAYS) -> list[Cano
     return _with_offers(rows.order_by("sunset_at", "slug"))
 
 
-def releases_recent(*, today: date, days: int = RECENT_DAYS) -> list[CanonicalModel]:
-    """Models released in the last `days` days, the newest first."""
+def releases_recent(*, today: date, limit: int = LATEST) -> list[CanonicalModel]:
+    """The `limit` latest releases up to today, the newest first (the sources' data trails the
+    news by weeks: a fixed window would often be empty)."""
     # uses index: idx_canonical_models_released
-    rows = CanonicalModel.objects.filter(released_at__gt=today - timedelta(days=days), released_at__lte=today)
-    return _with_offers(rows.order_by("-released_at", "slug"))
+    rows = CanonicalModel.objects.filter(released_at__lte=today)
+    return _with_offers(rows.order_by("-released_at", "slug")[:limit])
 
 
-def deprecations_recent(*, today: date, days: int = RECENT_DAYS) -> list[CanonicalModel]:
-    """Models whose deprecation was announced in the last `days` days, the newest first."""
-    rows = CanonicalModel.objects.filter(deprecated_at__gt=today - timedelta(days=days), deprecated_at__lte=today)
-    return _with_offers(rows.order_by("-deprecated_at", "slug"))
+def deprecations_recent(*, today: date, limit: int = LATEST) -> list[CanonicalModel]:
+    """The `limit` latest deprecation announcements up to today, the newest first."""
+    rows = CanonicalModel.objects.filter(deprecated_at__lte=today)
+    return _with_offers(rows.order_by("-deprecated_at", "slug")[:limit])
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from aigo.i18n.formatting import day
 from aigo.site.cache import cached_page
 from aigo.site.ical import DayEvent, calendar_text
 from catalog.lifecycle import (
-    RECENT_DAYS,
+    LATEST,
     UPCOMING_DAYS,
     LifecycleEvent,
     deprecations_recent,
@@ -26,10 +26,8 @@ from catalog.models import CanonicalModel
 
 
 def model_url(model: CanonicalModel, locale: str) -> str | None:
-    """Where a canonical model's name links to: the page of the offer the lifecycle selectors
-    chose (`offer_slug`), or None when it has no offer."""
-    slug = getattr(model, "offer_slug", None)
-    return reverse("site:model", args=[locale, slug]) if slug else None
+    """The model's page, or None when no provider offers it (it has none)."""
+    return reverse("site:canonical_model", args=[locale, model.slug]) if getattr(model, "offered", False) else None
 
 
 def _linked(rows: list[CanonicalModel], locale: str) -> list[CanonicalModel]:
@@ -52,7 +50,7 @@ def lifecycle(request, locale: str):
             "releases": _linked(releases_recent(today=today), locale),
             "deprecations": _linked(deprecations_recent(today=today), locale),
             "upcoming_days": UPCOMING_DAYS,
-            "recent_days": RECENT_DAYS,
+            "latest": LATEST,
         },
     )
 
@@ -116,7 +114,7 @@ class LifecycleFeed(Feed):
         return gettext("AI-GO: model lifecycle")
 
     def subtitle(self, locale: str) -> str:
-        return gettext("Upcoming retirements, recent releases and deprecations of AI models.")
+        return gettext("Upcoming retirements, latest releases and deprecations of AI models.")
 
     def link(self, locale: str) -> str:
         return reverse("site:lifecycle", args=[locale])

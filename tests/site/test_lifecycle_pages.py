@@ -1,5 +1,5 @@
-"""The Lifecycle page and its feeds: upcoming retirements, recent releases and deprecations, each
-linking to a model page, the same events as an iCalendar file and as Atom entries."""
+"""The Lifecycle page and its feeds: upcoming retirements, the latest releases and deprecations,
+each linking to the model's page, the same events as an iCalendar file and as Atom entries."""
 
 import re
 import xml.etree.ElementTree as ET
@@ -33,7 +33,6 @@ def timeline():
     soon = _canonical(
         "retiring-soon", maker, released_at=days(-400), deprecated_at=days(-20), sunset_at=days(10), successor=successor
     )
-    # The reseller's copy sorts first: the link must still go to the maker's own offer.
     AIModelFactory(slug="aaa-resold", provider=reseller, canonical_model=soon)
     AIModelFactory(slug="zzz-own", provider=maker, canonical_model=soon)
     later = _canonical("retiring-later", maker, sunset_at=days(100))
@@ -43,6 +42,7 @@ def timeline():
     _canonical("retired-yesterday", maker, sunset_at=days(-1))
     _canonical("fresh", maker, released_at=days(-5))
     _canonical("old-news", maker, released_at=days(-120), deprecated_at=days(-100))
+    _canonical("announced", maker, released_at=days(90))  # a release date still to come
     return {"today": today, "soon": soon, "later": later, "successor": successor}
 
 
@@ -51,24 +51,34 @@ def _section(html: str, table_id: str) -> str:
     return html[start : html.index("</table>", start)]
 
 
-def test_retirements_come_soonest_first_and_link_to_the_makers_offer_and_the_successor(client, timeline):
+def test_retirements_come_soonest_first_and_link_to_the_model_and_the_successor(client, timeline):
     html = client.get("/en-US/lifecycle/").content.decode()
     retirements = _section(html, "retirements")
     assert retirements.index("Retiring-Soon") < retirements.index("Unoffered") < retirements.index("Retiring-Later")
     assert "Retiring-Next-Year" not in html and "Retired-Yesterday" not in html
-    assert '<a href="/en-US/models/zzz-own/">Retiring-Soon</a>' in retirements
-    assert '<a href="/en-US/models/successor-api/">Successor</a>' in retirements
-    assert '<a href="/en-US/models/later-resold/">Retiring-Later</a>' in retirements  # no offer of the maker
-    assert re.search(r'<th scope="row">Unoffered\s*</th>', retirements) and "/models/unoffered" not in html
+    assert '<a href="/en-US/models/c/retiring-soon/">Retiring-Soon</a>' in retirements
+    assert '<a href="/en-US/models/c/successor/">Successor</a>' in retirements
+    assert '<a href="/en-US/models/c/retiring-later/">Retiring-Later</a>' in retirements
+    # No provider offers it: no page to link to.
+    assert re.search(r'<th scope="row">Unoffered\s*</th>', retirements) and "/models/c/unoffered" not in html
 
 
-def test_recent_releases_are_newest_first_and_deprecations_recent_only(client, timeline):
+def test_the_latest_releases_and_deprecations_come_newest_first(client, timeline):
     html = client.get("/en-US/lifecycle/").content.decode()
     releases = _section(html, "releases")
-    assert releases.index("Fresh") < releases.index("Successor")
-    assert "Old-News" not in releases and "Retiring-Soon" not in releases
+    names = ["Fresh", "Successor", "Old-News", "Retiring-Soon"]
+    assert [releases.index(name) for name in names] == sorted(releases.index(name) for name in names)
+    assert "Announced" not in releases  # not out yet
     deprecations = _section(html, "deprecations")
-    assert "Retiring-Soon" in deprecations and "Old-News" not in deprecations
+    assert deprecations.index("Retiring-Soon") < deprecations.index("Old-News")
+
+
+def test_the_latest_lists_stop_at_thirty(client, timeline):
+    maker = ProviderFactory(slug="prolific")
+    for index in range(35):
+        _canonical(f"prolific-{index}", maker, released_at=timeline["today"] - timedelta(days=1))
+    releases = _section(client.get("/en-US/lifecycle/").content.decode(), "releases")
+    assert releases.count("<tr>") == 1 + 30 and "Fresh" not in releases
 
 
 def test_the_lifecycle_page_is_in_the_nav_and_speaks_the_urls_locale(client, timeline):
@@ -76,7 +86,7 @@ def test_the_lifecycle_page_is_in_the_nav_and_speaks_the_urls_locale(client, tim
     assert 'href="/ja-JP/lifecycle/"' in html
     page = client.get("/ja-JP/lifecycle/")
     assert page.status_code == 200 and page["Content-Language"] == "ja-JP"
-    assert '<a href="/ja-JP/models/zzz-own/">' in page.content.decode()
+    assert '<a href="/ja-JP/models/c/retiring-soon/">' in page.content.decode()
 
 
 def test_an_editors_new_retirement_date_shows_at_once(client, timeline, django_capture_on_commit_callbacks):
@@ -125,14 +135,17 @@ def test_the_calendar_is_one_all_day_event_per_date_and_reads_back(client, timel
         "Retirement: Retiring-Later",
         "Release: Fresh",
         "Release: Successor",
+        "Release: Old-News",
+        "Release: Retiring-Soon",
         "Deprecation announced: Retiring-Soon",
+        "Deprecation announced: Old-News",
     }
     retirement = events["Retirement: Retiring-Soon"]
     start = retirement.decoded("DTSTART")
     assert type(start) is date and start == today + timedelta(days=10)  # all day, not a moment
     assert retirement.decoded("DTEND") == start + timedelta(days=1)
     assert str(retirement["UID"]) == f"{soon.pk}-retirement@ai-go"
-    assert str(retirement["URL"]) == "http://testserver/en-US/models/zzz-own/"
+    assert str(retirement["URL"]) == "http://testserver/en-US/models/c/retiring-soon/"
     assert "Successor: Successor" in str(retirement["DESCRIPTION"])
     assert str(events["Retirement: Unoffered"]["URL"]) == "http://testserver/en-US/lifecycle/"
     assert len({str(event["UID"]) for event in events.values()}) == len(events)
@@ -161,10 +174,10 @@ def test_the_atom_feed_has_the_calendars_events_as_entries(client, timeline):
     feed = ET.fromstring(response.content)
     entries = {entry.findtext(f"{ATOM}id"): entry for entry in feed.iter(f"{ATOM}entry")}
     soon = timeline["soon"]
-    assert len(entries) == 6
+    assert len(entries) == 9
     retirement = entries[f"{soon.pk}-retirement@ai-go"]
     assert retirement.findtext(f"{ATOM}title").startswith("Retirement: Retiring-Soon (")
-    assert retirement.find(f"{ATOM}link").get("href") == "http://testserver/en-US/models/zzz-own/"
+    assert retirement.find(f"{ATOM}link").get("href") == "http://testserver/en-US/models/c/retiring-soon/"
     assert feed.find(f"{ATOM}link").get("href") == "http://testserver/en-US/lifecycle/"
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en-US"
 
