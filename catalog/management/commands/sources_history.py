@@ -32,8 +32,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             history = history_build(cache, step, progress=self.stdout.write)
-        except OSError as error:
-            raise CommandError(f"PyPI could not be read: {error}") from error
+        except (OSError, ValueError) as error:  # PyPI unreachable, a download not matching its sha256
+            raise CommandError(str(error)) from error
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(history, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         self.stdout.write(f"Wrote {output} in {time.monotonic() - started:.0f} s.")

