@@ -17,6 +17,7 @@ from typing import Any
 
 from catalog.choices import CAPABILITIES, MODALITIES
 from catalog.sources import identity
+from catalog.sources.history import deprecation_day
 from catalog.sources.records import OfferRecord, PriceRecord, ProviderRecord, SourceData, SourceInfo
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,9 @@ def load() -> SourceData:
             model = provider["models"][model_id]
             fields, skipped = offer_fields(model)
             unreadable += skipped
+            # models.dev dates no deprecation; its past releases date some (catalog/sources/history).
+            if fields.get("deprecated") and (day := deprecation_day("models.dev", provider_id, model_id)):
+                fields["deprecated_at"] = day
             maker, base = identity.model_identity(catalog_key or provider_id, model_id)
             offers.append(OfferRecord(provider=provider_id, key=model_id, maker=maker, base=base, fields=fields))
             prices += price_records(provider_id, model_id, model.get("cost"))

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from genai_prices.types import Provider
 
+from catalog.sources.history import deprecation_day
 from catalog.sources.identity import model_identity
 from catalog.sources.records import PRICE_FIELDS, OfferRecord, PriceRecord, ProviderRecord, SourceData, SourceInfo
 
@@ -51,6 +52,9 @@ def records_of(desired: list[DesiredProvider]) -> SourceData:
             fields = {name: model.fields[name] for name in OFFER_FIELDS if model.fields.get(name) not in (None, [])}
             if model.deprecated:
                 fields["deprecated"] = True
+                # The package dates no deprecation; its past releases date some (catalog/sources/history).
+                if day := deprecation_day(SOURCE, provider.source_id, model_id):
+                    fields["deprecated_at"] = day
             data.offers.append(OfferRecord(provider.source_id, model_id, maker, base, fields))
             data.prices += [_price_record(provider.source_id, model_id, price) for price in model.prices]
     return data
