@@ -8,7 +8,7 @@ so what a page explains is what the import did.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 from catalog.models import AIModel, CanonicalModel, Pricing, SourceDisagreement, SourceValue
 from catalog.sources.apply.policy import same
 from catalog.sources.apply.resolve import CANONICAL_COLUMNS, OFFER_COLUMNS, baseline_of, current_value, editor_value
+from catalog.sources.history import sources_dated_by_history
 from catalog.sources.records import OFFER_FIELDS
 
 # The prices a model page shows.
@@ -225,7 +226,11 @@ def _said(values: dict, column: str) -> list[tuple[str, Any, datetime | None]]:
 def _fact(row, column: str, said: list, decided: set) -> Provenance:
     shown = current_value(row, column)
     editor = editor_value(row, column, baseline_of(row)) is not None or (row.pk, column) in decided
-    return _explain(OFFER_FIELDS[column], shown, said, editor)
+    found = _explain(OFFER_FIELDS[column], shown, said, editor)
+    if column == "deprecated_at" and found.agree and set(found.sources) <= sources_dated_by_history():
+        # Those sources date no deprecation themselves: their releases' history does (catalog.sources.history).
+        return replace(found, note=gettext_noop("on or before: the day a source's release first marked it deprecated"))
+    return found
 
 
 def _in_force(fields: dict, today: date) -> bool:

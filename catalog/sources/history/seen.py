@@ -21,9 +21,19 @@ class DeprecationSeen:
 
 
 @cache
+def _history() -> dict:
+    return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+def sources_dated_by_history() -> set[str]:
+    """The sources whose deprecation dates come from their releases' history, not from themselves."""
+    return set(_history()) - {"generated_from"}
+
+
+@cache
 def deprecations_seen(source: str) -> dict[str, DeprecationSeen]:
     """Source `source`'s dated deprecations by offer key ("provider/model"); {} for a source without history."""
-    entries = json.loads(DATA.read_text(encoding="utf-8")).get(source, {})
+    entries = _history().get(source, {})
     return {
         key: DeprecationSeen(
             day=date.fromisoformat(entry["day"]),
