@@ -173,6 +173,10 @@ def canonical_completeness() -> dict[str, float]:
         ),
         "context_window": share(totals["context"], totals["all"]),
         "limits": share(totals["limits"], totals["all"]),
+        "limits_of_dated": share(
+            dated_canonical.filter(context_window__isnull=False, max_output_tokens__isnull=False).count(),
+            dated_canonical.count(),
+        ),
         "training_cutoff": share(totals["cutoff"], totals["all"]),
         "with_real_scores": with_scores.count(),
         "deprecated": deprecated.count(),

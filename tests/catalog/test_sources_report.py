@@ -46,7 +46,8 @@ def test_the_text_report_names_the_goals_the_disagreements_and_price_agreement()
     lines = _report().splitlines()
     for goal in [
         "release date (of canonical models a source dates): 50.0 %",
-        "context and output limits: 0.0 %",
+        "context and output limits (of canonical models a source dates): 0.0 %",
+        "context and output limits (of all): 0.0 %",
         "deprecated with dates: 0 of 0",
         "canonical models with real scores: 1",
         "Disagreements: open 2, resolved 1, superseded 1",
