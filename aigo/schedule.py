@@ -47,6 +47,18 @@ SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },
+    "import-sources": {
+        "task": "catalog.tasks.import_sources",
+        # Daily: the sources' packages and snapshot change with a deploy, editors' mappings any time.
+        "schedule": crontab(minute=37, hour=4),
+        "options": {"expires": 6 * 3600},
+    },
+    "rank-review-queue": {
+        "task": "analytics.tasks.rank_review_queue",
+        # The trending scores it reads move by the minute; the queue's order need not.
+        "schedule": crontab(minute="7-59/15"),
+        "options": {"expires": 600},
+    },
     "refresh-daily-stats": {
         "task": "analytics.tasks.refresh_daily_stats",
         "schedule": crontab(minute="*/15"),

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from analytics.review_queue import disagreements_rank
 from analytics.stats import daily_stats_refresh
 
 
@@ -7,3 +8,8 @@ from analytics.stats import daily_stats_refresh
 def refresh_daily_stats() -> float | None:
     elapsed = daily_stats_refresh()
     return None if elapsed is None else round(elapsed, 3)
+
+
+@shared_task
+def rank_review_queue() -> int:
+    return disagreements_rank()

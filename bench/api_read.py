@@ -39,7 +39,7 @@ def prepare() -> None:
     run("scripts/ensure_system.sh", "wrk")
     python = str(ROOT / ".venv/bin/python")
     run(python, "manage.py", "migrate", "--noinput", "-v", "0")
-    run(python, "manage.py", "import_catalog")  # idempotent: the real catalog, whatever was there
+    run(python, "manage.py", "import_sources")  # idempotent: the real catalog, whatever was there
     run(python, "manage.py", "periodic", "run", "refresh-model-listings")
 
 

@@ -45,7 +45,7 @@ def prepare() -> tuple[str, list[tuple[str, str]]]:
     run("scripts/services.sh", "start")
     python = str(ROOT / ".venv/bin/python")
     run(python, "manage.py", "migrate", "--noinput", "-v", "0")
-    run(python, "manage.py", "import_catalog")
+    run(python, "manage.py", "import_sources")
     out = subprocess.run(
         [
             python,

@@ -2,6 +2,8 @@
 
 import logging
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, transaction
 from redis.exceptions import RedisError
@@ -14,6 +16,7 @@ log = logging.getLogger(__name__)
 # Edits within this many seconds share one refresh (an admin save touches several tables).
 REFRESH_DEBOUNCE = 2
 _PENDING_KEY = ("listings", "refresh", "pending")
+_batched: ContextVar[bool] = ContextVar("catalog_changes_batched", default=False)
 
 
 def listings_refresh() -> float:
@@ -57,9 +60,22 @@ def catalog_changed(kind: str) -> None:
     """Call on any catalog write: once the transaction commits, cached responses of `kind` are
     dropped (detail pages read the tables, so they are right at once) and the listings view is
     refreshed shortly (list pages read it)."""
+    if _batched.get():
+        return
 
     def after_commit() -> None:
         response_cache.invalidate(kind)
         listings_refresh_soon()
 
     transaction.on_commit(after_commit)
+
+
+@contextmanager
+def catalog_changes_batched():
+    """Writes inside leave the refresh to the caller, who makes one at the end (an import writes
+    thousands of rows: a refresh each would take minutes where no worker debounces them)."""
+    token = _batched.set(True)
+    try:
+        yield
+    finally:
+        _batched.reset(token)

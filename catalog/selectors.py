@@ -5,18 +5,20 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
 from .models import (
     AIModel,
     BenchmarkScore,
     BenchmarkSuite,
+    CanonicalModel,
     Documentation,
     ModelEndpoint,
     ModelListing,
     Pricing,
     Provider,
 )
+from .provenance import provenance_annotations
 
 
 def provider_list() -> QuerySet[Provider]:
@@ -27,23 +29,38 @@ def listing_list() -> QuerySet[ModelListing]:
     return ModelListing.objects.all()
 
 
-def model_detail(*, slug: str) -> AIModel:
-    """One model with its provider, endpoints, every price row, recent scores and documentation.
+def model_detail(*, slug: str, sources: bool = False) -> AIModel:
+    """One model with its provider, canonical model, endpoints, every price row, recent scores
+    and documentation; with `sources`, what its provenance needs too (catalog.provenance's
+    models_provenance), loaded in the first query.
 
     Five queries whatever the model: the detail page never grows with the data.
     """
+    models = AIModel.objects.select_related("provider", "canonical_model")
+    if sources:
+        models = models.annotate(**provenance_annotations())
+    return models.prefetch_related(
+        Prefetch("endpoints", queryset=ModelEndpoint.objects.order_by("priority", "region")),
+        Prefetch("pricing", queryset=Pricing.objects.order_by("tier", "region", "currency", "-effective_from")),
+        Prefetch(
+            "benchmark_scores",
+            queryset=BenchmarkScore.objects.select_related("suite").order_by("-evaluation_date", "suite__slug"),
+        ),
+        Prefetch("documentation", queryset=Documentation.objects.order_by("doc_type", "locale", "url")),
+    ).get(slug=slug)
+
+
+def models_with_sources(*, ids: Iterable, as_of: datetime.date) -> QuerySet[AIModel]:
+    """These models with what their provenance needs (catalog.provenance's models_provenance) and
+    their standard global price rows in force on `as_of` (a list row's price): two queries."""
+    in_force = Pricing.objects.filter(tier="standard", region=None, effective_from__lte=as_of).filter(
+        Q(effective_to=None) | Q(effective_to__gte=as_of)
+    )
     return (
-        AIModel.objects.select_related("provider")
-        .prefetch_related(
-            Prefetch("endpoints", queryset=ModelEndpoint.objects.order_by("priority", "region")),
-            Prefetch("pricing", queryset=Pricing.objects.order_by("tier", "region", "currency", "-effective_from")),
-            Prefetch(
-                "benchmark_scores",
-                queryset=BenchmarkScore.objects.select_related("suite").order_by("-evaluation_date", "suite__slug"),
-            ),
-            Prefetch("documentation", queryset=Documentation.objects.order_by("doc_type", "locale", "url")),
-        )
-        .get(slug=slug)
+        AIModel.objects.filter(id__in=list(ids))
+        .select_related("canonical_model")
+        .annotate(**provenance_annotations())
+        .prefetch_related(Prefetch("pricing", queryset=in_force))
     )
 
 
@@ -86,7 +103,7 @@ def documentation_for(docs: Iterable[Documentation], *, locale: str) -> list[Doc
 def models_to_compare(*, slugs: list[str]) -> QuerySet[AIModel]:
     return (
         AIModel.objects.filter(slug__in=slugs)
-        .select_related("provider")
+        .select_related("provider", "canonical_model")
         .prefetch_related(
             Prefetch("endpoints", queryset=ModelEndpoint.objects.order_by("priority", "region")),
             "pricing",
@@ -164,3 +181,116 @@ def listing_currencies() -> QuerySet:
 
 def provider_choices() -> QuerySet[Provider]:
     return Provider.objects.order_by("name").values_list("slug", "name")
+
+
+# -- canonical models: the thing a maker releases, and every provider's offer of it ----------
+
+
+def canonical_list(*, offer_ids: QuerySet | None = None) -> QuerySet[CanonicalModel]:
+    """The catalog's rows: canonical models with their maker and how many offers each has; with
+    `offer_ids` (a query of offer ids: a filtered listing), those that have one of these offers."""
+    models = CanonicalModel.objects.select_related("maker").annotate(offer_count=Count("offers"))
+    if offer_ids is not None:
+        models = models.filter(pk__in=AIModel.objects.filter(id__in=offer_ids).values("canonical_model_id"))
+    return models
+
+
+def canonical_detail(**lookup) -> CanonicalModel:
+    """One canonical model (by slug or pk) with its maker and successor."""
+    return CanonicalModel.objects.select_related("maker", "successor").get(**lookup)
+
+
+def offers_of(*, canonical_id) -> QuerySet[AIModel]:
+    """Every provider's offer of a canonical model, the maker's own first, with its provider,
+    endpoints and price rows."""
+    by_maker = Case(When(provider_id=F("canonical_model__maker_id"), then=0), default=1)
+    # uses index: idx_models_canonical
+    return (
+        AIModel.objects.filter(canonical_model_id=canonical_id)
+        .alias(by_maker=by_maker)
+        .select_related("provider")
+        .prefetch_related(
+            Prefetch("endpoints", queryset=ModelEndpoint.objects.order_by("priority", "region")),
+            Prefetch("pricing", queryset=Pricing.objects.order_by("tier", "region", "currency", "-effective_from")),
+        )
+        .order_by("by_maker", "provider__name", "slug")
+    )
+
+
+def standard_prices_of(*, canonical_ids: Iterable, as_of: datetime.date) -> QuerySet[Pricing]:
+    """The standard global price rows in force on `as_of` of every offer of these canonical
+    models, each with its `canonical_id`: a catalog page's best prices in one query."""
+    return (
+        Pricing.objects.filter(
+            model__canonical_model_id__in=list(canonical_ids), tier="standard", region=None, effective_from__lte=as_of
+        )
+        .filter(Q(effective_to=None) | Q(effective_to__gte=as_of))
+        .annotate(canonical_id=F("model__canonical_model_id"))
+        .select_related("model__provider")
+    )
+
+
+def canonical_of_offers(*, model_ids: Iterable) -> dict[str, uuid.UUID]:
+    """Offer id (str) -> its canonical model's id, for offers that have one."""
+    rows = AIModel.objects.filter(id__in=list(model_ids)).exclude(canonical_model=None)
+    return {str(model_id): canonical_id for model_id, canonical_id in rows.values_list("id", "canonical_model_id")}
+
+
+# -- real and demo benchmark scores -----------------------------------------------------------
+
+# How catalog/demo marks its suites and scores: illustrative numbers, never a published result.
+DEMO_MARK = {"source": "demo"}
+DEMO_SCORES = Q(configuration__contains=DEMO_MARK) | Q(suite__metadata__contains=DEMO_MARK)
+
+
+def suite_is_demo(suite: BenchmarkSuite) -> bool:
+    return suite.metadata.get("source") == DEMO_MARK["source"]
+
+
+def score_is_demo(score: BenchmarkScore) -> bool:
+    """DEMO_SCORES for a loaded score (with its suite)."""
+    return score.configuration.get("source") == DEMO_MARK["source"] or suite_is_demo(score.suite)
+
+
+def real_scores_exist() -> bool:
+    """Once the catalog has real scores, pages leave the demo ones out."""
+    return BenchmarkScore.objects.exclude(DEMO_SCORES).exists()
+
+
+def scores_of(*, model_ids: Iterable = (), canonical_ids: Iterable = ()) -> QuerySet[BenchmarkScore]:
+    """Every score of these models and of every offer of these canonical models, each with its
+    model's `canonical_id`, newest first per suite: a model page shows its canonical model's."""
+    # uses index: idx_scores_model (and idx_models_canonical)
+    return (
+        BenchmarkScore.objects.filter(
+            Q(model_id__in=list(model_ids)) | Q(model__canonical_model_id__in=list(canonical_ids))
+        )
+        .annotate(canonical_id=F("model__canonical_model_id"))
+        .select_related("suite", "model__provider")
+        .order_by("suite__name", "suite__slug", "-evaluation_date")
+    )
+
+
+def headline_scores(*, canonical_ids: Iterable) -> dict[uuid.UUID, BenchmarkScore]:
+    """Per canonical model: its newest real score on the benchmark that the most models report,
+    so the catalog's score column compares like with like where it can."""
+    real = BenchmarkScore.objects.exclude(DEMO_SCORES)
+    reach = dict(
+        real.order_by()
+        .values("suite_id")
+        .annotate(models=Count("model_id", distinct=True))
+        .values_list("suite_id", "models")
+    )
+    scores = (
+        real.filter(model__canonical_model_id__in=list(canonical_ids))
+        .select_related("suite")
+        .annotate(canonical_id=F("model__canonical_model_id"))
+    )
+
+    def rank(score: BenchmarkScore) -> tuple:
+        return (-reach.get(score.suite_id, 0), -score.evaluation_date.toordinal(), score.suite.slug)
+
+    found: dict[uuid.UUID, list[BenchmarkScore]] = {}
+    for score in scores:
+        found.setdefault(score.canonical_id, []).append(score)
+    return {canonical_id: min(group, key=rank) for canonical_id, group in found.items()}

@@ -1,8 +1,16 @@
 from celery import shared_task
 
 from catalog.listings import listings_refresh_claimed
+from catalog.sources.apply.sync import sources_import
 
 
 @shared_task
 def refresh_model_listings() -> float:
     return round(listings_refresh_claimed(), 3)
+
+
+@shared_task
+def import_sources() -> list[str]:
+    """The daily import of every source: what `manage.py import_sources` prints, for the task's result."""
+    report = sources_import()
+    return [str(line) for line in report.sources] + report.summary()

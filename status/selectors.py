@@ -314,3 +314,19 @@ def latency_by_hour(*, slugs: list[str], hours: int = 24) -> dict[str, list[floa
         if 0 <= hours_ago < hours:
             series[row["model__slug"]][hours - 1 - hours_ago] = _round(row["p95"])
     return series
+
+
+def status_of_models(*, model_ids) -> dict[str, dict]:
+    """Per model probed in the last half hour (str id): availability and p95 latency of its newest
+    5-minute buckets, averaged over its regions. One query, for pages listing many models."""
+    rows = (
+        _newest_buckets()
+        .filter(model_id__in=list(model_ids))
+        .values("model_id")
+        .annotate(availability=Avg("avg_availability"), latency_p95=Avg("avg_latency_p95"))
+        .order_by()
+    )
+    return {
+        str(row["model_id"]): {"availability": _round(row["availability"]), "latency_p95": _round(row["latency_p95"])}
+        for row in rows
+    }

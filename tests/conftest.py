@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from redis.exceptions import RedisError
 
+from aigo.api.cache import response_cache
 from aigo.redis import redis_client
 from tests.db import stop_redis
 from tests.pooling import pooler_connections, pooler_use_own_test_database
@@ -26,6 +27,9 @@ def redis_prefix(settings):
     """Each test writes its Redis keys under a prefix of its own and leaves nothing behind."""
     prefix = f"test:{uuid.uuid4().hex[:12]}:"
     settings.AIGO_REDIS_PREFIX = prefix
+    # The response cache's generations seen here belong to an earlier test's prefix: kept, they can
+    # be ahead of this test's, and an invalidation would then not change the cache keys.
+    response_cache._generations.clear()
     yield prefix
     try:
         client = redis_client()

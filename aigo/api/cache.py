@@ -28,7 +28,7 @@ from aigo.redis import mget, redis_client, rkey
 
 log = logging.getLogger(__name__)
 
-KINDS = ("models", "benchmarks", "news")
+KINDS = ("models", "benchmarks", "news", "sources")
 MAX_AGE = 60  # seconds browsers and CDNs may reuse a catalog response
 REDIS_TTL = 600
 LOCAL_TTL = 60  # safety net should an invalidation message be lost

@@ -3,10 +3,23 @@
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 
-from catalog.models import AIModel, Provider
+from catalog.models import AIModel, CanonicalModel, Provider
 from news.models import NewsArticle
 
-PAGES = ["", "models/", "compare/", "calculator/", "leaderboards/", "providers/", "status/", "incidents/", "news/"]
+PAGES = [
+    "",
+    "models/",
+    "compare/",
+    "calculator/",
+    "leaderboards/",
+    "providers/",
+    "status/",
+    "incidents/",
+    "news/",
+    "lifecycle/",
+    "data-sources/",
+    "data-quality/",
+]
 
 
 class _PerLocale(Sitemap):
@@ -45,6 +58,14 @@ class ModelsSitemap(_PerLocale):
         return item[1][1]
 
 
+class CanonicalModelsSitemap(ModelsSitemap):
+    def rows(self):
+        return CanonicalModel.objects.order_by("slug").values_list("slug", "updated_at")
+
+    def path(self, row) -> str:
+        return f"models/c/{row[0]}/"
+
+
 class ProvidersSitemap(_PerLocale):
     changefreq = "weekly"
 
@@ -71,4 +92,10 @@ class NewsSitemap(_PerLocale):
         return item[1][1]
 
 
-SITEMAPS = {"pages": PagesSitemap, "models": ModelsSitemap, "providers": ProvidersSitemap, "news": NewsSitemap}
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "models": ModelsSitemap,
+    "canonical-models": CanonicalModelsSitemap,
+    "providers": ProvidersSitemap,
+    "news": NewsSitemap,
+}

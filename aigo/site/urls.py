@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aigo.site import home, news, search, status, switcher
+from aigo.site import home, lifecycle, news, search, sources, status, switcher
 from aigo.site.catalog import calculator, compare, leaderboards, model_list, model_page, providers
 
 app_name = "site"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("preferences", switcher.preferences, name="preferences"),
     path("models/", model_list.model_list, name="models"),
     path("models/<slug:slug>/", model_page.model_detail, name="model"),
+    path("models/c/<slug:slug>/", model_page.canonical_detail, name="canonical_model"),
     path("compare/", compare.compare, name="compare"),
     path("calculator/", calculator.calculator, name="calculator"),
     path("leaderboards/", leaderboards.leaderboards, name="leaderboards"),
@@ -27,4 +28,9 @@ urlpatterns = [
     path("news/category/<slug:category>/", news.news_category, name="news_category"),
     path("news/tag/<str:tag>/", news.news_tag, name="news_tag"),
     path("news/<slug:slug>/", news.article, name="article"),
+    path("lifecycle/", lifecycle.lifecycle, name="lifecycle"),
+    path("lifecycle/calendar.ics", lifecycle.lifecycle_calendar, name="lifecycle_calendar"),
+    path("lifecycle/atom.xml", lifecycle.lifecycle_atom, name="lifecycle_atom"),
+    path("data-sources/", sources.data_sources, name="data_sources"),
+    path("data-quality/", sources.data_quality, name="data_quality"),
 ]

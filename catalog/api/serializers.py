@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from aigo.api.locale import LocalizedTextField
 from catalog.models import Pricing
+from catalog.provenance import ModelProvenance, Provenance
 
 # Plain Serializers with explicit fields: ModelSerializer introspects the model on every
 # instantiation, which costs more than the queries of a detail page.
@@ -36,6 +37,58 @@ class ListingPriceSerializer(serializers.Serializer):
     currency = serializers.CharField(source="price_currency", allow_null=True)
 
 
+class SourceSaysSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    value = serializers.JSONField(allow_null=True, help_text="What the source says.")
+
+
+class ProvenanceSerializer(serializers.Serializer):
+    """Where one value comes from (catalog.provenance.Provenance.as_dict)."""
+
+    value = serializers.JSONField(allow_null=True, help_text="The value shown.")
+    set_by_editor = serializers.BooleanField(help_text="An editor set it, or decided it in the review queue.")
+    agree = serializers.ListField(
+        child=serializers.CharField(), help_text="Sources that state the value shown (within tolerance)."
+    )
+    differ = SourceSaysSerializer(many=True, help_text="Sources that state another value, and what they say.")
+    checked_at = serializers.DateTimeField(allow_null=True, help_text="When an agreeing source last confirmed it.")
+    note = serializers.CharField(help_text="How the value was chosen, or how a price's start was found.")
+
+
+class SourcesSerializer(serializers.Serializer):
+    facts = serializers.DictField(
+        child=ProvenanceSerializer(), help_text="The canonical model's facts, by field (empty without one)."
+    )
+    offer = serializers.DictField(child=ProvenanceSerializer(), help_text="This offer's own fields, by field.")
+    prices = serializers.DictField(
+        child=serializers.DictField(child=ProvenanceSerializer()),
+        help_text="Price id (as in `pricing`) -> price component -> its provenance.",
+    )
+
+
+@extend_schema_field(SourcesSerializer)
+class SourcesField(serializers.JSONField):
+    """The `sources` block, built by sources_block() (already plain JSON)."""
+
+
+def provenance_dicts(found: dict[str, Provenance]) -> dict:
+    return {name: provenance.as_dict() for name, provenance in found.items()}
+
+
+def price_sources(provenance: ModelProvenance) -> dict:
+    """Price id -> component -> its provenance, as JSON."""
+    return {str(price_id): provenance_dicts(components) for price_id, components in provenance.prices.items()}
+
+
+def sources_block(provenance: ModelProvenance, offer_id) -> dict:
+    """A model's `sources`: its canonical model's facts, its own fields and its prices shown."""
+    return {
+        "facts": provenance_dicts(provenance.facts),
+        "offer": provenance_dicts(provenance.offers.get(offer_id, {})),
+        "prices": price_sources(provenance),
+    }
+
+
 class ModelListSerializer(serializers.Serializer):
     """A row of model_listings (the materialized view): everything a list page shows."""
 
@@ -53,6 +106,8 @@ class ModelListSerializer(serializers.Serializer):
     sunset_at = serializers.DateField(allow_null=True)
     price = serializers.SerializerMethodField(help_text="Today's standard global price.")
     recent_benchmarks = serializers.JSONField(help_text="Latest score per benchmark suite.")
+    # Not required: rows have it only with ?include=sources (json_rows leaves it out otherwise).
+    sources = SourcesField(required=False, help_text="Only with ?include=sources.")
 
     @extend_schema_field(ProviderRefSerializer)
     def get_provider(self, row) -> dict:
@@ -82,6 +137,7 @@ def _price_field(help_text: str = ""):
 
 
 class PricingSerializer(serializers.Serializer):
+    id = serializers.UUIDField(help_text="The key of this price's provenance in `sources.prices`.")
     tier = serializers.CharField()
     region = serializers.CharField(allow_null=True, help_text="null: the global price.")
     currency = serializers.CharField()
@@ -125,7 +181,7 @@ class DocumentationSerializer(serializers.Serializer):
 class ModelDetailSerializer(serializers.Serializer):
     """A model with its endpoints, prices in effect, recent scores and documentation.
 
-    The view puts the selected `prices`, `scores` and `docs` on the instance.
+    The view puts the selected `prices`, `scores` and `docs` (and `sources`) on the instance.
     """
 
     slug = serializers.CharField()
@@ -147,6 +203,11 @@ class ModelDetailSerializer(serializers.Serializer):
     pricing = PricingSerializer(source="prices", many=True)
     benchmark_scores = ScoreSerializer(source="scores", many=True)
     documentation = DocumentationSerializer(source="docs", many=True)
+    canonical_model = serializers.CharField(
+        source="canonical_model.slug", allow_null=True, help_text="Slug of the model as its maker releases it."
+    )
+    # Not required: compare's rows have none.
+    sources = SourcesField(required=False, help_text="Where each fact and price shown comes from.")
 
 
 class SuiteSerializer(serializers.Serializer):

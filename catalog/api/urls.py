@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import canonical, sources, views
 
 app_name = "catalog"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("benchmarks/", views.SuiteList.as_view(), name="suite-list"),
     path("benchmarks/<slug:slug>/leaderboard/", views.Leaderboard.as_view(), name="leaderboard"),
     path("compare/", views.Compare.as_view(), name="compare"),
+    path("canonical-models/", canonical.CanonicalModelList.as_view(), name="canonical-list"),
+    path("canonical-models/<slug:slug>/", canonical.CanonicalModelDetail.as_view(), name="canonical-detail"),
+    path("canonical-models/<slug:slug>/offers/", canonical.CanonicalModelOffers.as_view(), name="canonical-offers"),
+    path("sources/", sources.SourceList.as_view(), name="source-list"),
 ]

@@ -1,5 +1,7 @@
 """Catalog read API: thin views over catalog.selectors, cached and localized."""
 
+import json
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,6 +16,7 @@ from aigo.api.locale import LOCALE_PARAMETER
 from aigo.api.views import LocalizedAPIView
 from catalog import selectors
 from catalog.models import AIModel, BenchmarkSuite
+from catalog.provenance import models_provenance
 
 from .filters import ModelListingFilter
 from .json_rows import listing_json_sql
@@ -25,9 +28,11 @@ from .serializers import (
     PricingSerializer,
     ProviderSerializer,
     SuiteSerializer,
+    sources_block,
 )
 
 COMPARE_MAX = 6
+INCLUDES = {"sources"}  # what a list's ?include= may add to each row
 RECENT_SCORES = 20
 
 
@@ -58,7 +63,38 @@ class ProviderDetail(LocalizedAPIView, generics.RetrieveAPIView):
         return super().get(request, *args, **kwargs)
 
 
-@extend_schema(tags=["models"], parameters=[LOCALE_PARAMETER])
+class IncludeParams(serializers.Serializer):
+    include = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="`sources`: add each row's `sources` block (as on the model detail).",
+    )
+
+    def validate_include(self, value: str) -> set[str]:
+        wanted = {item.strip() for item in value.split(",") if item.strip()}
+        unknown = sorted(wanted - INCLUDES)
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown value {', '.join(unknown)}; choose from {', '.join(sorted(INCLUDES))}."
+            )
+        return wanted
+
+
+def _with_sources(page: list[tuple]) -> list[str]:
+    """The page's JSON rows, each with its `sources` block: two queries for the whole page."""
+    ids = [model_id for model_id, _document in page]
+    models = list(selectors.models_with_sources(ids=ids, as_of=timezone.localdate()))
+    provenance = models_provenance(models, [row for model in models for row in model.pricing.all()])
+    blocks = {model_id: json.dumps(sources_block(found, model_id)) for model_id, found in provenance.items()}
+    # A model deleted since the listings view was last refreshed is left as the view has it.
+    return [
+        f'{document[:-1]},"sources":{blocks[model_id]}}}' if model_id in blocks else document
+        for model_id, document in page
+    ]
+
+
+@extend_schema(tags=["models"], parameters=[LOCALE_PARAMETER, IncludeParams])
 class ModelList(LocalizedAPIView, generics.ListAPIView):
     """Models, from the model_listings view: filter, search and sort; up to 200 per page."""
 
@@ -69,14 +105,19 @@ class ModelList(LocalizedAPIView, generics.ListAPIView):
     def get_queryset(self):
         return selectors.listing_list()
 
-    @cached_response("models", "benchmarks")
+    @cached_response("models", "benchmarks", "sources")
     def get(self, request, *args, **kwargs):
-        if set(request.query_params) - {"page", "page_size", "locale"}:
+        include = IncludeParams(data=request.query_params)
+        include.is_valid(raise_exception=True)
+        if set(request.query_params) - {"page", "page_size", "locale", "include"}:
             listings = self.filter_queryset(self.get_queryset())
         else:  # nothing to filter: skip building the filter form (most of a cold request)
             listings = self.get_queryset().order_by("slug")
-        documents = listings.annotate(document=listing_json_sql(self.locale)).values_list("document", flat=True)
-        return self.paginator.get_json_text_response(self.paginate_queryset(documents))
+        documents = listings.annotate(document=listing_json_sql(self.locale)).values_list("id", "document")
+        page = self.paginate_queryset(documents)
+        if "sources" in include.validated_data["include"]:
+            return self.paginator.get_json_text_response(_with_sources(page))
+        return self.paginator.get_json_text_response([document for _id, document in page])
 
 
 class DetailParams(serializers.Serializer):
@@ -91,7 +132,7 @@ class DetailParams(serializers.Serializer):
 
 def _model_or_404(slug: str) -> AIModel:
     try:
-        return selectors.model_detail(slug=slug)
+        return selectors.model_detail(slug=slug, sources=True)
     except AIModel.DoesNotExist:
         raise ResourceNotFound(f"No model with slug {slug!r}.", {"slug": slug}) from None
 
@@ -108,7 +149,7 @@ class ModelDetail(LocalizedAPIView):
 
     serializer_class = ModelDetailSerializer
 
-    @cached_response("models", "benchmarks")
+    @cached_response("models", "benchmarks", "sources")
     def get(self, request, slug: str):
         params = DetailParams(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -121,6 +162,7 @@ class ModelDetail(LocalizedAPIView):
         )
         model.scores = list(model.benchmark_scores.all()[:RECENT_SCORES])
         model.docs = selectors.documentation_for(model.documentation.all(), locale=self.locale)
+        model.sources = sources_block(models_provenance([model], model.prices)[model.pk], model.pk)
         return Response(self.get_serializer(model).data)
 
 

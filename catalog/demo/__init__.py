@@ -1,6 +1,7 @@
 """Demo content for the local site, on top of the real imported catalog (demo.json beside this
-file): benchmark suites named "(demo)" with unofficial scores, documentation links and a few
-translations. Models are found by foundation model id; missing ones are skipped."""
+file): documentation links, a few translations and, only while the catalog has no real benchmark
+score (the sources' import brings those), benchmark suites named "(demo)" with unofficial scores.
+Models are found by foundation model id; missing ones are skipped."""
 
 import json
 from collections import Counter
@@ -14,6 +15,7 @@ from catalog.models import AIModel, BenchmarkScore, BenchmarkSuite, Documentatio
 
 DEMO_FILE = Path(__file__).with_name("demo.json")
 SCORE_DATE = date(2025, 6, 1)
+DEMO = "demo"  # the benchmark scores' source
 
 
 def _find_models(foundation_ids: set[str]) -> dict[str, AIModel]:
@@ -32,10 +34,16 @@ def _percentiles(scores: dict[str, Decimal]) -> dict[str, int]:
     return {key: round(100 * ordered.index(value) / top) for key, value in scores.items()}
 
 
+def real_scores_exist() -> bool:
+    return BenchmarkScore.objects.exclude(source=DEMO).exists()
+
+
 @transaction.atomic
 def demo_seed(path: Path = DEMO_FILE) -> Counter:
     """Create or update the demo rows by natural key; running it twice changes nothing."""
     data = json.loads(path.read_text())
+    if real_scores_exist():
+        data["benchmark_suites"] = []  # real scores say more than any demo
     wanted = set(data["translations"]) | {doc["model"] for doc in data["documentation"]}
     for suite in data["benchmark_suites"]:
         wanted |= set(suite["scores"])
@@ -57,7 +65,7 @@ def demo_seed(path: Path = DEMO_FILE) -> Counter:
         row = dict(row)
         scores = {key: Decimal(value) for key, value in row.pop("scores").items() if key in models}
         suite, created = BenchmarkSuite.objects.update_or_create(
-            slug=row["slug"], defaults={**row, "metadata": {"source": "demo"}}
+            slug=row["slug"], defaults={**row, "metadata": {"source": DEMO}}
         )
         counts["suites created" if created else "suites kept"] += 1
         percentiles = _percentiles(scores)
@@ -72,7 +80,8 @@ def demo_seed(path: Path = DEMO_FILE) -> Counter:
                     "percentile": percentiles[foundation_id],
                     "is_official": False,
                     "notes": "Demo data for the local site, not a published result.",
-                    "configuration": {"source": "demo"},
+                    "configuration": {"source": DEMO},
+                    "source": DEMO,
                 },
             )
             counts["scores created" if created else "scores kept"] += 1

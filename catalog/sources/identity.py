@@ -147,3 +147,37 @@ def model_identity(provider_id: str, model_id: str) -> tuple[str | None, str]:
     vocabulary (the catalog's first source): other sources map their provider ids to it first."""
     foundation, _offer, vendor = normalise_id(provider_id, model_id)
     return vendor or HOME_VENDORS.get(provider_id), canonical_base(foundation)
+
+
+# Each maker (as model_identity names it) -> the catalog provider that is the maker's own (genai-prices'
+# id), or None where the catalog has no provider of theirs yet, and its name for a new one.
+MAKERS: dict[str, tuple[str | None, str]] = {
+    "openai": ("openai", "OpenAI"),
+    "anthropic": ("anthropic", "Anthropic"),
+    "google": ("google", "Google"),
+    "mistral": ("mistral", "Mistral AI"),
+    "deepseek": ("deepseek", "DeepSeek"),
+    "xai": ("x-ai", "xAI"),
+    "meta": ("meta", "Meta"),
+    "cohere": ("cohere", "Cohere"),
+    "moonshotai": ("moonshotai", "Moonshot AI"),
+    "zhipu": ("zhipuai", "Zhipu AI"),
+    "minimax": ("minimax", "MiniMax"),
+    "perplexity": ("perplexity", "Perplexity"),
+    "voyageai": ("voyageai", "Voyage AI"),
+    "elevenlabs": ("elevenlabs", "ElevenLabs"),
+    "microsoft": ("azure", "Microsoft"),
+    "amazon": ("aws", "Amazon"),
+    "cloudflare": ("cloudflare", "Cloudflare"),
+    "arcee": ("arcee", "Arcee AI"),
+    "cursor": ("cursor", "Cursor"),
+    "alibaba": (None, "Alibaba (Qwen)"),
+    "nvidia": (None, "NVIDIA"),
+    "ibm": (None, "IBM"),
+    "ai21": (None, "AI21 Labs"),
+}
+
+
+def canonical_key(maker: str | None, base: str, provider_slug: str) -> str:
+    """The key of the released model an offer is: its maker's, or (maker unknown) its seller's."""
+    return f"{maker or '@' + provider_slug}/{base}"

@@ -285,6 +285,10 @@ def read(root: Path = DATA) -> tuple[SourceData, Counter[str]]:
     return data, skipped
 
 
+def info() -> SourceInfo:
+    return INFO
+
+
 def load() -> SourceData:
     data, skipped = read()
     for reason, count in sorted(skipped.items()):

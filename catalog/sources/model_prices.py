@@ -262,6 +262,10 @@ def source_info(data: dict[str, Any]) -> SourceInfo:
     )
 
 
+def info() -> SourceInfo:
+    return source_info(snapshot())
+
+
 def load() -> SourceData:
     data = snapshot()
     result = SourceData(info=source_info(data))

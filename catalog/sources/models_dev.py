@@ -17,6 +17,7 @@ from typing import Any
 
 from catalog.choices import CAPABILITIES, MODALITIES
 from catalog.sources import identity
+from catalog.sources.history import deprecation_day
 from catalog.sources.records import OfferRecord, PriceRecord, ProviderRecord, SourceData, SourceInfo
 
 logger = logging.getLogger(__name__)
@@ -97,24 +98,34 @@ def load() -> SourceData:
             model = provider["models"][model_id]
             fields, skipped = offer_fields(model)
             unreadable += skipped
+            # models.dev dates no deprecation; its past releases date some (catalog/sources/history).
+            if fields.get("deprecated") and (day := deprecation_day("models.dev", provider_id, model_id)):
+                fields["deprecated_at"] = day
             maker, base = identity.model_identity(catalog_key or provider_id, model_id)
             offers.append(OfferRecord(provider=provider_id, key=model_id, maker=maker, base=base, fields=fields))
             prices += price_records(provider_id, model_id, model.get("cost"))
     if unreadable:
         logger.warning("models.dev: %d unreadable dates left out", unreadable)
     dates = [day for offer in offers if (day := offer.fields.get("last_updated"))]
-    info = SourceInfo(
+    return SourceData(info=info(max(dates, default=None)), providers=providers, offers=offers, prices=prices)
+
+
+def info(snapshot_date: date | None = None) -> SourceInfo:
+    """The source's description; `snapshot_date` read from the data when not given."""
+    if snapshot_date is None:
+        updated = (model.get("last_updated") for provider in _data().values() for model in provider["models"].values())
+        snapshot_date = max((day for text in updated if (day := read_date(text))), default=None)
+    return SourceInfo(
         name="models.dev",
         title="models.dev",
         version=version(PACKAGE),
         # The package records no build date, so the newest change in the data dates the snapshot.
-        snapshot_date=max(dates, default=None),
+        snapshot_date=snapshot_date,
         licence="MIT",
         licence_url=LICENCE_URL,
         url="https://models.dev",
         attribution="models.dev (MIT licence)",
     )
-    return SourceData(info=info, providers=providers, offers=offers, prices=prices)
 
 
 def _data() -> dict[str, Any]:

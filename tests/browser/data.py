@@ -12,7 +12,13 @@ from django.utils import timezone
 from catalog.listings import listings_refresh
 from catalog.models import ExchangeRate
 from status.incidents import incident_open, incident_transition
-from tests.catalog.factories import AIModelFactory, BenchmarkScoreFactory, PricingFactory, ProviderFactory
+from tests.catalog.factories import (
+    AIModelFactory,
+    BenchmarkScoreFactory,
+    CanonicalModelFactory,
+    PricingFactory,
+    ProviderFactory,
+)
 from tests.news.factories import NewsArticleFactory, NewsModelMentionFactory
 
 EDITOR = ("editor", "browser-test-password")
@@ -32,12 +38,16 @@ def load() -> None:
     }
     models = {}
     for slug, provider, english, chinese, price_in, price_out in MODELS:
+        name = {"en-US": english, "zh-CN": chinese}
         models[slug] = AIModelFactory(
             slug=slug,
             provider=providers[provider],
-            name={"en-US": english, "zh-CN": chinese},
+            name=name,
             description={"en-US": f"{english} is a test model.", "zh-CN": f"{chinese}是测试模型。"},
             context_window=128_000,
+            canonical_model=CanonicalModelFactory(
+                slug=slug, maker=providers[provider], name=name, context_window=128_000
+            ),
         )
         PricingFactory(model=models[slug], input_per_million=Decimal(price_in), output_per_million=Decimal(price_out))
     day = timezone.localdate() - datetime.timedelta(days=1)

@@ -10,6 +10,7 @@ PAGES = [
     "/en-US/",
     "/en-US/models/",
     "/zh-CN/models/comet-pro/",
+    "/en-US/models/c/comet-pro/",
     "/en-US/compare/?models=atlas-large,comet-pro",
     "/en-US/calculator/?models=atlas-mini&input_tokens=1000000",
     "/ja-JP/status/",
@@ -20,6 +21,9 @@ PAGES = [
     "/zh-CN/news/comet-pro-launch/",
     "/en-US/search/?q=comet",
     "/en-US/no-such-page/",
+    "/en-US/lifecycle/",
+    "/ja-JP/data-sources/",
+    "/en-US/data-quality/",
 ]
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 

@@ -1,4 +1,4 @@
-"""Fixtures of the catalog tests: a small catalog the API tests read, and the real package imported
+"""Fixtures of the catalog tests: a small catalog the API tests read, and every real source imported
 once per test module (committed, removed at the end; each test rolls back on top of it)."""
 
 import datetime
@@ -6,12 +6,14 @@ import uuid
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import override_settings
+from psycopg import sql
 
 from aigo.redis import redis_client
 from catalog.listings import listings_refresh
-from catalog.sources.apply.sync import catalog_import_genai_prices
+from catalog.sources.apply.sync import sources_import
 
 from .factories import (
     AIModelFactory,
@@ -113,10 +115,16 @@ LATER = date(2026, 12, 10)
 def first_import(django_db_setup, django_db_blocker):
     prefix = f"test:{uuid.uuid4().hex[:12]}:"
     with django_db_blocker.unblock(), override_settings(AIGO_REDIS_PREFIX=prefix):
-        yield catalog_import_genai_prices(today=IMPORT_DAY)
+        yield sources_import(today=IMPORT_DAY)
         with connection.cursor() as cursor:
-            # The database cascades to models and prices, without a signal per row.
-            cursor.execute("DELETE FROM providers")
+            # The database cascades to models, prices and scores, without a signal per row.
+            # The import's history is append-only for the app role: the owner clears it.
+            cursor.execute("RESET ROLE")
+            cursor.execute(
+                "TRUNCATE providers, canonical_models, benchmark_suites, source_imports, source_observations, "
+                "source_values, source_mappings, source_disagreements CASCADE"
+            )
+            cursor.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(settings.AIGO_DB_APP_ROLE)))
         listings_refresh()
         client = redis_client()
         for key in client.scan_iter(match=f"{prefix}*"):

@@ -2,8 +2,19 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
-from catalog.models import AIModel, BenchmarkScore, BenchmarkSuite, Documentation, ModelEndpoint, Pricing, Provider
+from catalog.models import (
+    AIModel,
+    BenchmarkScore,
+    BenchmarkSuite,
+    CanonicalModel,
+    Documentation,
+    ModelEndpoint,
+    Pricing,
+    Provider,
+    SourceValue,
+)
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):
@@ -25,6 +36,31 @@ class AIModelFactory(factory.django.DjangoModelFactory):
     modalities = ["text"]
     capabilities = ["streaming"]
     context_window = 128000
+
+
+class CanonicalModelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CanonicalModel
+
+    slug = factory.Sequence(lambda n: f"canonical-{n}")
+    key = factory.LazyAttribute(lambda o: f"{o.maker.slug if o.maker else 'unknown'}/{o.slug}")
+    name = factory.LazyAttribute(lambda o: {"en-US": o.slug.title()})
+    maker = factory.SubFactory(ProviderFactory)
+
+
+class SourceValueFactory(factory.django.DjangoModelFactory):
+    """A source's current value of one field of a catalog row (`target_id`)."""
+
+    class Meta:
+        model = SourceValue
+
+    source = "models.dev"
+    subject = "offer"
+    source_key = factory.Sequence(lambda n: f"provider/model-{n}")
+    field = "context_window"
+    value = 128000
+    since = factory.LazyFunction(timezone.now)
+    checked_at = factory.LazyFunction(timezone.now)
 
 
 class ModelEndpointFactory(factory.django.DjangoModelFactory):

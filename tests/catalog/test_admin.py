@@ -22,7 +22,15 @@ from catalog.models import (
     SourceValue,
 )
 
-from .factories import AIModelFactory, BenchmarkScoreFactory, DocumentationFactory, PricingFactory, ProviderFactory
+from .factories import (
+    AIModelFactory,
+    BenchmarkScoreFactory,
+    CanonicalModelFactory,
+    DocumentationFactory,
+    PricingFactory,
+    ProviderFactory,
+    SourceValueFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +52,7 @@ def _url(model, view: str, *args) -> str:
 
 # What the source import writes: editors map ids, decide disagreements, and read the rest.
 SOURCE_MODELS = [CanonicalModel, SourceMapping, SourceDisagreement, SourceImport, SourceObservation, SourceValue]
+EDITOR_ADDS = [CanonicalModel, SourceMapping]  # the import alone adds the others
 
 
 @pytest.fixture
@@ -56,6 +65,24 @@ def catalog_rows():
     BenchmarkScoreFactory(model=model)
     model.endpoints.create(region="us-east", endpoint_url="https://api.example.com")
     return model
+
+
+@pytest.fixture
+def source_rows(catalog_rows):
+    """One row in every table of the sources, about `catalog_rows`."""
+    canonical = CanonicalModelFactory()
+    catalog_rows.canonical_model = canonical
+    catalog_rows.save()
+    run = SourceImport.objects.create(source="models.dev", version="1.0", status="done", counts={"new": 1})
+    key = "openai/gpt-4o"
+    SourceObservation.objects.create(
+        source="models.dev", subject="offer", source_key=key, field="context_window", value=1, source_import=run
+    )
+    SourceValueFactory(source_key=key, target_id=catalog_rows.pk)
+    SourceMapping.objects.create(source="models.dev", subject="offer", source_key=key, model=catalog_rows)
+    SourceDisagreement.objects.create(
+        subject="canonical", target_id=canonical.pk, field="context_window", values={"models.dev": 1, "llm-stats": 2}
+    )
 
 
 def test_editors_group_holds_exactly_the_catalog_permissions():
@@ -82,6 +109,13 @@ def test_editor_opens_every_catalog_change_page(client, editor, catalog_rows, mo
     assert client.get(_url(model, "change", obj.pk)).status_code == 200
 
 
+@pytest.mark.parametrize("model", SOURCE_MODELS, ids=lambda m: m._meta.model_name)
+def test_editor_opens_every_source_list_and_change_page(client, editor, source_rows, model):
+    assert client.get(_url(model, "changelist")).status_code == 200
+    assert client.get(_url(model, "change", model.objects.first().pk)).status_code == 200
+    assert client.get(_url(model, "add")).status_code == (200 if model in EDITOR_ADDS else 403)
+
+
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
 def test_anonymous_visitors_are_sent_to_the_login_page(client, model):
     for view in ("changelist", "add"):
@@ -91,7 +125,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, model):
 
 
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
-def test_superuser_opens_every_registered_list(admin_client, catalog_rows, model):
+def test_superuser_opens_every_registered_list(admin_client, source_rows, model):
     assert admin_client.get(_url(model, "changelist")).status_code == 200
 
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from catalog.models import AIModel, BenchmarkScore, BenchmarkSuite, Documentation
 
-from .factories import AIModelFactory
+from .factories import AIModelFactory, BenchmarkScoreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,11 +56,17 @@ def test_translations_are_added_without_dropping_existing_ones(models):
     assert "OpenAI" in gpt.description["zh-CN"]
 
 
-def test_if_empty_leaves_existing_suites_alone(models):
+def test_no_demo_scores_once_real_scores_exist(models):
+    BenchmarkScoreFactory(model=models["gpt"], source="llm-stats", source_url="https://example.com/report")
+    output = _seed()
+    assert "scores created" not in output and "documentation created" in output
+    assert not BenchmarkScore.objects.filter(source="demo").exists()
+    assert not BenchmarkSuite.objects.filter(name__contains="(demo").exists()
+
+
+def test_demo_scores_say_they_are_demo(models):
     _seed()
-    BenchmarkScore.objects.all().delete()
-    assert "not added" in _seed("--if-empty")
-    assert not BenchmarkScore.objects.exists()
+    assert set(BenchmarkScore.objects.values_list("source", flat=True)) == {"demo"}
 
 
 def test_demo_rows_pass_model_validation(models):

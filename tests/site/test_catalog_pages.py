@@ -41,20 +41,24 @@ def catalog():
 
 
 def test_the_list_filters_by_what_the_url_says(client, catalog):
-    assert sorted(_rows(client.get("/en-US/models/").content.decode())) == ["cheap", "dear", "old"]
-    assert sorted(_rows(client.get("/en-US/models/?provider=openai").content.decode())) == ["cheap", "old"]
-    assert _rows(client.get("/en-US/models/?provider=openai&provider=anthropic&status=retired").content.decode()) == [
-        "old"
+    assert sorted(_rows(client.get("/en-US/models/?offers=1").content.decode())) == ["cheap", "dear", "old"]
+    assert sorted(_rows(client.get("/en-US/models/?offers=1&provider=openai").content.decode())) == ["cheap", "old"]
+    assert _rows(
+        client.get("/en-US/models/?offers=1&provider=openai&provider=anthropic&status=retired").content.decode()
+    ) == ["old"]
+    assert _rows(client.get("/en-US/models/?offers=1&modality=image").content.decode()) == ["cheap"]
+    assert _rows(client.get("/en-US/models/?offers=1&capability=reasoning").content.decode()) == ["dear"]
+    assert sorted(_rows(client.get("/en-US/models/?offers=1&min_context=100000").content.decode())) == ["cheap", "dear"]
+    assert _rows(client.get("/en-US/models/?offers=1&sort=-context_window").content.decode()) == [
+        "dear",
+        "cheap",
+        "old",
     ]
-    assert _rows(client.get("/en-US/models/?modality=image").content.decode()) == ["cheap"]
-    assert _rows(client.get("/en-US/models/?capability=reasoning").content.decode()) == ["dear"]
-    assert sorted(_rows(client.get("/en-US/models/?min_context=100000").content.decode())) == ["cheap", "dear"]
-    assert _rows(client.get("/en-US/models/?sort=-context_window").content.decode()) == ["dear", "cheap", "old"]
 
 
 def test_the_form_shows_the_urls_state(client, catalog):
     html = client.get(
-        "/en-US/models/?provider=anthropic&modality=image&sort=input_price&status=active"
+        "/en-US/models/?offers=1&provider=anthropic&modality=image&sort=input_price&status=active"
     ).content.decode()
     assert '<option value="anthropic" selected>' in html
     assert 'value="image" checked' in html
@@ -67,13 +71,19 @@ def test_a_price_cap_in_the_visitors_currency_applies_to_prices_in_theirs(client
     ExchangeRate.objects.create(currency="JPY", rate=Decimal("100"), effective_date=today - timedelta(days=1))
     client.cookies["aigo_currency"] = "JPY"
     # 1,000 JPY = 10 USD: only the cheap model's input price is under it.
-    assert _rows(client.get("/en-US/models/?max_price=1000").content.decode()) == ["cheap"]
-    assert sorted(_rows(client.get("/en-US/models/?max_price=5000").content.decode())) == ["cheap", "dear", "old"]
-    assert sorted(_rows(client.get("/en-US/models/?min_price=1000&max_price=2000").content.decode())) == ["dear"]
+    assert _rows(client.get("/en-US/models/?offers=1&max_price=1000").content.decode()) == ["cheap"]
+    assert sorted(_rows(client.get("/en-US/models/?offers=1&max_price=5000").content.decode())) == [
+        "cheap",
+        "dear",
+        "old",
+    ]
+    assert sorted(_rows(client.get("/en-US/models/?offers=1&min_price=1000&max_price=2000").content.decode())) == [
+        "dear"
+    ]
 
 
 def test_bad_filters_are_explained_not_fatal(client, catalog):
-    response = client.get("/en-US/models/?min_context=lots&modality=smell&max_price=-3")
+    response = client.get("/en-US/models/?offers=1&min_context=lots&modality=smell&max_price=-3")
     html = response.content.decode()
     assert response.status_code == 200 and 'role="alert"' in html
     assert "min_context" in html and "modality" in html and "max_price" in html
@@ -85,7 +95,7 @@ def test_a_large_catalog_paginates_with_the_filters_kept(client, django_assert_m
         AIModelFactory(slug=f"bulk-{index:03d}", provider=provider)
     listings_refresh()
     with django_assert_max_num_queries(6):
-        html = client.get("/en-US/models/?provider=bulk&page=2").content.decode()
+        html = client.get("/en-US/models/?offers=1&provider=bulk&page=2").content.decode()
     assert len(_rows(html)) == 50 and _rows(html)[0] == "bulk-050"
     assert "provider=bulk&amp;page=3" in html and "provider=bulk&amp;page=1" in html
     assert "Page 2 of 3" in html
@@ -108,7 +118,7 @@ def test_the_model_page_shows_limits_prices_scores_and_docs_in_the_visitors_loca
     )
     BenchmarkScoreFactory(model=model, score_normalized=Decimal("88.5"), percentile=Decimal("97"))
     DocumentationFactory(model=model, locale="ja-JP", title={"en-US": "Docs", "ja-JP": "ドキュメント"})
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         response = client.get("/ja-JP/models/gpt-x/")
     html = response.content.decode()
     assert response.status_code == 200

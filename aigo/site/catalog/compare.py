@@ -1,12 +1,16 @@
 """Compare up to six models side by side; the URL (?models=a,b) is the shareable state."""
 
+from collections import defaultdict
+
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from aigo.i18n import resolve
 from aigo.site.cache import cached_page
+from aigo.site.catalog.model_parts import scores_shown
 from aigo.site.catalog.prices import price_rows
+from aigo.site.catalog.provenance import attributions
 from aigo.site.visitor import visitor_of
 from catalog import selectors
 from catalog.currency import conversions_used, rates_on
@@ -44,12 +48,19 @@ def compare(request, locale: str):
     rates = rates_on([visitor.currency, *(row.currency for rows in prices.values() for row in rows)], today)
     columns = []
     suites: dict[str, str] = {}
+    # A model's scores are its canonical model's (published for one offer, true of every one).
+    scores = defaultdict(list)
+    for score in selectors.scores_of(
+        model_ids=[model.pk for model in chosen if not model.canonical_model_id],
+        canonical_ids={model.canonical_model_id for model in chosen if model.canonical_model_id},
+    ):
+        scores[score.canonical_id or score.model_id].append(score)
+    real_only = bool(scores) and selectors.real_scores_exist()
     for model in chosen:
         standard = next((row for row in prices[model.slug] if row.tier == "standard"), None)
-        latest = {}
-        for score in model.benchmark_scores.all():
-            latest.setdefault(score.suite.slug, score)
-            suites.setdefault(score.suite.slug, score.suite.name)
+        own = scores[model.canonical_model_id or model.pk]
+        latest = {score.suite.slug: score for score in scores_shown(own, real_only=real_only)}
+        suites |= {score.suite.slug: score.suite.name for score in latest.values()}
         columns.append(
             {
                 "model": model,
@@ -80,6 +91,7 @@ def compare(request, locale: str):
             ]
             if len(columns) >= 2
             else [],
+            "attributions": attributions(score.source for column in columns for score in column["scores"].values()),
             "conversions": conversions_used(
                 rates, visitor.currency, [row.currency for rows in prices.values() for row in rows], locale
             ),

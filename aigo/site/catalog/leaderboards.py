@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aigo.i18n import resolve
 from aigo.site.cache import cached_page
+from aigo.site.catalog.provenance import attributions
 from catalog import choices, selectors
 from catalog.models import BenchmarkSuite
 
@@ -17,6 +18,10 @@ def leaderboards(request, locale: str):
     suites = selectors.suite_list()
     if category in dict(choices.BENCHMARK_CATEGORIES):
         suites = suites.filter(category=category)
+    # Demo benchmarks only while the catalog has no real score, or when asked for.
+    demo_hidden = request.GET.get("demo") != "1" and selectors.real_scores_exist()
+    if demo_hidden:
+        suites = suites.exclude(metadata__contains=selectors.DEMO_MARK)
     groups: dict[str, list] = {}
     labels = dict(choices.BENCHMARK_CATEGORIES)
     for suite in suites:
@@ -29,6 +34,7 @@ def leaderboards(request, locale: str):
             "groups": sorted(groups.items(), key=lambda item: str(item[0])),
             "categories": choices.BENCHMARK_CATEGORIES,
             "category": category,
+            "demo_hidden": demo_hidden,
         },
     )
 
@@ -39,6 +45,7 @@ def leaderboard(request, locale: str, slug: str):
     if suite is None:
         raise Http404("No such benchmark")
     official_only = request.GET.get("unofficial") != "1"
+    scores = list(selectors.leaderboard(suite=suite, include_unofficial=not official_only)[:200])
     return TemplateResponse(
         request,
         "site/catalog/leaderboard.html",
@@ -46,7 +53,9 @@ def leaderboard(request, locale: str, slug: str):
             "nav": "leaderboards",
             "suite": suite,
             "description": resolve(suite.description, locale),
-            "scores": selectors.leaderboard(suite=suite, include_unofficial=not official_only)[:200],
+            "scores": scores,
             "official_only": official_only,
+            "demo": selectors.suite_is_demo(suite),
+            "attributions": attributions(score.source for score in scores),
         },
     )

@@ -1,4 +1,6 @@
-"""The model catalog page: filters and sort kept in the URL, a price range in the visitor's currency."""
+"""The model catalog page: one row per model as its maker releases it (canonical models), or with
+"show every offer" one row per provider's offer; filters and sort kept in the URL, a price range
+in the visitor's currency."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aigo.site.cache import cached_page
+from aigo.site.catalog.catalog_rows import catalog_rows, models_sorted
 from aigo.site.catalog.prices import prices_listed
 from aigo.site.visitor import Visitor, visitor_of
 from catalog import choices, selectors
@@ -17,13 +20,18 @@ from catalog.currency import amount_in_each, conversions_used, rates_on
 
 PAGE_SIZE = 50
 LIST_PARAMS = ("provider", "modality", "capability")  # repeated in a form, comma-joined for the filter set
-SORTS = [
+OFFER_SORTS = [
     ("name", _("Name, A to Z")),
     ("-released_at", _("Newest first")),
     ("released_at", _("Oldest first")),
     ("-context_window", _("Largest context first")),
     ("input_price", _("Cheapest input first")),
     ("output_price", _("Cheapest output first")),
+]
+MODEL_SORTS = [
+    ("-released_at", _("Newest first")),
+    ("popular", _("Most popular")),
+    ("name", _("Name, A to Z")),
 ]
 
 
@@ -62,39 +70,64 @@ def _price_range(query, visitor: Visitor, currencies: list[str], rates) -> tuple
     return conditions, errors
 
 
-@cached_page("models")
+@cached_page("models", "benchmarks")
 def model_list(request, locale: str):
     visitor = visitor_of(request, locale)
+    every_offer = request.GET.get("offers") == "1"
+    data = _filter_data(request.GET)
+    if not every_offer:
+        data["ordering"] = ""  # the models' sorts are not the offers'
     listings = selectors.listing_list()
-    filters = ModelListingFilter(data=_filter_data(request.GET), queryset=listings, request=request)
+    filters = ModelListingFilter(data=data, queryset=listings, request=request)
     rows = filters.qs if filters.is_valid() else listings.none()
 
     currencies = list(selectors.listing_currencies())
-    rates = rates_on([visitor.currency, *currencies], timezone.localdate())
+    today = timezone.localdate()
+    rates = rates_on([visitor.currency, *currencies], today)
     bounds, bound_errors = _price_range(request.GET, visitor, currencies, rates)
     for condition in bounds:
         rows = rows.filter(condition)
 
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if every_offer:
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        shown = {
+            "models": prices_listed(page, visitor, rates),
+            "conversions": conversions_used(
+                rates, visitor.currency, [row.price_currency for row in page if row.price_currency], locale
+            ),
+        }
+    else:
+        sort = request.GET.get("sort", "")
+        page = Paginator(models_sorted(rows, sort), PAGE_SIZE).get_page(request.GET.get("page"))
+        shown = catalog_rows(page, visitor, today, rates)
     query = request.GET.copy()
     query.pop("page", None)
     return TemplateResponse(
         request,
         "site/catalog/model_list.html",
         {
+            **shown,
             "nav": "models",
             "page": page,
-            "models": prices_listed(page, visitor, rates),
-            "conversions": conversions_used(
-                rates, visitor.currency, [row.price_currency for row in page if row.price_currency], locale
-            ),
+            "every_offer": every_offer,
             "errors": {**filters.errors, **bound_errors},
             "providers": selectors.provider_choices(),
             "modalities": choices.MODALITIES,
             "capabilities": choices.CAPABILITIES,
-            "sorts": SORTS,
+            "sorts": OFFER_SORTS if every_offer else MODEL_SORTS,
             "selected": {name: request.GET.getlist(name) for name in LIST_PARAMS},
             "params": request.GET,
             "page_query": query.urlencode(),
+            "toggle_query": _toggled(request.GET, every_offer),
         },
     )
+
+
+def _toggled(query, every_offer: bool) -> str:
+    """The same filters in the other view (the sort and page are the view's own)."""
+    other = query.copy()
+    for name in ("offers", "page", "sort"):
+        other.pop(name, None)
+    if not every_offer:
+        other["offers"] = "1"
+    return other.urlencode()

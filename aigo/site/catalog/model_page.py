@@ -1,22 +1,24 @@
-"""A model's page: prices and their history, live status and uptime, benchmarks, docs and news."""
+"""A model's pages: one provider's offer (prices and their history, live status and uptime, docs and
+news) and the canonical model (what its maker released, every offer side by side), both with the
+facts, lifecycle dates and benchmark scores, each value with its sources."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aigo.i18n import resolve
 from aigo.i18n.formatting import day, money, percent
 from aigo.site.cache import LIVE_TTL, cached_page
-from aigo.site.catalog.prices import price_rows
+from aigo.site.catalog.model_parts import model_parts
 from aigo.site.charts import Series, line_chart, uptime_bar
 from aigo.site.visitor import visitor_of
-from catalog import choices, selectors
-from catalog.currency import conversions_used, rates_on
-from catalog.models import AIModel
+from catalog import selectors
+from catalog.models import AIModel, CanonicalModel
 from news.selectors import news_list
 from status.models import Incident
 from status.selectors import status_current, status_history, status_uptime
@@ -80,34 +82,51 @@ def _uptime_bars(model, locale: str) -> list[dict]:
     ]
 
 
+def _lead(canonical: CanonicalModel | None, locale: str, model: AIModel | None = None) -> list[dict]:
+    """The first lines of the facts: the offer's provider and the model it is an offer of; the maker."""
+    lines = []
+    if model is not None:
+        lines.append({"label": _("Provider"), "text": model.provider.name})
+        if canonical is not None:
+            url = reverse("site:canonical_model", args=[locale, canonical.slug])
+            lines.append({"label": _("Offer of"), "text": canonical.display_name(locale), "url": url})
+    if canonical is not None and canonical.maker:
+        lines.append({"label": _("Maker"), "text": canonical.maker.name})
+    return lines
+
+
 @cached_page("models", "benchmarks", "news", ttl=LIVE_TTL)
 def model_detail(request, locale: str, slug: str):
+    """One provider's offer of a model: the model's facts and every offer beside this one's own
+    prices, history, live status, docs and news."""
     visitor = visitor_of(request, locale)
     try:
         model = selectors.model_detail(slug=slug)
     except AIModel.DoesNotExist:
         raise Http404("No such model") from None
-    today = timezone.localdate()
-    prices = selectors.prices_in_effect(model.pricing.all(), as_of=today, region=visitor.region)
-    rates = rates_on([visitor.currency, *(row.currency for row in prices)], today)
-    sunset_days = (model.sunset_at - today).days if model.sunset_at else None
+    now = timezone.now()
+    today = timezone.localdate(now)
+    canonical = selectors.canonical_detail(pk=model.canonical_model_id) if model.canonical_model_id else None
+    offers = list(selectors.offers_of(canonical_id=canonical.pk)) if canonical else [model]
+    parts = model_parts(canonical, offers, visitor, now)
+    sunset = min((day for day in (model.sunset_at, getattr(canonical, "sunset_at", None)) if day), default=None)
+    sunset_days = (sunset - today).days if sunset else None
     history = sorted(model.pricing.all(), key=lambda row: row.effective_from)
     return TemplateResponse(
         request,
         "site/catalog/model_detail.html",
         {
+            **parts,
             "nav": "models",
             "model": model,
             "name": resolve(model.name, locale) or model.slug,
-            "description": resolve(model.description, locale),
-            "modalities": [dict(choices.MODALITIES).get(value, value) for value in model.modalities],
-            "capabilities": [dict(choices.CAPABILITIES).get(value, value) for value in model.capabilities],
-            "prices": price_rows(prices, visitor, rates),
-            "conversions": conversions_used(rates, visitor.currency, [row.currency for row in prices], locale),
+            "lead": _lead(canonical, locale, model),
+            "description": resolve(model.description, locale) or resolve(canonical and canonical.description, locale),
+            "own_prices": next(row["prices"] for row in parts["offers"] if row["offer"].pk == model.pk),
             "price_chart": _price_chart(history, locale),
+            "sunset": sunset,
             "sunset_days": sunset_days,
             "sunset_soon": sunset_days is not None and sunset_days <= SUNSET_WARNING_DAYS,
-            "scores": list(model.benchmark_scores.all()[:20]),
             "documentation": selectors.documentation_for(model.documentation.all(), locale=locale),
             "status": status_current(model_id=model.id, slug=model.slug),
             "uptime": status_uptime(model_id=model.id),
@@ -115,5 +134,29 @@ def model_detail(request, locale: str, slug: str):
             "incidents": Incident.objects.filter(model=model).order_by("-started_at")[:5],
             "news": news_list(model=model.slug).order_by("-published_at")[:RELATED_NEWS],
             "page_events": [{"type": "model_view", "properties": {"model": model.slug, "path": request.path}}],
+        },
+    )
+
+
+@cached_page("models", "benchmarks", ttl=LIVE_TTL)
+def canonical_detail(request, locale: str, slug: str):
+    """A model as its maker releases it: its facts and lifecycle, and every provider's offer."""
+    visitor = visitor_of(request, locale)
+    try:
+        canonical = selectors.canonical_detail(slug=slug)
+    except CanonicalModel.DoesNotExist:
+        raise Http404("No such model") from None
+    offers = list(selectors.offers_of(canonical_id=canonical.pk))
+    if not offers:
+        raise Http404("No provider offers this model")
+    return TemplateResponse(
+        request,
+        "site/catalog/canonical_detail.html",
+        {
+            **model_parts(canonical, offers, visitor),
+            "nav": "models",
+            "name": canonical.display_name(locale),
+            "description": resolve(canonical.description, locale),
+            "lead": _lead(canonical, locale),
         },
     )

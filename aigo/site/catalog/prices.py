@@ -1,7 +1,10 @@
 """Prices as the site's pages show them: in the visitor's currency, with the original beside."""
 
+from datetime import datetime
 from decimal import Decimal
 
+from aigo.site.catalog.provenance import price_disclosures
+from aigo.site.catalog.time_of_day import hours_label, price_now
 from aigo.site.visitor import Visitor
 from catalog.currency import price_shown
 
@@ -45,4 +48,19 @@ def price_rows(rows, visitor: Visitor, rates) -> list[dict]:
                 ],
             }
         )
+    return table
+
+
+def price_table(rows, visitor: Visitor, rates, provenance: dict, now: datetime) -> list[dict]:
+    """price_rows, each with its sources (catalog.provenance's per price row), its hours when it
+    holds only at certain hours, and whether it is the price now (time_of_day)."""
+    table = price_rows(rows, visitor, rates)
+    current = price_now(rows, now)
+    for entry in table:
+        row = entry["row"]
+        entry["hours"] = hours_label(row)
+        entry["now"] = current is not None and row.pk == current.pk
+        entry["sources"] = price_disclosures(row, provenance.get(row.pk, {}), visitor.locale)
+        converted = row.metadata.get("converted")
+        entry["converted"] = converted if isinstance(converted, dict) else None
     return table

@@ -56,3 +56,9 @@ def money(context, amount, currency: str) -> str:
 def get_item(mapping, key):
     """mapping[key] in a template (None when absent)."""
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def share(context, value, digits: int = 1) -> str:
+    """A share from 0 to 1 in percent ("–" when there is none)."""
+    return "–" if value is None else formatting.percent(value * 100, _locale(context), digits)

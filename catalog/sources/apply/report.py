@@ -1,5 +1,5 @@
-"""What an import did: a Tally of created, updated and kept rows per kind, and the ImportReport
-that `manage.py import_catalog` prints."""
+"""What an import did: a Tally of created, updated and kept rows per kind, a line per source, and
+the SourcesReport that `manage.py import_sources` prints."""
 
 from dataclasses import dataclass, field, fields
 
@@ -10,8 +10,8 @@ class Tally:
     updated: int = 0
     unchanged: int = 0
     kept_edits: int = 0  # not written: an editor changed an imported field since the last import
-    withdrawn: int = 0  # prices deleted before they took effect: the package no longer has them
-    skipped: int = 0  # prices not imported: they overlap an editor's price
+    withdrawn: int = 0  # prices deleted before they took effect: the source no longer has them
+    skipped: int = 0  # not written: they overlap an editor's price, or map to nothing
     kept_history: int = 0  # prices not imported: they overlap closed imported history
 
     @property
@@ -29,42 +29,87 @@ class Tally:
         if self.withdrawn:
             parts.append(f"{self.withdrawn} withdrawn")
         if self.skipped:
-            parts.append(f"{self.skipped} skipped: conflicts with an editor's price")
+            parts.append(f"{self.skipped} skipped")
         if self.kept_history:
             parts.append(f"{self.kept_history} kept imported history")
         return ", ".join(parts)
 
 
 @dataclass
-class ImportReport:
-    source_version: str
+class SourceLine:
+    source: str
+    version: str
+    observed: dict[str, int]  # new, changed, withdrawn, unchanged values
+    created: dict[str, int]  # providers, offers, canonical_models made for it
+    scores: Tally
+
+    @property
+    def changed(self) -> bool:
+        return (
+            bool(
+                self.observed["new"]
+                or self.observed["changed"]
+                or self.observed["withdrawn"]
+                or any(self.created.values())
+            )
+            or self.scores.changed
+        )
+
+    def counts(self) -> dict:
+        return {"values": self.observed, "created": self.created, "scores": self.scores.__dict__}
+
+    def __str__(self) -> str:
+        values = self.observed
+        made = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in self.created.items() if count)
+        return (
+            f"{self.source} {self.version}: {values['new']} new, {values['changed']} changed, "
+            f"{values['withdrawn']} withdrawn, {values['unchanged']} unchanged values"
+            + (f"; created {made}" if made else "")
+            + (f"; scores: {self.scores}" if self.scores.changed else "")
+        )
+
+
+@dataclass
+class SourcesReport:
     dry_run: bool = False
-    providers: Tally = field(default_factory=Tally)
-    models: Tally = field(default_factory=Tally)
+    sources: list[SourceLine] = field(default_factory=list)
+    offers: object = None  # resolve.Written
+    canonical_models: object = None
     prices: Tally = field(default_factory=Tally)
-    missing_models: int = 0
-    exact_prices: int = 0
+    exact_prices: int = 0  # prices with more than 4 decimals, exact in metadata (the price writer counts)
     conflicts: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def changed(self) -> bool:
-        return self.providers.changed or self.models.changed or self.prices.changed
+        written = [w for w in (self.offers, self.canonical_models) if w is not None]
+        return (
+            any(line.changed for line in self.sources)
+            or any(w.offers or w.canonical_models or any(w.review.values()) for w in written)
+            or self.prices.changed
+        )
 
     def summary(self) -> list[str]:
-        lines = [
-            f"genai-prices {self.source_version} in {self.seconds:.1f}s. Providers: {self.providers}. "
-            f"Models: {self.models}. Prices: {self.prices}."
-        ]
-        if self.missing_models:
-            lines.append(f"{self.missing_models} models are no longer in genai-prices (metadata.missing_from_source).")
-        if self.exact_prices:
+        lines = []
+        if self.offers is not None:
             lines.append(
-                f"{self.exact_prices} prices have more than 4 decimals: rounded in their column, "
-                "exact in metadata.exact_prices."
+                f"Resolved: {self.offers.offers} offers and {self.canonical_models.canonical_models} canonical models "
+                f"updated ({self.offers.kept_edits + self.canonical_models.kept_edits} editor values kept); "
+                f"review queue: {_review(self.offers, self.canonical_models)}."
             )
+        lines.append(f"Prices: {self.prices}.")
         lines += [f"Skipped {conflict}" for conflict in self.conflicts]
-        lines.append("Nothing changed." if not self.changed else "Catalog updated.")
+        lines.append(
+            f"Nothing changed ({self.seconds:.1f}s)."
+            if not self.changed
+            else f"Catalog updated in {self.seconds:.1f}s."
+        )
         if self.dry_run:
             lines.append("Dry run: rolled back, nothing was saved.")
         return lines
+
+
+def _review(*written) -> str:
+    opened = sum(w.review.get("opened", 0) for w in written)
+    superseded = sum(w.review.get("superseded", 0) for w in written)
+    return f"{opened} opened, {superseded} closed"

@@ -1,8 +1,13 @@
-"""Applying the genai-prices package to the catalog (`manage.py import_catalog`): compare the
-desired rows from catalog.sources.genai_prices with the database and write only differences.
+"""Applying the sources to the catalog (`manage.py import_sources`).
 
-One transaction per provider: the provider here, its models in sync_models.py, its prices in
-sync_prices.py; merge.py keeps editors' changes, report.py counts what was done.
+For each source, in one transaction: record what it states (observe.py), map its ids to catalog
+rows and create the missing ones (mapping.py), and write its benchmark scores (scores.py). Then,
+over all sources at once: resolve every offer's and canonical model's fields (resolve.py), write
+genai-prices' price periods (sync_prices.py) and the other sources' for the offers genai-prices
+does not price (offer_prices.py), and refresh the listings so pages show the result at once.
+
+Imports running at once take turns on an advisory lock, one stage at a time; running it again
+changes nothing ("Nothing changed.").
 """
 
 import time
@@ -11,92 +16,136 @@ from contextlib import nullcontext
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import F, Func, Min, TextField
 from django.utils import timezone
-from genai_prices.types import Provider as PackageProvider
 
-from catalog.listings import catalog_changed
-from catalog.models import Provider
-from catalog.sources.genai_prices import SOURCE, DesiredProvider, default_providers, desired_catalog, source_version
+from catalog.listings import catalog_changes_batched, listings_refresh
+from catalog.models import AIModel, SourceImport, SourceValue
+from catalog.sources import SOURCES, source_load
+from catalog.sources.genai_prices import SOURCE as GENAI_PRICES
+from catalog.sources.genai_prices import DesiredPrice, DesiredProvider, default_providers, desired_catalog
+from catalog.sources.genai_prices.records import records_of
+from catalog.sources.records import SourceData
 
-from .merge import merge_fields
-from .report import ImportReport, Tally
-from .sync_models import models_sync
+from .disagreements import Decisions
+from .mapping import Mapped, catalog_map
+from .observe import flatten, observations_record, offer_key
+from .offer_prices import offer_prices_write
+from .report import SourceLine, SourcesReport, Tally
+from .resolve import canonicals_resolve, offers_resolve, source_recency
+from .scores import scores_write
 from .sync_prices import prices_sync
 
-# pg_advisory_xact_lock key: imports running at once take turns per provider, so the same
-# slug is never handed out twice.
+# pg_advisory_xact_lock key: imports running at once take their stages in turn.
 IMPORT_LOCK = 7_301_126
 
 
-def catalog_import_genai_prices(
+def _locked() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
+def sources_import(
     *,
-    providers: Sequence[PackageProvider] | None = None,
+    names: Sequence[str] | None = None,
     today: date | None = None,
     dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
-) -> ImportReport:
-    """Create or update providers, models and price periods from genai-prices.
-
-    Rows are matched by their source ids, never by slug; editors' changes to imported fields
-    and their own prices are left alone; price periods are closed, never deleted (except one
-    the package withdrew before it took effect). Running it twice changes nothing.
-    """
+    genai_providers=None,
+) -> SourcesReport:
+    """Import `names` (default: every source) and resolve the catalog. `genai_providers` stands in
+    for the genai-prices package's data (tests pass a changed copy)."""
     started = time.monotonic()
     today = today or timezone.localdate()
-    report = ImportReport(source_version=source_version(), dry_run=dry_run)
-    desired = desired_catalog(default_providers() if providers is None else providers)
-    # One transaction per provider, so a failure keeps whole providers; a dry run nests them
-    # in one that is rolled back.
-    with transaction.atomic() if dry_run else nullcontext():
-        for index, provider in enumerate(desired, 1):
-            line = _provider_sync(provider, today=today, report=report)
+    report = SourcesReport(dry_run=dry_run)
+    desired, genai_offers = None, Mapped()
+    rollback = transaction.atomic() if dry_run else nullcontext()  # a dry run rolls back at the end
+    with catalog_changes_batched(), rollback:
+        for name in names or SOURCES:
+            if name == GENAI_PRICES:
+                desired = desired_catalog(default_providers() if genai_providers is None else genai_providers)
+                data = records_of(desired)
+            else:
+                data = source_load(name)
+            line, mapped = _source_import(name, data)
+            report.sources.append(line)
+            if name == GENAI_PRICES:
+                genai_offers = mapped
             if progress:
-                progress(f"[{index}/{len(desired)}] {line}")
+                progress(str(line))
+        with transaction.atomic():
+            _locked()
+            recency, decisions = source_recency(), Decisions()
+            report.offers = offers_resolve(recency, decisions)
+            report.canonical_models = canonicals_resolve(recency, decisions)
+            start_for = StartFor(today)
+            if desired is not None:
+                report.prices.add(_genai_prices_write(desired, genai_offers, today, report, start_for))
+            report.prices.add(offer_prices_write(today=today, start_for=start_for))
         if dry_run:
             transaction.set_rollback(True)
+    if report.changed and not dry_run:
+        listings_refresh()  # at once, whether or not a worker runs: pages and the API show the import
     report.seconds = time.monotonic() - started
     return report
 
 
 @transaction.atomic
-def _provider_sync(desired: DesiredProvider, *, today: date, report: ImportReport) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
-    provider_tally = Tally()
-    provider = _provider_upsert(desired, provider_tally)
-    models, model_tally = models_sync(provider, desired, today=today, report=report)
-    price_tally = prices_sync(models, desired, today=today, report=report)
-    if provider_tally.changed or model_tally.changed or price_tally.changed:
-        # Bulk writes send no post_save: refresh the listings and API cache once per provider.
-        catalog_changed("models")
-    report.providers.add(provider_tally)
-    report.models.add(model_tally)
-    report.prices.add(price_tally)
-    prices = sum(len(model.prices) for model in desired.models)
-    return f"{desired.source_id}: {len(desired.models)} models ({model_tally}), {prices} prices ({price_tally})"
+def _source_import(name: str, data: SourceData) -> tuple[SourceLine, Mapped]:
+    _locked()
+    record = SourceImport.objects.create(source=name, version=data.info.version, snapshot_date=data.info.snapshot_date)
+    mapped = catalog_map(name, data)
+    targets = {("provider", key): row.pk for key, row in mapped.providers.items()}
+    targets |= {("offer", key): row.pk for key, row in mapped.offers.items()}
+    observed = observations_record(record, flatten(data), targets)
+    scores = scores_write(name, data, mapped)
+    line = SourceLine(name, data.info.version, observed, dict(mapped.created), scores)
+    record.counts = line.counts()
+    record.status, record.finished_at = "done", timezone.now()
+    record.save(update_fields=["counts", "status", "finished_at"])
+    return line, mapped
 
 
-def _provider_upsert(desired: DesiredProvider, tally: Tally) -> Provider:
-    provider = (
-        Provider.objects.filter(metadata__source=SOURCE, metadata__source_id=desired.source_id).first()
-        # a provider an editor created under the same slug is adopted, not duplicated
-        or Provider.objects.filter(slug=desired.slug).first()
-    )
-    if provider is None:
-        tally.created += 1
-        metadata = {**desired.metadata, "imported": {"name": desired.name}}
-        return Provider.objects.create(slug=desired.slug, name=desired.name, metadata=metadata)
-    writes, imported, kept = merge_fields(
-        {"name": provider.name}, provider.metadata.get("imported", {}), {"name": desired.name}
-    )
-    metadata = {key: value for key, value in provider.metadata.items() if key not in ("description", "price_comments")}
-    metadata.update(desired.metadata, imported=imported)
-    if not writes and metadata == provider.metadata:
-        tally.kept_edits += kept
-        tally.unchanged += not kept
-        return provider
-    provider.name = writes.get("name", provider.name)
-    provider.metadata = metadata
-    provider.save(update_fields=["name", "metadata"])
-    tally.updated += 1
-    return provider
+def _genai_prices_write(
+    desired: list[DesiredProvider], mapped: Mapped, today: date, report: SourcesReport, start_for
+) -> Tally:
+    tally = Tally()
+    for provider in desired:
+        models = {
+            model.source_key: mapped.offers[offer_key(provider.source_id, model.source_key.split(":", 1)[1])]
+            for model in provider.models
+        }
+        tally.add(prices_sync(models, provider, today=today, report=report, start_for=start_for))
+    return tally
+
+
+class StartFor:
+    """The first day of a price whose source does not date it, and why that day: the model's
+    release ("release_date"), else the day a source first listed a price of it ("first_listed")."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.released = {
+            pk: own or canonical
+            for pk, own, canonical in AIModel.objects.values_list("pk", "released_at", "canonical_model__released_at")
+        }
+        listed = SourceValue.objects.filter(subject="price", field="currency").exclude(target_id=None)
+        self.first_listed = {
+            row["target_id"]: row["first"].date() for row in listed.values("target_id").annotate(first=Min("since"))
+        }
+        dated = SourceValue.objects.filter(subject="price", field="effective_from").exclude(target_id=None)
+        text = Func(
+            F("value"), template="(%(expressions)s #>> '{}')", output_field=TextField()
+        )  # the JSON string's text
+        for row in dated.values("target_id").annotate(first=Min(text)):
+            day = date.fromisoformat(row["first"])
+            self.first_listed[row["target_id"]] = min(day, self.first_listed.get(row["target_id"], day))
+
+    def __call__(self, model: AIModel, price: DesiredPrice | None) -> tuple[date, str]:
+        end = price.effective_to if price is not None else None
+        released = self.released.get(model.pk)
+        if released and (end is None or released <= end):
+            return released, "release_date"
+        # Never after the import's day: a source's `since` is the clock's day, `today` may be earlier.
+        listed = min(self.first_listed.get(model.pk, self.today), self.today)
+        return (min(listed, end) if end else listed), "first_listed"

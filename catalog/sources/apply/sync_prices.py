@@ -3,19 +3,20 @@ its rows, checked against the rows that stay, and saved in an order the exclusio
 
 import copy
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from catalog.models import AIModel, Pricing
-from catalog.sources.genai_prices import SOURCE, DesiredPrice, DesiredProvider, decimal_text
+from catalog.sources.genai_prices import SOURCE, UNKNOWN_START, DesiredPrice, DesiredProvider, decimal_text
 
 from .merge import merge_fields
-from .report import ImportReport, Tally
+from .report import SourcesReport, Tally
 
 PRICE_COLUMNS = ("input_per_million", "output_per_million", "audio_per_minute")
 # The keys of a price's metadata that hold prices; the rest is bookkeeping.
-DETAIL_KEYS = ("prices", "exact_prices", "time_of_day", "variant", "free")
+DETAIL_KEYS = ("prices", "exact_prices", "time_of_day", "variant", "free", "converted")
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -58,8 +59,16 @@ def _price_set(row: Pricing, values: dict, baseline: dict) -> None:
     row.metadata = {**metadata, "imported": baseline}
 
 
-def _price_new(model: AIModel, price: DesiredPrice, *, start: date, values: dict, baseline: dict) -> Pricing:
+# The start of a period the package does not date: (day, basis), basis "release_date" or "first_listed".
+StartFor = Callable[[AIModel, DesiredPrice], tuple[date, str]]
+
+
+def _price_new(
+    model: AIModel, price: DesiredPrice, *, start: date, values: dict, baseline: dict, basis: str | None = None
+) -> Pricing:
     metadata = {"source": SOURCE}
+    if basis:
+        metadata["start_basis"] = basis
     if start != price.effective_from:
         # Started on the import day: the package changed the price without dating the change.
         metadata["source_from"] = price.effective_from.isoformat()
@@ -120,7 +129,7 @@ class _PricePlan:
         # Periods that now end earlier first, so the exclusion constraint never sees two prices
         # for one day in between.
         for row in sorted(self.updates, key=lambda row: not self._shrunk(row)):
-            row.save(update_fields=[*PRICE_COLUMNS, "volume_discounts", "effective_to", "metadata"])
+            row.save(update_fields=[*PRICE_COLUMNS, "volume_discounts", "effective_from", "effective_to", "metadata"])
         Pricing.objects.bulk_create(self.creates, batch_size=1000)
 
     def _before(self, row: Pricing) -> date | None:
@@ -131,7 +140,9 @@ class _PricePlan:
         return row.effective_to is not None and (before is None or row.effective_to < before)
 
 
-def prices_sync(models: dict[str, AIModel], desired: DesiredProvider, *, today: date, report: ImportReport) -> Tally:
+def prices_sync(
+    models: dict[str, AIModel], desired: DesiredProvider, *, today: date, report: SourcesReport, start_for: StartFor
+) -> Tally:
     tally, plan = Tally(), _PricePlan()
     rows = defaultdict(list)
     for row in Pricing.objects.filter(model__in=list(models.values())):
@@ -144,9 +155,11 @@ def prices_sync(models: dict[str, AIModel], desired: DesiredProvider, *, today: 
             report.exact_prices += price.exact_count
         for (tier, region, currency), prices in series.items():
             existing = rows.pop((model.pk, tier, region, currency), [])
-            _series_plan(model, prices, existing, today=today, tally=tally, plan=plan, report=report)
+            _series_plan(
+                model, prices, existing, today=today, tally=tally, plan=plan, report=report, start_for=start_for
+            )
     for existing in rows.values():  # a tier the package dropped
-        _series_plan(None, [], existing, today=today, tally=tally, plan=plan, report=report)
+        _series_plan(None, [], existing, today=today, tally=tally, plan=plan, report=report, start_for=start_for)
     plan.save()
     return tally
 
@@ -159,7 +172,8 @@ def _series_plan(
     today: date,
     tally: Tally,
     plan: _PricePlan,
-    report: ImportReport,
+    report: SourcesReport,
+    start_for: StartFor,
 ) -> None:
     """Plan the writes for one model, tier, region and currency.
 
@@ -177,9 +191,17 @@ def _series_plan(
         target = _price_target(price)
         history = periods.pop(price.effective_from.isoformat(), None)
         if history is None:
-            created.append(_price_new(model, price, start=price.effective_from, values=target, baseline=target))
+            start, basis = (price.effective_from, None) if price.start_known else start_for(model, price)
+            created.append(_price_new(model, price, start=start, values=target, baseline=target, basis=basis))
             continue
         row = history[-1]
+        if row.effective_from == UNKNOWN_START and len(history) == 1:
+            # A start an earlier import invented: the model's release, or the day it was first listed.
+            start, basis = start_for(model, price)
+            if row.effective_to is None or start <= row.effective_to:
+                plan.update(row, {}, row.metadata.get("imported", {}))
+                row.effective_from = start
+                row.metadata = {**row.metadata, "start_basis": basis, "source_from": UNKNOWN_START.isoformat()}
         if target["effective_to"] and target["effective_to"] < row.effective_from.isoformat():
             # A row started on an import day, and the package now ends its period earlier.
             target["effective_to"] = row.effective_from.isoformat()
@@ -215,7 +237,7 @@ def _series_plan(
 
 
 def _settle(
-    rows: list[Pricing], created: list[Pricing], *, plan: _PricePlan, tally: Tally, report: ImportReport
+    rows: list[Pricing], created: list[Pricing], *, plan: _PricePlan, tally: Tally, report: SourcesReport
 ) -> None:
     """Check new and lengthened periods against the rows that stay as they are (the database
     would refuse an overlap). One that overlaps an editor's price is not written; one that

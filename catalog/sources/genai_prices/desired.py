@@ -4,8 +4,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 
-from catalog.choices import MODALITIES
-from catalog.sources.identity import HOME_VENDORS, PROVIDER_SLUG_LENGTH, normalise_id, slugify
 from genai_prices.types import (
     ClauseAnd,
     ClauseContains,
@@ -19,7 +17,10 @@ from genai_prices.types import (
     Provider,
 )
 
-from .prices import DesiredPrice, model_prices, price_keys
+from catalog.choices import MODALITIES
+from catalog.sources.identity import HOME_VENDORS, PROVIDER_SLUG_LENGTH, normalise_id, slugify
+
+from .prices import DesiredPrice, model_prices, price_keys, published_prices
 
 SOURCE = "genai-prices"
 
@@ -103,7 +104,7 @@ def desired_model(provider_id: str, model: ModelInfo) -> DesiredModel:
             "is_active": not model.deprecated,
         },
         metadata=metadata,
-        prices=model_prices(model),
+        prices=published_prices(provider_id, model.id, model_prices(model)),
     )
 
 

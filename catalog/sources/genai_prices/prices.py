@@ -1,13 +1,11 @@
 """A package model's prices as price periods: tiers from variants and time-of-day windows, dated
 periods, and price keys mapped to the pricing columns or named with their unit in metadata."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-
-from catalog.sources.identity import slugify
 from genai_prices.types import (
     ConditionalPrice,
     ModelInfo,
@@ -17,6 +15,8 @@ from genai_prices.types import (
     TieredPrices,
     TimeOfDateConstraint,
 )
+
+from catalog.sources.identity import slugify
 
 # The package does not date a model's first price. Such periods start here and carry
 # "start_known": false, so no one reads 2020-01-01 as a real date.
@@ -287,3 +287,61 @@ def _row(tier: str, region: str | None, start: date, end: date | None, prices: d
         volume_discounts=[{"above_input_tokens": above, **discounts[above]} for above in sorted(discounts)],
         details=details,
     )
+
+
+# Sellers that publish prices in another currency, which the package converts to USD at a fixed
+# rate (its price comments say which and at what rate): provider -> (currency, units per USD,
+# the models converted, None for all). Their prices are stored as published, converted back.
+PUBLISHED_CURRENCIES: dict[str, tuple[str, Decimal, frozenset[str] | None]] = {
+    # "Prices sourced from Zhipu AI open platform pricing (CNY ...), converted to USD at 1 USD = 7.25 CNY"
+    "zhipuai": ("CNY", Decimal("7.25"), None),
+    # "M2.1, M2.1-highspeed, and M2 are legacy models; prices inferred from CNY pricing at ... 7.00"
+    "minimax": ("CNY", Decimal("7.00"), frozenset({"MiniMax-M2", "MiniMax-M2.1", "MiniMax-M2.1-highspeed"})),
+}
+# The package rounds its USD figures to three places, so the way back is exact to about three
+# significant digits: 0.069 USD x 7.25 = 0.50025, published as 0.5 CNY.
+PUBLISHED_DIGITS = 3
+
+
+def published_prices(provider_id: str, model_id: str, prices: list[DesiredPrice]) -> list[DesiredPrice]:
+    """A model's prices in the currency its seller publishes them in (PUBLISHED_CURRENCIES)."""
+    found = PUBLISHED_CURRENCIES.get(provider_id)
+    if found is None or (found[2] is not None and model_id not in found[2]):
+        return prices
+    currency, rate, _models = found
+
+    def back(value: Decimal) -> Decimal:
+        amount = value * rate
+        return round(amount, PUBLISHED_DIGITS - 1 - amount.adjusted()) if amount else amount
+
+    def texts(mapping: dict) -> dict:
+        return {key: decimal_text(back(Decimal(value))) for key, value in mapping.items()}
+
+    converted = []
+    for price in prices:
+        details = {**price.details, "converted": {"from": CURRENCY, "rate": decimal_text(rate), "by": "genai-prices"}}
+        for key in ("prices", "exact_prices"):
+            if key in price.details:
+                details[key] = texts(price.details[key])
+        converted.append(
+            replace(
+                price,
+                currency=currency,
+                input_per_million=_back_column(price.input_per_million, back),
+                output_per_million=_back_column(price.output_per_million, back),
+                audio_per_minute=_back_column(price.audio_per_minute, back),
+                volume_discounts=[
+                    {
+                        key: value if key == "above_input_tokens" else decimal_text(back(Decimal(value)))
+                        for key, value in tier.items()
+                    }
+                    for tier in price.volume_discounts
+                ],
+                details=details,
+            )
+        )
+    return converted
+
+
+def _back_column(value: Decimal | None, back) -> Decimal | None:
+    return None if value is None else back(value).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)

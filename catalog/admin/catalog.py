@@ -8,9 +8,9 @@ from aigo.admin.history import AuditHistoryMixin
 from aigo.admin.search import LocalizedSearchMixin
 from aigo.fields import region_choices
 from aigo.i18n import resolve
-
-from . import choices
-from .models import (
+from catalog import choices
+from catalog.admin.canonical import offers_split_out
+from catalog.models import (
     AIModel,
     BenchmarkScore,
     BenchmarkSuite,
@@ -82,6 +82,7 @@ class AIModelAdmin(AuditHistoryMixin, LocalizedSearchMixin, admin.ModelAdmin):
         "provider",
         "foundation_model",
         "context_window",
+        "canonical_model",
         "released_at",
         "deprecated_at",
         "is_active",
@@ -93,14 +94,15 @@ class AIModelAdmin(AuditHistoryMixin, LocalizedSearchMixin, admin.ModelAdmin):
         contains_filter("capabilities", "capability", choices.CAPABILITIES),
         "released_at",
     ]
-    list_select_related = ["provider"]
+    list_select_related = ["provider", "canonical_model"]
     search_fields = ["slug", "foundation_model", "provider__name"]
     localized_search_fields = ("name",)
-    autocomplete_fields = ["provider"]
+    autocomplete_fields = ["provider", "canonical_model"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [ModelEndpointInline, PricingInline, DocumentationInline]
+    actions = [offers_split_out]
     fieldsets = [
-        (None, {"fields": ["provider", "slug", "name", "description", "foundation_model"]}),
+        (None, {"fields": ["provider", "slug", "name", "description", "foundation_model", "canonical_model"]}),
         ("Lifecycle", {"fields": ["is_active", "released_at", "deprecated_at", "sunset_at", "training_cutoff"]}),
         (
             "Capabilities",
@@ -112,6 +114,16 @@ class AIModelAdmin(AuditHistoryMixin, LocalizedSearchMixin, admin.ModelAdmin):
     @admin.display(description="name (en-US)")
     def english_name(self, obj: AIModel) -> str:
         return resolve(obj.name) or "—"
+
+    def has_split_permission(self, request) -> bool:
+        # Splitting changes offers and makes a canonical model.
+        return self.has_change_permission(request) and request.user.has_perm("catalog.add_canonicalmodel")
+
+    def save_model(self, request, obj, form, change):
+        if "canonical_model" in form.changed_data:
+            # The editor's choice: the import leaves the offer with this canonical model.
+            obj.metadata = {**obj.metadata, "canonical_pinned": True}
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ModelEndpoint)

@@ -1,5 +1,5 @@
-"""Re-importing the genai-prices package: nothing changes on a re-run; a newer version updates fields
-and supersedes prices in force; history stays; editors' edits and prices survive."""
+"""Re-importing: nothing changes on a re-run; a newer genai-prices version updates fields and
+supersedes prices in force; history stays; editors' edits and prices survive."""
 
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -12,24 +12,28 @@ from genai_prices.types import (
     TimeOfDateConstraint,
 )
 
-from catalog.models import AIModel, Pricing
-from catalog.sources.apply.sync import catalog_import_genai_prices
+from catalog.models import AIModel, Pricing, SourceObservation, SourceValue
+from catalog.sources.apply.sync import sources_import
 from catalog.sources.genai_prices import (
     UNKNOWN_START,
 )
 
 from .conftest import LATER
 from .factories import PricingFactory
-from .importing import catalog_snapshot, package_model, package_provider, prices_of
+from .importing import catalog_snapshot, genai_import, package_model, package_provider, prices_of
+
+RELEASED = date(2024, 5, 13)  # gpt-4o: its undated price starts here
 
 # Re-imports
 
 
 def test_reimport_changes_nothing(db_catalog):
     before = catalog_snapshot()
-    report = catalog_import_genai_prices(today=LATER)
-    assert not report.changed and "Nothing changed." in report.summary()
-    assert report.models.unchanged == 2330 and report.prices.unchanged == db_catalog.prices.created
+    report = sources_import(today=LATER)
+    assert not report.changed and report.summary()[-1].startswith("Nothing changed")
+    assert all(line.observed["new"] == line.observed["changed"] == 0 for line in report.sources)
+    assert report.offers.offers == report.canonical_models.canonical_models == 0
+    assert report.prices.unchanged == db_catalog.prices.created + db_catalog.prices.unchanged
     assert catalog_snapshot() == before
 
 
@@ -39,13 +43,14 @@ def test_newer_version_updates_changed_fields_and_supersedes_prices_in_force(db_
     gpt.context_window = 256000
     gpt.prices = ModelPrice(input_mtok=Decimal("2"), output_mtok=Decimal("8"), cache_read_mtok=Decimal("1"))
 
-    report = catalog_import_genai_prices(providers=[openai], today=LATER)
+    report = genai_import(openai, today=LATER)
 
+    # genai-prices is the most recently updated source to say 256000 (models.dev says 128000).
     assert AIModel.objects.get(slug="gpt-4o").context_window == 256000
-    assert report.models.updated == 1 and report.models.unchanged == len(openai.models) - 1
+    assert report.offers.offers == 1 and report.sources[0].observed["changed"] >= 2
     # The undated price changed: the old one ends yesterday, the new one starts today.
     assert prices_of("gpt-4o") == [
-        (UNKNOWN_START, LATER - timedelta(days=1), Decimal("2.5"), Decimal("10")),
+        (RELEASED, LATER - timedelta(days=1), Decimal("2.5"), Decimal("10")),
         (LATER, None, Decimal("2"), Decimal("8")),
     ]
     new = Pricing.objects.get(model__slug="gpt-4o", tier="standard", effective_from=LATER)
@@ -55,7 +60,7 @@ def test_newer_version_updates_changed_fields_and_supersedes_prices_in_force(db_
         (date(2026, 10, 14), LATER - timedelta(days=1)),
         (LATER, None),
     ]
-    again = catalog_import_genai_prices(providers=[openai], today=LATER + timedelta(days=3))
+    again = genai_import(openai, today=LATER + timedelta(days=3))
     assert not again.changed
 
 
@@ -72,15 +77,15 @@ def test_newer_version_adds_a_dated_change_and_withdraws_a_future_one(db_catalog
     flash = package_model(google, "gemini-3.6-flash")
     flash.prices = flash.prices[:1]  # the 2027-01-01 rise is withdrawn before it takes effect
 
-    report = catalog_import_genai_prices(providers=[mistral, google], today=LATER)
+    report = genai_import(mistral, google, today=LATER)
 
     assert prices_of("mistral-large-4")[-2:] == [
         (date(2026, 10, 29), date(2027, 1, 31), Decimal("0.7"), Decimal("2.1")),
         (date(2027, 2, 1), None, Decimal("0.8"), Decimal("2.4")),
     ]
-    assert prices_of("gemini-3-6-flash") == [(UNKNOWN_START, None, Decimal("0.75"), Decimal("3.75"))]
+    assert [row[1:] for row in prices_of("gemini-3-6-flash")] == [(None, Decimal("0.75"), Decimal("3.75"))]
     assert report.prices.created == 1 and report.prices.withdrawn == 1
-    assert not catalog_import_genai_prices(providers=[mistral, google], today=LATER).changed
+    assert not genai_import(mistral, google, today=LATER).changed
 
 
 def test_past_periods_are_history_and_stay(db_catalog):
@@ -88,10 +93,10 @@ def test_past_periods_are_history_and_stay(db_catalog):
     large = package_model(mistral, "mistral-large-4")
     del large.prices[1]  # the package forgets the 2026-10-20 list price
 
-    report = catalog_import_genai_prices(providers=[mistral], today=LATER)
+    report = genai_import(mistral, today=LATER)
 
     assert len(prices_of("mistral-large-4")) == 3
-    assert report.prices.kept_history == 1 and not report.changed
+    assert report.prices.kept_history == 1 and report.prices.created == report.prices.updated == 0
 
 
 def test_a_price_the_package_takes_back_resumes_after_the_history(db_catalog):
@@ -104,33 +109,35 @@ def test_a_price_the_package_takes_back_resumes_after_the_history(db_catalog):
             prices=ModelPrice(input_mtok=Decimal("0.5"), output_mtok=Decimal("2")),
         ),
     ]
-    catalog_import_genai_prices(providers=[anthropic], today=LATER)
+    genai_import(anthropic, today=LATER)
     back = LATER + timedelta(days=10)
 
-    report = catalog_import_genai_prices(providers=[package_provider("anthropic")], today=back)
+    report = genai_import(package_provider("anthropic"), today=back)
 
     assert prices_of("claude-3-haiku") == [
-        (UNKNOWN_START, date(2026, 11, 19), Decimal("0.25"), Decimal("1.25")),
+        (date(2024, 3, 13), date(2026, 11, 19), Decimal("0.25"), Decimal("1.25")),
         (date(2026, 11, 20), back - timedelta(days=1), Decimal("0.5"), Decimal("2")),
         (back, None, Decimal("0.25"), Decimal("1.25")),
     ]
     assert report.prices.kept_history == 1
-    assert not catalog_import_genai_prices(providers=[package_provider("anthropic")], today=back).changed
+    assert not genai_import(package_provider("anthropic"), today=back).changed
 
 
-def test_models_gone_from_the_package_are_flagged_not_deleted(db_catalog):
+def test_models_gone_from_the_package_stay_with_their_prices(db_catalog):
     deepseek = package_provider("deepseek")
     deepseek.models = [model for model in deepseek.models if model.id != "deepseek-reasoner"]
     before = prices_of("deepseek-reasoner")
 
-    report = catalog_import_genai_prices(providers=[deepseek], today=LATER)
+    report = genai_import(deepseek, today=LATER)
 
     reasoner = AIModel.objects.get(slug="deepseek-reasoner")
-    assert reasoner.metadata["missing_from_source"] is True and reasoner.is_active
-    assert prices_of("deepseek-reasoner") == before
-    assert report.missing_models == 1 and report.models.updated == 1
-    catalog_import_genai_prices(providers=[package_provider("deepseek")], today=LATER)
-    assert "missing_from_source" not in AIModel.objects.get(slug="deepseek-reasoner").metadata
+    assert reasoner.is_active and prices_of("deepseek-reasoner") == before
+    assert report.sources[0].observed["withdrawn"] > 0
+    # What the package said about it is history now: no current value, every observation kept.
+    said = SourceValue.objects.filter(source="genai-prices", source_key="deepseek/deepseek-reasoner")
+    assert not said.exists()
+    gone = SourceObservation.objects.filter(source="genai-prices", source_key="deepseek/deepseek-reasoner")
+    assert gone.filter(value__isnull=True).exists() and gone.filter(value__isnull=False).exists()
 
 
 def test_a_new_time_of_day_window_and_variant_become_tiers(db_catalog):
@@ -141,7 +148,7 @@ def test_a_new_time_of_day_window_and_variant_become_tiers(db_catalog):
     grok.prices = [ConditionalPrice(prices=grok.prices), ConditionalPrice(constraint=window, prices=peak)]
     grok.price_variants = [PriceVariant(when={"processing": "batch"}, prices=ModelPrice(input_mtok=Decimal("1")))]
 
-    catalog_import_genai_prices(providers=[x_ai], today=LATER)
+    genai_import(x_ai, today=LATER)
 
     rows = {row.tier: row for row in Pricing.objects.filter(model__slug="grok-3")}
     assert set(rows) == {"standard", "peak", "batch"}
@@ -162,14 +169,14 @@ def test_editor_edits_survive_while_package_changes_still_apply(db_catalog):
     changed = package_model(openai, "gpt-4o")
     changed.name, changed.context_window, changed.description = "GPT-4o Omni", 256000, "A new description."
 
-    report = catalog_import_genai_prices(providers=[openai], today=LATER)
+    report = genai_import(openai, today=LATER)
 
     gpt.refresh_from_db()
     assert gpt.name == {"en-US": "GPT-4o", "zh-CN": "GPT-4o"} and gpt.context_window == 100000
     assert gpt.description["en-US"] == "A new description."
-    assert report.models.updated == 1
-    again = catalog_import_genai_prices(providers=[openai], today=LATER)
-    assert not again.changed and again.models.kept_edits == 1
+    assert report.offers.offers == 1
+    again = genai_import(openai, today=LATER)
+    assert not again.changed and again.offers.kept_edits >= 2
 
 
 def test_editor_prices_are_never_touched(db_catalog):
@@ -188,12 +195,10 @@ def test_editor_prices_are_never_touched(db_catalog):
         )
     )
 
-    report = catalog_import_genai_prices(providers=[openai], today=LATER)
+    report = genai_import(openai, today=LATER)
 
     assert sorted(Pricing.objects.filter(pk__in=[own.pk, flex.pk]).values_list()) == before
-    assert Pricing.objects.get(model=gpt, tier="standard", effective_from=UNKNOWN_START).effective_to == date(
-        2026, 6, 30
-    )
+    assert Pricing.objects.get(model=gpt, tier="standard", effective_from=RELEASED).effective_to == date(2026, 6, 30)
     assert report.prices.skipped == 1
     assert any("gpt-4o flex from 2026-12-01: conflicts with an editor's price" in line for line in report.summary())
-    assert not report.changed
+    assert report.prices.created == report.prices.updated == 0

@@ -1,0 +1,74 @@
+"""Lifecycle dates of canonical models as readers follow them: upcoming retirements, recent
+releases and deprecation announcements (the site's Lifecycle page, its calendar and Atom
+feeds).
+
+Every row, and its successor, says whether any provider offers it (`offered`): only those have a
+page to link to. One query per list, whatever the number of rows.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from .models import AIModel, CanonicalModel
+
+UPCOMING_DAYS = 180
+LATEST = 30  # releases and deprecations listed
+EVENTS = ("retirement", "release", "deprecation")
+
+
+def _offered(canonical: str) -> Exists:
+    return Exists(AIModel.objects.filter(canonical_model=OuterRef(canonical)))
+
+
+def _with_offers(rows: QuerySet[CanonicalModel]) -> list[CanonicalModel]:
+    rows = rows.select_related("maker", "successor").annotate(
+        offered=_offered("pk"), successor_offered=_offered("successor_id")
+    )
+    found = list(rows)
+    for row in found:
+        if row.successor is not None:
+            row.successor.offered = row.successor_offered
+    return found
+
+
+def retirements_upcoming(*, today: date, days: int = UPCOMING_DAYS) -> list[CanonicalModel]:
+    """Models whose sunset falls in the next `days` days, the soonest first."""
+    # uses index: idx_canonical_models_sunset
+    rows = CanonicalModel.objects.filter(sunset_at__gte=today, sunset_at__lte=today + timedelta(days=days))
+    return _with_offers(rows.order_by("sunset_at", "slug"))
+
+
+def releases_recent(*, today: date, limit: int = LATEST) -> list[CanonicalModel]:
+    """The `limit` latest releases up to today, the newest first (the sources' data trails the
+    news by weeks: a fixed window would often be empty)."""
+    # uses index: idx_canonical_models_released
+    rows = CanonicalModel.objects.filter(released_at__lte=today)
+    return _with_offers(rows.order_by("-released_at", "slug")[:limit])
+
+
+def deprecations_recent(*, today: date, limit: int = LATEST) -> list[CanonicalModel]:
+    """The `limit` latest deprecation announcements up to today, the newest first."""
+    rows = CanonicalModel.objects.filter(deprecated_at__lte=today)
+    return _with_offers(rows.order_by("-deprecated_at", "slug")[:limit])
+
+
+@dataclass(frozen=True)
+class LifecycleEvent:
+    kind: str  # one of EVENTS
+    day: date
+    model: CanonicalModel
+
+    @property
+    def uid(self) -> str:
+        # Stable across runs and date changes, so a calendar moves the event rather than adding one.
+        return f"{self.model.pk}-{self.kind}@ai-go"
+
+
+def lifecycle_events(*, today: date) -> list[LifecycleEvent]:
+    """The three lists as dated events, by day (the calendar and Atom feeds)."""
+    events = [LifecycleEvent("retirement", row.sunset_at, row) for row in retirements_upcoming(today=today)]
+    events += [LifecycleEvent("release", row.released_at, row) for row in releases_recent(today=today)]
+    events += [LifecycleEvent("deprecation", row.deprecated_at, row) for row in deprecations_recent(today=today)]
+    return sorted(events, key=lambda event: (event.day, event.kind, event.model.slug))
