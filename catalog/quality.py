@@ -27,11 +27,11 @@ from catalog.models import (
 )
 from catalog.sources import SOURCES, source_info
 from catalog.sources.apply.policy import same
+from catalog.sources.apply.price_review import PRICE_COMPONENTS, standard_prices_said
 from catalog.sources.records import OFFER_FIELDS, SourceInfo
 
 # The fields the report covers: what pages show as a model's facts.
 FIELDS = ("released_at", "training_cutoff", "context_window", "max_output_tokens", "open_weights", "deprecated")
-PRICES = ("input_per_million", "output_per_million")
 
 
 @dataclass
@@ -89,23 +89,6 @@ def _offer_values() -> dict:
     rows = SourceValue.objects.filter(subject="offer", field__in=FIELDS).exclude(target_id=None)
     for target, name, source, value in rows.values_list("target_id", "field", "source", "value"):
         found[target][name].setdefault(source, value)
-    return found
-
-
-def _current_standard_prices(today: date) -> dict:
-    """offer id -> source -> {input, output, currency} of the standard global price in force."""
-    periods: dict = defaultdict(dict)
-    rows = SourceValue.objects.filter(subject="price").exclude(target_id=None)
-    for target, source, key, name, value in rows.values_list("target_id", "source", "source_key", "field", "value"):
-        periods[(target, source, key)][name] = value
-    found: dict = defaultdict(dict)
-    for (target, source, _key), values in periods.items():
-        start, end = values.get("effective_from"), values.get("effective_to")
-        in_force = (start is None or date.fromisoformat(start) <= today) and (
-            end is None or date.fromisoformat(end) >= today
-        )
-        if values.get("tier", "standard") == "standard" and values.get("region") is None and in_force:
-            found[target].setdefault(source, values)
     return found
 
 
@@ -195,7 +178,7 @@ def price_agreement(today: date) -> list[PriceAgreement]:
     providers = dict(Provider.objects.values_list("pk", "slug"))
     offers = dict(AIModel.objects.values_list("pk", "provider_id"))
     result: dict[str, PriceAgreement] = {}
-    for target, said in _current_standard_prices(today).items():
+    for target, said in standard_prices_said(today).items():
         if len(said) < 2:
             continue
         slug = providers.get(offers.get(target))
@@ -204,7 +187,7 @@ def price_agreement(today: date) -> list[PriceAgreement]:
         first, *others = list(said.values())
         agreement.agree += any(
             other.get("currency") == first.get("currency")
-            and all(same("money", first.get(name), other.get(name)) for name in PRICES)
+            and all(same("money", first.get(name), other.get(name)) for name in PRICE_COMPONENTS)
             for other in others
         )
     return sorted(result.values(), key=lambda row: (-row.compared, row.provider or ""))

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from catalog.models import AIModel, CanonicalModel, Provider, SourceDisagreement, SourceValue
+from catalog.models import AIModel, CanonicalModel, Pricing, Provider, SourceDisagreement, SourceValue
 from catalog.sources.apply.observe import as_json
+from catalog.sources.apply.price_review import PRICE_COMPONENTS, standard_price_rows
 from catalog.sources.apply.resolve import CANONICAL_COLUMNS, LOCALIZED, OFFER_COLUMNS, baseline_of, current_value
 
 # The catalog row a source value or a case points at, by subject (a price: its offer's row).
@@ -33,6 +34,7 @@ TARGET_MODELS: dict[str, type[Model]] = {
 DECIDABLE = {
     "offer": set(OFFER_COLUMNS) - set(LOCALIZED) - {"modalities", "capabilities"},
     "canonical": set(CANONICAL_COLUMNS) - set(LOCALIZED) - {"modalities", "capabilities"},
+    "price": set(PRICE_COMPONENTS),  # of the offer's current standard price
 }
 
 
@@ -67,13 +69,13 @@ def said_each(said: Any) -> list:
 def cases_stated(cases: Sequence[SourceDisagreement]) -> dict[Any, list[Stated]]:
     """Case id -> what each source says, with since when and when it was last checked: two queries
     for any number of cases (a canonical model's values are its offers')."""
-    offers: dict[Any, list] = {case.target_id: [case.target_id] for case in cases if case.subject == "offer"}
+    offers: dict[Any, list] = {case.target_id: [case.target_id] for case in cases if case.subject in ("offer", "price")}
     canonical = [case.target_id for case in cases if case.subject == "canonical"]
     for offer, model in AIModel.objects.filter(canonical_model__in=canonical).values_list("pk", "canonical_model"):
         offers.setdefault(model, []).append(offer)
     dates: dict[tuple, list] = defaultdict(list)  # (offer, field, source) -> [(value, since, checked_at)]
     rows = SourceValue.objects.filter(
-        subject="offer",
+        subject__in=("offer", "price"),
         target_id__in=[offer for ids in offers.values() for offer in ids],
         field__in={case.field for case in cases},
     )
@@ -110,14 +112,24 @@ def _decided_row(case: SourceDisagreement, value: Any, source: str, *, lock: boo
         raise ValidationError("Enter a value.")
     if source and value not in said_each(case.values.get(source)):
         raise ValidationError(f"{source} does not say {value!r}.")
-    model = TARGET_MODELS[case.subject]
-    rows = model.objects.select_for_update() if lock else model.objects
-    row = rows.filter(pk=case.target_id).first()
+    row = _case_row(case, lock=lock)
     if row is None:
         raise ValidationError("The catalog row of this case no longer exists.")
     setattr(row, case.field, row._meta.get_field(case.field).clean(value, row))
     row.validate_constraints()
     return row
+
+
+def _case_row(case: SourceDisagreement, *, lock: bool) -> Model | None:
+    """The row a decision is written to: the offer or canonical model, or for a price case the
+    offer's standard price in force today."""
+    if case.subject == "price":
+        rows = standard_price_rows([case.target_id], timezone.localdate())
+        row = rows.get(case.target_id)
+        return Pricing.objects.select_for_update().get(pk=row.pk) if row is not None and lock else row
+    model = TARGET_MODELS[case.subject]
+    rows = model.objects.select_for_update() if lock else model.objects
+    return rows.filter(pk=case.target_id).first()
 
 
 def decision_check(*, case: SourceDisagreement, value: Any, source: str) -> Any:
@@ -133,8 +145,12 @@ def disagreement_decide(
     it to the catalog row now."""
     case = SourceDisagreement.objects.select_for_update().get(pk=case.pk)
     row = _decided_row(case, value, source, lock=True)
-    baseline = baseline_of(row)
-    if baseline is not None:
+    baseline = None if case.subject == "price" else baseline_of(row)
+    if case.subject == "price":
+        # The price writers keep a decided component while the case stands (apply/price_review.py).
+        decided = {**row.metadata.get("decided", {}), case.field: as_json(getattr(row, case.field))}
+        row.metadata = {**row.metadata, "decided": decided}
+    elif baseline is not None:
         # The import's baseline holds the decision, so the import reads the value as the decision's
         # (kept while the sources stand, replaced once one changes), not as an edit kept forever.
         row.metadata = {**row.metadata, "resolved": {**baseline, case.field: current_value(row, case.field)}}

@@ -9,12 +9,15 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 
+import psycopg
 import pytest
 from django.core.management import CommandError
+from django.db import OperationalError, connection
 from genai_prices.data import providers as PACKAGE
 
 from catalog.models import AIModel, BenchmarkScore, CanonicalModel, Pricing, Provider, SourceImport, SourceValue
 from catalog.sources import SOURCES
+from catalog.sources.apply.sync import IMPORT_LOCK, sources_import
 from catalog.sources.genai_prices import desired_catalog
 
 from .conftest import IMPORT_DAY, LATER
@@ -216,7 +219,23 @@ def test_command_shows_progress_and_counts(db_catalog):
     lines = output.splitlines()
     assert lines[0].startswith("llm-stats ") and "unchanged values" in lines[0]
     assert lines[1].startswith("model-prices ")
-    assert "Nothing changed" in output
+    assert "review queue:" in output and output.splitlines()[-1].startswith(("Catalog updated", "Nothing changed"))
+    assert "Nothing changed" in import_command("--source", "llm-stats")
     assert "not imported" in import_command("--if-empty")
     with pytest.raises(CommandError, match="invalid choice"):
         import_command("--source", "nope")
+
+
+def test_imports_running_at_once_take_turns(db_catalog):
+    """A second import waits for the first one's stage (an advisory lock), rather than writing beside it."""
+    params = connection.get_connection_params()
+    with psycopg.connect(**{key: params[key] for key in ("host", "port", "user", "dbname") if key in params}) as other:
+        other.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])  # an import holding its stage
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '300ms'")
+        before = SourceImport.objects.count()
+        with pytest.raises(OperationalError, match="lock timeout"):
+            sources_import(names=["llm-stats"], today=IMPORT_DAY)
+        assert SourceImport.objects.count() == before
+        other.rollback()  # the first import is done
+    assert not sources_import(names=["llm-stats"], today=IMPORT_DAY).changed

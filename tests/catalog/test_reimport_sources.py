@@ -18,7 +18,7 @@ from catalog.sources.genai_prices import (
     UNKNOWN_START,
 )
 
-from .conftest import LATER
+from .conftest import IMPORT_DAY, LATER
 from .factories import PricingFactory
 from .importing import catalog_snapshot, genai_import, package_model, package_provider, prices_of
 
@@ -29,7 +29,8 @@ RELEASED = date(2024, 5, 13)  # gpt-4o: its undated price starts here
 
 def test_reimport_changes_nothing(db_catalog):
     before = catalog_snapshot()
-    report = sources_import(today=LATER)
+    # The same day: the prices in force, and so the price cases of the review queue, are the same.
+    report = sources_import(today=IMPORT_DAY)
     assert not report.changed and report.summary()[-1].startswith("Nothing changed")
     assert all(line.observed["new"] == line.observed["changed"] == 0 for line in report.sources)
     assert report.offers.offers == report.canonical_models.canonical_models == 0

@@ -100,6 +100,8 @@ def _offer_plan(model, source, wanted: dict, rows: list[Pricing], *, today, star
         row = existing.pop((source, key), None)
         values = _values(fields)
         metadata = values.pop("metadata")
+        if row is not None:  # an editor's decision on a component stands (price_review.py releases it)
+            values = {name: value for name, value in values.items() if name not in row.metadata.get("decided", {})}
         if row is None:
             start, basis = _start(model, fields, start_for)
             metadata = {"source": source, "source_key": key, **metadata, "start_basis": basis}

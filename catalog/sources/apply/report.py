@@ -76,6 +76,7 @@ class SourcesReport:
     offers: object = None  # resolve.Written
     canonical_models: object = None
     prices: Tally = field(default_factory=Tally)
+    price_review: dict = field(default_factory=dict)  # price cases opened, superseded
     exact_prices: int = 0  # prices with more than 4 decimals, exact in metadata (the price writer counts)
     conflicts: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -87,6 +88,7 @@ class SourcesReport:
             any(line.changed for line in self.sources)
             or any(w.offers or w.canonical_models or any(w.review.values()) for w in written)
             or self.prices.changed
+            or any(self.price_review.values())
         )
 
     def summary(self) -> list[str]:
@@ -95,9 +97,9 @@ class SourcesReport:
             lines.append(
                 f"Resolved: {self.offers.offers} offers and {self.canonical_models.canonical_models} canonical models "
                 f"updated ({self.offers.kept_edits + self.canonical_models.kept_edits} editor values kept); "
-                f"review queue: {_review(self.offers, self.canonical_models)}."
+                f"review queue: {_review(self.offers.review, self.canonical_models.review)}."
             )
-        lines.append(f"Prices: {self.prices}.")
+        lines.append(f"Prices: {self.prices}; review queue: {_review(self.price_review)}.")
         lines += [f"Skipped {conflict}" for conflict in self.conflicts]
         lines.append(
             f"Nothing changed ({self.seconds:.1f}s)."
@@ -109,7 +111,7 @@ class SourcesReport:
         return lines
 
 
-def _review(*written) -> str:
-    opened = sum(w.review.get("opened", 0) for w in written)
-    superseded = sum(w.review.get("superseded", 0) for w in written)
+def _review(*reviews: dict) -> str:
+    opened = sum(review.get("opened", 0) for review in reviews)
+    superseded = sum(review.get("superseded", 0) for review in reviews)
     return f"{opened} opened, {superseded} closed"

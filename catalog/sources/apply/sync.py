@@ -31,6 +31,7 @@ from .disagreements import Decisions
 from .mapping import Mapped, catalog_map
 from .observe import flatten, observations_record, offer_key
 from .offer_prices import offer_prices_write
+from .price_review import price_decisions_release, prices_review
 from .report import SourceLine, SourcesReport, Tally
 from .resolve import canonicals_resolve, offers_resolve, source_recency
 from .scores import scores_write
@@ -78,10 +79,12 @@ def sources_import(
             recency, decisions = source_recency(), Decisions()
             report.offers = offers_resolve(recency, decisions)
             report.canonical_models = canonicals_resolve(recency, decisions)
+            price_decisions_release(today, recency)  # a decision no longer standing: the writers' again
             start_for = StartFor(today)
             if desired is not None:
                 report.prices.add(_genai_prices_write(desired, genai_offers, today, report, start_for))
             report.prices.add(offer_prices_write(today=today, start_for=start_for))
+            report.price_review = prices_review(today, recency)
         if dry_run:
             transaction.set_rollback(True)
     if report.changed and not dry_run:
