@@ -15,25 +15,27 @@ from catalog.models import AIModel, CanonicalModel, SourceDisagreement, SourceMa
 EDITOR_KEY_PREFIX = "editor/"
 
 
-def _offers_move(offers: Sequence[AIModel], target: CanonicalModel) -> int:
+def _offers_move(offers: Sequence[AIModel], target: CanonicalModel, *, pin: bool = True) -> int:
     for offer in offers:
         offer.canonical_model = target
-        offer.metadata = {**offer.metadata, "canonical_pinned": True}
+        if pin:
+            offer.metadata = {**offer.metadata, "canonical_pinned": True}
     AIModel.objects.bulk_update(offers, ["canonical_model", "metadata"])
     catalog_changed("models")  # a bulk update sends no post_save
     return len(offers)
 
 
 @transaction.atomic
-def canonical_merge(*, sources: Sequence[CanonicalModel], target: CanonicalModel) -> int:
+def canonical_merge(*, sources: Sequence[CanonicalModel], target: CanonicalModel, pin: bool = True) -> int:
     """Move every offer of `sources` to `target` and delete them; their keys become the target's
-    aliases, so the sources' names of them keep reaching the target. Returns the offers moved."""
+    aliases, so the sources' names of them keep reaching the target. Returns the offers moved.
+    `pin`: the offers are marked as placed by an editor (the import's own merges do not)."""
     ids = [source.pk for source in sources if source.pk != target.pk]
     if not ids:
         raise ValidationError("Pick canonical models other than the one to merge them into.")
     target = CanonicalModel.objects.select_for_update().get(pk=target.pk)
     merged = list(CanonicalModel.objects.select_for_update().filter(pk__in=ids))
-    moved = _offers_move(list(AIModel.objects.select_for_update().filter(canonical_model__in=ids)), target)
+    moved = _offers_move(list(AIModel.objects.select_for_update().filter(canonical_model__in=ids)), target, pin=pin)
     aliases = set(target.metadata.get("aliases", []))
     for source in merged:
         aliases |= {source.key, *source.metadata.get("aliases", [])}

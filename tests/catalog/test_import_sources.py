@@ -111,6 +111,13 @@ def test_claude_sonnet_4_5_is_one_model_offered_by_every_provider_the_sources_li
     assert len(providers) > 20
 
 
+def test_a_resellers_model_joins_its_makers_once_a_source_names_the_maker(db_catalog):
+    assert db_catalog.canonical_merged > 0
+    keys = list(CanonicalModel.objects.values_list("key", flat=True))
+    known = Counter(key.partition("/")[2] for key in keys if not key.startswith("@"))
+    assert [key for key in keys if key.startswith("@") and known[key.partition("/")[2]] == 1] == []
+
+
 def test_token_tiers_become_volume_discounts(db_catalog):
     standard = Pricing.objects.get(model__slug="claude-sonnet-4-5", tier="standard")
     assert (standard.input_per_million, standard.output_per_million) == (Decimal("3"), Decimal("15"))

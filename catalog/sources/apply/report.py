@@ -75,6 +75,7 @@ class SourcesReport:
     sources: list[SourceLine] = field(default_factory=list)
     offers: object = None  # resolve.Written
     canonical_models: object = None
+    canonical_merged: int = 0  # "@seller/base" canonical models joined to their known maker's
     prices: Tally = field(default_factory=Tally)
     price_review: dict = field(default_factory=dict)  # price cases opened, superseded
     exact_prices: int = 0  # prices with more than 4 decimals, exact in metadata (the price writer counts)
@@ -86,6 +87,7 @@ class SourcesReport:
         written = [w for w in (self.offers, self.canonical_models) if w is not None]
         return (
             any(line.changed for line in self.sources)
+            or bool(self.canonical_merged)
             or any(w.offers or w.canonical_models or any(w.review.values()) for w in written)
             or self.prices.changed
             or any(self.price_review.values())
@@ -93,11 +95,14 @@ class SourcesReport:
 
     def summary(self) -> list[str]:
         lines = []
+        if self.canonical_merged:
+            lines.append(f"Grouped: {self.canonical_merged} canonical models merged into their maker's.")
         if self.offers is not None:
+            written = self.offers, self.canonical_models
             lines.append(
-                f"Resolved: {self.offers.offers} offers and {self.canonical_models.canonical_models} canonical models "
-                f"updated ({self.offers.kept_edits + self.canonical_models.kept_edits} editor values kept); "
-                f"review queue: {_review(self.offers.review, self.canonical_models.review)}."
+                f"Resolved: {self.offers.offers} offers and {self.canonical_models.canonical_models} canonical "
+                f"models updated ({sum(w.kept_edits for w in written)} editor values kept); "
+                f"review queue: {_review(*(w.review for w in written))}."
             )
         lines.append(f"Prices: {self.prices}; review queue: {_review(self.price_review)}.")
         lines += [f"Skipped {conflict}" for conflict in self.conflicts]

@@ -28,6 +28,7 @@ from catalog.sources.genai_prices.records import records_of
 from catalog.sources.records import SourceData
 
 from .disagreements import Decisions
+from .grouping import canonicals_consolidate
 from .mapping import Mapped, catalog_map
 from .observe import flatten, observations_record, offer_key
 from .offer_prices import offer_prices_write
@@ -76,6 +77,7 @@ def sources_import(
                 progress(str(line))
         with transaction.atomic():
             _locked()
+            report.canonical_merged = canonicals_consolidate()
             recency, decisions = source_recency(), Decisions()
             report.offers = offers_resolve(recency, decisions)
             report.canonical_models = canonicals_resolve(recency, decisions)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from genai_prices.types import Provider
 
-from catalog.sources.history import deprecation_day
+from catalog.sources.history import deprecation_day, release_day
 from catalog.sources.identity import model_identity
 from catalog.sources.records import PRICE_FIELDS, OfferRecord, PriceRecord, ProviderRecord, SourceData, SourceInfo
 
@@ -23,7 +23,8 @@ def info() -> SourceInfo:
         name=SOURCE,
         title="genai-prices",
         version=source_version(),
-        snapshot_date=None,
+        # The package's data is as of its release: the day PyPI published it (the history read it).
+        snapshot_date=release_day(SOURCE, source_version()),
         licence="MIT",
         licence_url="https://github.com/pydantic/genai-prices/blob/main/LICENSE",
         url="https://github.com/pydantic/genai-prices",

@@ -7,6 +7,6 @@ dates the deprecation: "deprecated on or before the day of that release". `manag
 modules read it through `deprecation_day` (seen.py, no network).
 """
 
-from .seen import DeprecationSeen, deprecation_day, deprecations_seen, sources_dated_by_history
+from .seen import DeprecationSeen, deprecation_day, deprecations_seen, release_day, sources_dated_by_history
 
-__all__ = ["DeprecationSeen", "deprecation_day", "deprecations_seen", "sources_dated_by_history"]
+__all__ = ["DeprecationSeen", "deprecation_day", "deprecations_seen", "release_day", "sources_dated_by_history"]

@@ -25,6 +25,14 @@ def _history() -> dict:
     return json.loads(DATA.read_text(encoding="utf-8"))
 
 
+def release_day(source: str, version: str) -> date | None:
+    """The day `source`'s release `version` was published, when it is the newest the history read."""
+    read = _history().get("generated_from", {}).get(source, {})
+    if read.get("versions", [None])[-1] != version:
+        return None
+    return date.fromisoformat(read["days"][-1])
+
+
 def sources_dated_by_history() -> set[str]:
     """The sources whose deprecation dates come from their releases' history, not from themselves."""
     return set(_history()) - {"generated_from"}
