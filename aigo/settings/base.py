@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "news",
     "status",
     "analytics",
+    "webhooks",
     "accounts",
 ]
 
@@ -254,6 +255,12 @@ AIGO_STATUS_CLOCK_SKEW_SECONDS = env_int("AIGO_STATUS_CLOCK_SKEW_SECONDS", 120)
 # consecutive 5-minute buckets opens one.
 AIGO_INCIDENT_AVAILABILITY_THRESHOLD = env_float("AIGO_INCIDENT_AVAILABILITY_THRESHOLD", 95.0)
 AIGO_INCIDENT_CONSECUTIVE_BUCKETS = env_int("AIGO_INCIDENT_CONSECUTIVE_BUCKETS", 3)
+
+# Webhooks (webhooks.send): http:// and private, loopback or link-local addresses are refused
+# unless allowed (development, tests); each request's timeout in seconds.
+AIGO_WEBHOOKS_ALLOW_HTTP = env_bool("AIGO_WEBHOOKS_ALLOW_HTTP", False)
+AIGO_WEBHOOKS_ALLOW_PRIVATE = env_bool("AIGO_WEBHOOKS_ALLOW_PRIVATE", False)
+AIGO_WEBHOOKS_TIMEOUT = env_float("AIGO_WEBHOOKS_TIMEOUT", 10.0)
 
 # Cache rendered API responses in memory and Redis (aigo.api.cache); off only to measure.
 AIGO_RESPONSE_CACHE = env_bool("AIGO_RESPONSE_CACHE", True)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aigo.site import home, lifecycle, news, search, sources, status, switcher
+from aigo.site import changes, home, lifecycle, news, search, sources, status, switcher
 from aigo.site.catalog import calculator, compare, leaderboards, model_list, model_page, providers
 
 app_name = "site"
@@ -31,6 +31,7 @@ urlpatterns = [
     path("lifecycle/", lifecycle.lifecycle, name="lifecycle"),
     path("lifecycle/calendar.ics", lifecycle.lifecycle_calendar, name="lifecycle_calendar"),
     path("lifecycle/atom.xml", lifecycle.lifecycle_atom, name="lifecycle_atom"),
+    path("changes/", changes.changes_page, name="changes"),
     path("data-sources/", sources.data_sources, name="data_sources"),
     path("data-quality/", sources.data_quality, name="data_quality"),
 ]
