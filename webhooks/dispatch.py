@@ -31,9 +31,9 @@ def event_body(event: ChangeEvent) -> str:
 
 
 def endpoint_matches(endpoint: WebhookEndpoint, event: ChangeEvent) -> bool:
+    """Whether the endpoint wants the event (an endpoint gets the events dispatched once it exists)."""
     return (
-        event.occurred_at >= endpoint.created_at  # an endpoint hears of what happens once it exists
-        and (not endpoint.event_types or event.type in endpoint.event_types)
+        (not endpoint.event_types or event.type in endpoint.event_types)
         and (not endpoint.model_slugs or event.model in endpoint.model_slugs)
         and (not endpoint.provider_slugs or event.provider in endpoint.provider_slugs)
     )
