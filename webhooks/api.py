@@ -19,8 +19,8 @@ from .models import WebhookDelivery, WebhookEndpoint
 from .send import delivery_redeliver
 from .serializers import (
     DeliverySerializer,
-    EndpointCreatedSerializer,
-    EndpointSerializer,
+    WebhookEndpointCreatedSerializer,
+    WebhookEndpointSerializer,
     RotateSerializer,
     SecretSerializer,
 )
@@ -51,14 +51,14 @@ class _Owned:
 class EndpointList(_Owned, generics.ListCreateAPIView):
     """Your webhook endpoints; POST registers one and answers its signing secret, once."""
 
-    serializer_class = EndpointSerializer
+    serializer_class = WebhookEndpointSerializer
 
     def get_queryset(self):
         return self.endpoints().order_by("created_at")
 
-    @extend_schema(request=EndpointSerializer, responses={201: EndpointCreatedSerializer})
+    @extend_schema(request=WebhookEndpointSerializer, responses={201: WebhookEndpointCreatedSerializer})
     def post(self, request):
-        serializer = EndpointSerializer(data=request.data)
+        serializer = WebhookEndpointSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             if self.endpoints().count() >= MAX_ENDPOINTS:
@@ -74,7 +74,7 @@ class EndpointList(_Owned, generics.ListCreateAPIView):
                 )
             endpoint = serializer.save(owner=owner_of(request.auth), secret=secret_new())
         return Response(
-            EndpointCreatedSerializer(endpoint).data,
+            WebhookEndpointCreatedSerializer(endpoint).data,
             status=status.HTTP_201_CREATED,
             headers={"Cache-Control": "no-store"},
         )
@@ -84,7 +84,7 @@ class EndpointList(_Owned, generics.ListCreateAPIView):
 class EndpointDetail(_Owned, generics.RetrieveUpdateDestroyAPIView):
     """One of your endpoints: change its URL, filters or active flag, or delete it."""
 
-    serializer_class = EndpointSerializer
+    serializer_class = WebhookEndpointSerializer
     http_method_names = ["get", "patch", "delete"]
 
     def get_object(self):

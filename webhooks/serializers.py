@@ -19,7 +19,7 @@ def _slugs(label: str, source: str) -> serializers.ListField:
     )
 
 
-class EndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(serializers.ModelSerializer):
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=EVENT_TYPES),
         max_length=len(EVENT_TYPES),
@@ -58,11 +58,11 @@ class EndpointSerializer(serializers.ModelSerializer):
         return value
 
 
-class EndpointCreatedSerializer(EndpointSerializer):
+class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
     secret = serializers.CharField(read_only=True, help_text="Shown once: keep it to verify signatures.")
 
-    class Meta(EndpointSerializer.Meta):
-        fields = [*EndpointSerializer.Meta.fields, "secret"]
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
 
 
 class SecretSerializer(serializers.Serializer):

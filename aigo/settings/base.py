@@ -296,4 +296,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The change events' types: one enum for the feed and the webhooks' filters.
+    "ENUM_NAME_OVERRIDES": {"ChangeTypeEnum": "catalog.models.changes.EVENT_TYPES"},
 }

@@ -74,7 +74,7 @@ $$;
 
 CREATE FUNCTION models_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    provider_slug text := (SELECT slug FROM providers WHERE id = NEW.provider_id);
+    provider_slug text;
     -- What a reader of the catalog sees of a model (not its metadata, search vector or timestamps).
     tracked text[] := ARRAY['slug', 'name', 'released_at', 'deprecated_at', 'sunset_at', 'context_window',
                             'max_output_tokens', 'training_cutoff', 'modalities', 'capabilities', 'is_active'];
@@ -82,14 +82,17 @@ DECLARE
     before_row jsonb;
     changed text[];
 BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        before_row := jsonb_pick(to_jsonb(OLD), tracked);
+        changed := ARRAY(SELECT key FROM unnest(tracked) key WHERE before_row->key IS DISTINCT FROM after_row->key);
+        IF cardinality(changed) = 0 OR catalog_change_in_creation(NEW.slug) THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    provider_slug := (SELECT slug FROM providers WHERE id = NEW.provider_id);
     IF TG_OP = 'INSERT' THEN
         PERFORM catalog_change_emit('model.created', 'model', NEW.slug, NEW.slug, provider_slug,
                                     jsonb_build_object('after', after_row), NEW.metadata->>'source');
-        RETURN NULL;
-    END IF;
-    before_row := jsonb_pick(to_jsonb(OLD), tracked);
-    changed := ARRAY(SELECT key FROM unnest(tracked) key WHERE before_row->key IS DISTINCT FROM after_row->key);
-    IF cardinality(changed) = 0 OR catalog_change_in_creation(NEW.slug) THEN
         RETURN NULL;
     END IF;
     IF OLD.deprecated_at IS NULL AND NEW.deprecated_at IS NOT NULL THEN
@@ -109,7 +112,15 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-CREATE TRIGGER models_change AFTER INSERT OR UPDATE ON models FOR EACH ROW EXECUTE FUNCTION models_change();
+CREATE TRIGGER models_change_insert AFTER INSERT ON models FOR EACH ROW EXECUTE FUNCTION models_change();
+-- The import rewrites thousands of rows unchanged: those never enter the function.
+CREATE TRIGGER models_change_update AFTER UPDATE ON models FOR EACH ROW
+    WHEN ((OLD.slug, OLD.name, OLD.released_at, OLD.deprecated_at, OLD.sunset_at, OLD.context_window,
+           OLD.max_output_tokens, OLD.training_cutoff, OLD.modalities, OLD.capabilities, OLD.is_active)
+          IS DISTINCT FROM
+          (NEW.slug, NEW.name, NEW.released_at, NEW.deprecated_at, NEW.sunset_at, NEW.context_window,
+           NEW.max_output_tokens, NEW.training_cutoff, NEW.modalities, NEW.capabilities, NEW.is_active))
+    EXECUTE FUNCTION models_change();
 
 CREATE FUNCTION pricing_amounts(row_value jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
     SELECT jsonb_strip_nulls(jsonb_build_object(
@@ -156,13 +167,20 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-CREATE TRIGGER pricing_change AFTER INSERT OR UPDATE ON pricing FOR EACH ROW EXECUTE FUNCTION pricing_change();
+CREATE TRIGGER pricing_change AFTER INSERT ON pricing FOR EACH ROW EXECUTE FUNCTION pricing_change();
+CREATE TRIGGER pricing_change_update AFTER UPDATE ON pricing FOR EACH ROW
+    WHEN ((OLD.input_per_million, OLD.output_per_million, OLD.image_per_unit, OLD.audio_per_minute,
+           OLD.video_per_minute, OLD.fine_tuning_per_million)
+          IS DISTINCT FROM
+          (NEW.input_per_million, NEW.output_per_million, NEW.image_per_unit, NEW.audio_per_minute,
+           NEW.video_per_minute, NEW.fine_tuning_per_million))
+    EXECUTE FUNCTION pricing_change();
 
 CREATE FUNCTION benchmark_scores_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     model_row record;
 BEGIN
-    IF NEW.source = 'demo' OR (TG_OP = 'UPDATE' AND OLD.score_raw = NEW.score_raw) THEN
+    IF NEW.source = 'demo' THEN
         RETURN NULL;
     END IF;
     SELECT m.slug, p.slug AS provider INTO model_row FROM models m JOIN providers p ON p.id = m.provider_id
@@ -180,17 +198,22 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-CREATE TRIGGER benchmark_scores_change AFTER INSERT OR UPDATE ON benchmark_scores
+CREATE TRIGGER benchmark_scores_change AFTER INSERT ON benchmark_scores
     FOR EACH ROW EXECUTE FUNCTION benchmark_scores_change();
+CREATE TRIGGER benchmark_scores_change_update AFTER UPDATE ON benchmark_scores
+    FOR EACH ROW WHEN (OLD.score_raw IS DISTINCT FROM NEW.score_raw) EXECUTE FUNCTION benchmark_scores_change();
 """
 
 TABLE_REVERSE = """
+DROP TRIGGER benchmark_scores_change_update ON benchmark_scores;
 DROP TRIGGER benchmark_scores_change ON benchmark_scores;
 DROP FUNCTION benchmark_scores_change();
+DROP TRIGGER pricing_change_update ON pricing;
 DROP TRIGGER pricing_change ON pricing;
 DROP FUNCTION pricing_change();
 DROP FUNCTION pricing_amounts(jsonb);
-DROP TRIGGER models_change ON models;
+DROP TRIGGER models_change_update ON models;
+DROP TRIGGER models_change_insert ON models;
 DROP FUNCTION models_change();
 DROP FUNCTION jsonb_pick(jsonb, text[]);
 DROP FUNCTION catalog_change_in_creation(text);
