@@ -19,10 +19,10 @@ from .models import WebhookDelivery, WebhookEndpoint
 from .send import delivery_redeliver
 from .serializers import (
     DeliverySerializer,
-    WebhookEndpointCreatedSerializer,
-    WebhookEndpointSerializer,
     RotateSerializer,
     SecretSerializer,
+    WebhookEndpointCreatedSerializer,
+    WebhookEndpointSerializer,
 )
 from .signing import secret_new
 from .tasks import send_webhooks

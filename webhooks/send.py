@@ -76,11 +76,23 @@ def _post(client: httpx.Client, endpoint: WebhookEndpoint, delivery: WebhookDeli
         return {"error": f"{type(error).__name__}: {error}"[:500]}
 
 
+def _endpoint_failed(endpoint_id, now: datetime, outcome: dict) -> None:
+    """Note the failure on the endpoint; disable it when every delivery has failed for DISABLE_AFTER."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
+    endpoint.failing_since = endpoint.failing_since or now
+    if now - endpoint.failing_since >= DISABLE_AFTER and endpoint.is_active:
+        endpoint.is_active = False
+        endpoint.disabled_reason = (
+            f"Disabled {now:%Y-%m-%d %H:%M} UTC: every delivery failed since "
+            f"{endpoint.failing_since:%Y-%m-%d %H:%M} UTC; the last: "
+            f"{outcome.get('error') or 'HTTP ' + str(outcome.get('status_code'))}."
+        )
+    endpoint.save(update_fields=["failing_since", "is_active", "disabled_reason", "updated_at"])
+
+
 @transaction.atomic
 def _record(delivery: WebhookDelivery, now: datetime, latency_ms: int, outcome: dict, final: bool = False) -> str:
     """Log the attempt and decide what comes next; `final`: no retry whatever the outcome."""
-    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
     delivery.attempts += 1
     WebhookAttempt.objects.create(
         delivery=delivery, number=delivery.attempts, attempted_at=now, latency_ms=latency_ms, **outcome
@@ -88,22 +100,18 @@ def _record(delivery: WebhookDelivery, now: datetime, latency_ms: int, outcome: 
     delivery.last_status_code, delivery.leased_until = outcome.get("status_code"), None
     if 200 <= (outcome.get("status_code") or 0) < 300:
         delivery.status, delivery.finished_at = "succeeded", timezone.now()
-        endpoint.failing_since = None
+        # The common case writes nothing to the endpoint: only a failing one has anything to clear.
+        WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, failing_since__isnull=False).update(failing_since=None)
     else:
         if final or delivery.attempts >= MAX_ATTEMPTS:
             delivery.status, delivery.finished_at = "failed", timezone.now()
         else:
             delivery.next_attempt_at = now + retry_delay(delivery.attempts)
-        endpoint.failing_since = endpoint.failing_since or now
-        if now - endpoint.failing_since >= DISABLE_AFTER and endpoint.is_active:
-            endpoint.is_active = False
-            endpoint.disabled_reason = (
-                f"Disabled {now:%Y-%m-%d %H:%M} UTC: every delivery failed since "
-                f"{endpoint.failing_since:%Y-%m-%d %H:%M} UTC; the last: "
-                f"{outcome.get('error') or 'HTTP ' + str(outcome.get('status_code'))}."
-            )
-    delivery.save()
-    endpoint.save(update_fields=["failing_since", "is_active", "disabled_reason", "updated_at"])
+        _endpoint_failed(delivery.endpoint_id, now, outcome)
+    # The lease makes this sender the only writer of the delivery until it is cleared here.
+    delivery.save(
+        update_fields=["attempts", "last_status_code", "leased_until", "status", "finished_at", "next_attempt_at"]
+    )
     return delivery.status
 
 
