@@ -67,6 +67,12 @@ SCHEDULE: dict[str, dict] = {
         "schedule": timedelta(seconds=5),
         "options": {"expires": 5},
     },
+    "send-digests": {
+        "task": "aigo.site.tasks.send_digests",
+        # Daily, early in Europe's morning and the Americas' night; a missed day is caught up next time.
+        "schedule": crontab(minute=5, hour=6),
+        "options": {"expires": 6 * 3600},
+    },
     "rank-review-queue": {
         "task": "analytics.tasks.rank_review_queue",
         # The trending scores it reads move by the minute; the queue's order need not.

@@ -4,7 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from aigo.ops import health, metrics
-from aigo.site import badges, changes, errors, root
+from aigo.site import badges, changes, errors, following, root
 from aigo.site.sitemaps import SITEMAPS
 
 admin.site.site_header = "AI-GO editors"
@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("aigo.api.urls")),
     path("news/feed/", include("news.urls")),
     path("badges/<slug:slug>/<str:kind>.svg", badges.badge, name="badge"),
+    path("changes/feed/private/<str:token>/atom.xml", following.private_atom, name="private_changes_atom"),
     path("changes/feed/<locale:locale>/atom.xml", changes.changes_feed, {"kind": "atom"}, name="changes_atom"),
     path("changes/feed/<locale:locale>/rss.xml", changes.changes_feed, {"kind": "rss"}, name="changes_rss"),
     path(settings.ADMIN_URL, admin.site.urls),
