@@ -55,6 +55,7 @@ API_KEY_SCOPES = [
     ("read:status", "Read status"),
     ("write:status", "Write status measurements"),
     ("read:analytics", "Read analytics"),
+    ("write:webhooks", "Register webhooks"),
 ]
 
 

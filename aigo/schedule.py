@@ -1,6 +1,8 @@
 """Every periodic task, in code. `manage.py periodic sync` (and beat at start) loads it into the
 database scheduler, where operators see it in the admin."""
 
+from datetime import timedelta
+
 from celery.schedules import crontab
 
 SCHEDULE: dict[str, dict] = {
@@ -51,6 +53,24 @@ SCHEDULE: dict[str, dict] = {
         "task": "catalog.tasks.import_sources",
         # Daily: the sources' packages and snapshot change with a deploy, editors' mappings any time.
         "schedule": crontab(minute=37, hour=4),
+        "options": {"expires": 6 * 3600},
+    },
+    "announce-lifecycle": {
+        "task": "catalog.tasks.announce_lifecycle",
+        # Hourly, so a sunset is announced early on its day whatever the time zone of the reader.
+        "schedule": crontab(minute=11),
+        "options": {"expires": 3000},
+    },
+    "dispatch-webhooks": {
+        "task": "webhooks.tasks.dispatch_webhooks",
+        # Every few seconds: the time from a change to its webhooks is mostly this period.
+        "schedule": timedelta(seconds=5),
+        "options": {"expires": 5},
+    },
+    "send-digests": {
+        "task": "aigo.site.tasks.send_digests",
+        # Daily, early in Europe's morning and the Americas' night; a missed day is caught up next time.
+        "schedule": crontab(minute=5, hour=6),
         "options": {"expires": 6 * 3600},
     },
     "rank-review-queue": {

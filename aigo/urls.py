@@ -4,7 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from aigo.ops import health, metrics
-from aigo.site import errors, root
+from aigo.site import badges, changes, errors, following, root
 from aigo.site.sitemaps import SITEMAPS
 
 admin.site.site_header = "AI-GO editors"
@@ -18,6 +18,10 @@ urlpatterns = [
     path("metrics", metrics.metrics_view, name="metrics"),
     path("api/", include("aigo.api.urls")),
     path("news/feed/", include("news.urls")),
+    path("badges/<slug:slug>/<str:kind>.svg", badges.badge, name="badge"),
+    path("changes/feed/private/<str:token>/atom.xml", following.private_atom, name="private_changes_atom"),
+    path("changes/feed/<locale:locale>/atom.xml", changes.changes_feed, {"kind": "atom"}, name="changes_atom"),
+    path("changes/feed/<locale:locale>/rss.xml", changes.changes_feed, {"kind": "rss"}, name="changes_rss"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", root.root, name="root"),
     path("robots.txt", root.robots_txt, name="robots"),

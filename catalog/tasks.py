@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from catalog.changes.lifecycle import lifecycle_announce
 from catalog.listings import listings_refresh_claimed
 from catalog.sources.apply.sync import sources_import
 
@@ -14,3 +15,9 @@ def import_sources() -> list[str]:
     """The daily import of every source: what `manage.py import_sources` prints, for the task's result."""
     report = sources_import()
     return [str(line) for line in report.sources] + report.summary()
+
+
+@shared_task
+def announce_lifecycle() -> int:
+    """model.retiring and model.retired events as sunsets come (catalog.changes.lifecycle)."""
+    return lifecycle_announce()

@@ -3,6 +3,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from .changes import scheduled_news_announce
 from .models import NewsArticle
 from .signals import news_changed
 from .view_counts import article_views_flush
@@ -18,10 +19,12 @@ def flush_news_views() -> dict[str, int]:
 
 @shared_task
 def release_scheduled_news() -> bool:
-    """Drop cached news responses when a scheduled article's time has come (no write marks that)."""
+    """Announce a scheduled article whose time has come, and drop cached news responses (no write
+    marks that)."""
     now = timezone.now()
     # uses index: idx_news_published
     due = NewsArticle.objects.filter(published_at__gt=now - RELEASE_WINDOW, published_at__lte=now).exists()
     if due:
+        scheduled_news_announce(now - RELEASE_WINDOW, now)
         news_changed()
     return due

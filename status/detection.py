@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.models import AIModel
+from status.changes import status_changes_record
 from status.incidents import incident_open
 from status.models import Incident, IncidentUpdate
 
@@ -40,6 +41,7 @@ class Detection:
     opened: int = 0
     extended: int = 0
     suggested: int = 0
+    announced: int = 0  # status.degraded / status.recovered events
 
 
 def _severity(availability: float) -> str:
@@ -56,7 +58,7 @@ def incidents_detect() -> Detection:
     degraded = {(model_id, region): float(worst) for model_id, region, down, _up, worst in rows if down}
     healthy = {(model_id, region) for model_id, region, _down, up, _worst in rows if up}
 
-    report = Detection()
+    report = Detection(announced=status_changes_record(degraded, healthy, threshold))
     active = {
         incident.model_id: incident
         for incident in Incident.objects.select_for_update()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("v1/me/", include("accounts.urls", namespace="accounts")),
     path("v1/status/", include("status.urls", namespace="status")),
     path("v1/", include("analytics.urls", namespace="analytics")),
+    path("v1/webhooks/", include("webhooks.urls", namespace="webhooks")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI and Redoc start from inline scripts: the only pages without the site's CSP.
     path("docs/", csp_exempt()(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),

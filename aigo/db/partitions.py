@@ -20,6 +20,7 @@ class Partitioning:
 
 PARTITIONED: dict[str, Partitioning] = {
     "audit_logs": Partitioning("month", ahead=2),
+    "catalog_changes": Partitioning("month", ahead=2),
     "status_probes": Partitioning("day", ahead=7, retention=settings.AIGO_STATUS_RETENTION_DAYS),
     "analytics_events": Partitioning("day", ahead=7, retention=settings.AIGO_ANALYTICS_RETENTION_DAYS),
 }

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 
 from aigo.db.replicas import parse_replicas, replica_databases
 from aigo.env import env_bool, env_float, env_int, env_list, env_str
@@ -34,6 +35,8 @@ INSTALLED_APPS = [
     "news",
     "status",
     "analytics",
+    "webhooks",
+    "subscriptions",
     "accounts",
 ]
 
@@ -193,7 +196,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # httpx logs every request at INFO: each webhook delivery is in its log table instead.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "httpx": {"level": "WARNING"}},
 }
 
 # Feature flags a region has not set (accounts.features); editors switch them in the admin.
@@ -255,6 +259,28 @@ AIGO_STATUS_CLOCK_SKEW_SECONDS = env_int("AIGO_STATUS_CLOCK_SKEW_SECONDS", 120)
 AIGO_INCIDENT_AVAILABILITY_THRESHOLD = env_float("AIGO_INCIDENT_AVAILABILITY_THRESHOLD", 95.0)
 AIGO_INCIDENT_CONSECUTIVE_BUCKETS = env_int("AIGO_INCIDENT_CONSECUTIVE_BUCKETS", 3)
 
+# Webhooks (webhooks.send): http:// and private, loopback or link-local addresses are refused
+# unless allowed (development, tests); each request's timeout in seconds.
+AIGO_WEBHOOKS_ALLOW_HTTP = env_bool("AIGO_WEBHOOKS_ALLOW_HTTP", False)
+AIGO_WEBHOOKS_ALLOW_PRIVATE = env_bool("AIGO_WEBHOOKS_ALLOW_PRIVATE", False)
+AIGO_WEBHOOKS_TIMEOUT = env_float("AIGO_WEBHOOKS_TIMEOUT", 10.0)
+
+# Email (Django's email framework) from EMAIL_URL, e.g. smtp://user:password@host:587 or
+# console:// (dj-email-url): without one, followers get no digest (their feed still works).
+
+
+def email_settings(url: str) -> dict:
+    """EMAIL_BACKEND, EMAIL_HOST... of an EMAIL_URL, and whether digests are sent (one is set)."""
+    parsed = {name: value for name, value in dj_email_url.parse(url).items() if value is not None} if url else {}
+    return {**parsed, "EMAIL_URL": url, "AIGO_EMAIL_DIGESTS": bool(url)}
+
+
+globals().update(email_settings(env_str("EMAIL_URL", "")))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "AI-GO <noreply@localhost>")
+AIGO_DIGEST_MAX_EVENTS = env_int("AIGO_DIGEST_MAX_EVENTS", 200)
+# Where links in emails point (no request to take the host from).
+AIGO_SITE_URL = env_str("AIGO_SITE_URL", "http://127.0.0.1:8000")
+
 # Cache rendered API responses in memory and Redis (aigo.api.cache); off only to measure.
 AIGO_RESPONSE_CACHE = env_bool("AIGO_RESPONSE_CACHE", True)
 
@@ -289,4 +315,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The change events' types: one enum for the feed and the webhooks' filters.
+    "ENUM_NAME_OVERRIDES": {"ChangeTypeEnum": "catalog.models.changes.EVENT_TYPES"},
 }

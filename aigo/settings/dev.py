@@ -5,7 +5,7 @@ import secrets
 from aigo.env import env_str
 
 from .base import *  # noqa: F403
-from .base import LOCAL_DIR
+from .base import LOCAL_DIR, email_settings
 
 
 def _local_secret() -> str:
@@ -24,3 +24,6 @@ SECRET_KEY = env_str("SECRET_KEY", "") or _local_secret()
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Digests are printed to the console unless EMAIL_URL says otherwise.
+globals().update(email_settings(env_str("EMAIL_URL", "console://")))

@@ -14,3 +14,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The anonymous rate limit has tests of its own; the rest of the suite must not trip it.
 AIGO_ANON_RATE = "100000/min"
 CELERY_TASK_ALWAYS_EAGER = True
+# Emails stay in memory (django.core.mail.outbox).
+globals().update(email_settings("memory://"))  # noqa: F405

@@ -1,7 +1,5 @@
 """The footer's switcher: locale, region and currency stored in cookies and the visitor's row."""
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.http import HttpResponseForbidden, HttpResponseRedirect
 from django.views.decorators.csrf import csrf_exempt
@@ -16,16 +14,8 @@ from accounts.preferences import (
 )
 from aigo.regions import REGION_COOKIE
 from aigo.site.locale import locale_of_path, path_in_locale
+from aigo.site.same_site import same_site
 from aigo.site.visitor import COOKIE_AGE, CURRENCY, CURRENCY_COOKIE, LOCALE_COOKIE
-
-
-def _same_site(request) -> bool:
-    """Browsers say where a form came from; refuse other sites' forms. (No CSRF token: pages
-    carry no per-visitor token so that they can be cached and shared by everyone.)"""
-    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "same-site", "none"):
-        return False
-    origin = request.headers.get("Origin")
-    return origin is None or origin == "null" or urlsplit(origin).netloc == request.get_host()
 
 
 def _safe_next(value: str | None) -> str:
@@ -39,7 +29,7 @@ def _safe_next(value: str | None) -> str:
 @require_POST
 def preferences(request, locale: str):
     """The switcher: stores locale, region and currency in cookies and the visitor's row."""
-    if not _same_site(request):
+    if not same_site(request):
         return HttpResponseForbidden("Cross-site form refused.")
     chosen_locale = request.POST.get("locale")
     chosen_locale = chosen_locale if chosen_locale in settings.AIGO_LOCALES else locale

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aigo.site import home, lifecycle, news, search, sources, status, switcher
+from aigo.site import changes, following, home, lifecycle, news, search, sources, status, switcher
 from aigo.site.catalog import calculator, compare, leaderboards, model_list, model_page, providers
 
 app_name = "site"
@@ -31,6 +31,13 @@ urlpatterns = [
     path("lifecycle/", lifecycle.lifecycle, name="lifecycle"),
     path("lifecycle/calendar.ics", lifecycle.lifecycle_calendar, name="lifecycle_calendar"),
     path("lifecycle/atom.xml", lifecycle.lifecycle_atom, name="lifecycle_atom"),
+    path("changes/", changes.changes_page, name="changes"),
+    path("follow/", following.follow, name="follow"),
+    path("following/<str:token>/", following.following, name="following"),
+    path("following/<str:token>/unfollow/", following.unfollow, name="following_unfollow"),
+    path("following/<str:token>/email/", following.email_set, name="following_email"),
+    path("following/<str:token>/email/stop/", following.email_unset, name="following_email_stop"),
+    path("following/<str:token>/email/confirm/<str:signed>/", following.email_confirmed, name="following_confirm"),
     path("data-sources/", sources.data_sources, name="data_sources"),
     path("data-quality/", sources.data_quality, name="data_quality"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import canonical, sources, views
+from . import canonical, changes, sources, views
 
 app_name = "catalog"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("canonical-models/<slug:slug>/", canonical.CanonicalModelDetail.as_view(), name="canonical-detail"),
     path("canonical-models/<slug:slug>/offers/", canonical.CanonicalModelOffers.as_view(), name="canonical-offers"),
     path("sources/", sources.SourceList.as_view(), name="source-list"),
+    path("changes/", changes.ChangeList.as_view(), name="change-list"),
 ]

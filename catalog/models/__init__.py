@@ -21,16 +21,19 @@ from .exchange_rates import ExchangeRate
 from .listings import ModelListing
 from .canonical import CanonicalModel
 from .sources import SourceDisagreement, SourceImport, SourceMapping, SourceObservation, SourceValue
+from .changes import EVENT_TYPES, ChangeEvent
 
 # isort: on
 
 __all__ = [
     "EN",
+    "EVENT_TYPES",
     "PRICE_FIELDS",
     "AIModel",
     "BenchmarkScore",
     "BenchmarkSuite",
     "CanonicalModel",
+    "ChangeEvent",
     "DateRange",
     "Documentation",
     "ExchangeRate",

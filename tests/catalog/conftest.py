@@ -122,7 +122,7 @@ def first_import(django_db_setup, django_db_blocker):
             cursor.execute("RESET ROLE")
             cursor.execute(
                 "TRUNCATE providers, canonical_models, benchmark_suites, source_imports, source_observations, "
-                "source_values, source_mappings, source_disagreements CASCADE"
+                "source_values, source_mappings, source_disagreements, catalog_changes CASCADE"
             )
             cursor.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(settings.AIGO_DB_APP_ROLE)))
         listings_refresh()

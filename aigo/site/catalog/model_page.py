@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aigo.i18n import resolve
 from aigo.i18n.formatting import day, money, percent
+from aigo.site.badges import badge_snippets
 from aigo.site.cache import LIVE_TTL, cached_page
 from aigo.site.catalog.model_parts import model_parts
 from aigo.site.charts import Series, line_chart, uptime_bar
@@ -134,6 +135,7 @@ def model_detail(request, locale: str, slug: str):
             "incidents": Incident.objects.filter(model=model).order_by("-started_at")[:5],
             "news": news_list(model=model.slug).order_by("-published_at")[:RELATED_NEWS],
             "page_events": [{"type": "model_view", "properties": {"model": model.slug, "path": request.path}}],
+            "badges": badge_snippets(request, model, name=resolve(model.name, locale) or model.slug, locale=locale),
         },
     )
 

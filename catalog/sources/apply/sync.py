@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import F, Func, Min, TextField
 from django.utils import timezone
 
+from catalog.changes import actor_set, importer_actor
 from catalog.listings import catalog_changes_batched, listings_refresh
 from catalog.models import AIModel, SourceImport, SourceValue
 from catalog.sources import SOURCES, source_load
@@ -42,9 +43,11 @@ from .sync_prices import prices_sync
 IMPORT_LOCK = 7_301_126
 
 
-def _locked() -> None:
+def _locked(actor: str) -> None:
+    """Wait for this import's turn; the transaction's changes are `actor`'s (this run's)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+    actor_set(actor)
 
 
 def sources_import(
@@ -60,6 +63,7 @@ def sources_import(
     started = time.monotonic()
     today = today or timezone.localdate()
     report = SourcesReport(dry_run=dry_run)
+    actor = importer_actor()
     desired, genai_offers = None, Mapped()
     rollback = transaction.atomic() if dry_run else nullcontext()  # a dry run rolls back at the end
     with catalog_changes_batched(), rollback:
@@ -69,14 +73,14 @@ def sources_import(
                 data = records_of(desired)
             else:
                 data = source_load(name)
-            line, mapped = _source_import(name, data)
+            line, mapped = _source_import(name, data, actor)
             report.sources.append(line)
             if name == GENAI_PRICES:
                 genai_offers = mapped
             if progress:
                 progress(str(line))
         with transaction.atomic():
-            _locked()
+            _locked(actor)
             report.canonical_merged = canonicals_consolidate()
             recency, decisions = source_recency(), Decisions()
             report.offers = offers_resolve(recency, decisions)
@@ -96,8 +100,8 @@ def sources_import(
 
 
 @transaction.atomic
-def _source_import(name: str, data: SourceData) -> tuple[SourceLine, Mapped]:
-    _locked()
+def _source_import(name: str, data: SourceData, actor: str) -> tuple[SourceLine, Mapped]:
+    _locked(actor)
     record = SourceImport.objects.create(source=name, version=data.info.version, snapshot_date=data.info.snapshot_date)
     mapped = catalog_map(name, data)
     targets = {("provider", key): row.pk for key, row in mapped.providers.items()}

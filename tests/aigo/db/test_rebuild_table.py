@@ -171,7 +171,13 @@ def test_rebuild_models_while_another_connection_writes_loses_nothing(rebuild_db
         ).fetchall()
         assert len(keys) == 7 and all(valid for _, valid in keys)  # source_mappings.model_id is the 7th
         triggers = conn.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'models'::regclass AND NOT tgisinternal")
-        assert {t for (t,) in triggers} == {"models_audit", "models_set_updated_at", "update_search_vector_trigger"}
+        assert {t for (t,) in triggers} == {
+            "models_audit",
+            "models_set_updated_at",
+            "update_search_vector_trigger",
+            "models_change_insert",
+            "models_change_update",
+        }
         assert conn.execute(
             "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'models'::regclass AND indisprimary"
         ).fetchone() == ("models_pkey",)
