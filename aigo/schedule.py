@@ -67,6 +67,12 @@ SCHEDULE: dict[str, dict] = {
         "schedule": timedelta(seconds=5),
         "options": {"expires": 5},
     },
+    "export-catalog": {
+        "task": "catalog.tasks.export_catalog",
+        # After the day's import (04:37): the export of the day has what the sources said today.
+        "schedule": crontab(minute=17, hour=5),
+        "options": {"expires": 6 * 3600},
+    },
     "send-digests": {
         "task": "aigo.site.tasks.send_digests",
         # Daily, early in Europe's morning and the Americas' night; a missed day is caught up next time.

@@ -6,6 +6,7 @@ from django.urls import include, path
 from aigo.ops import health, metrics
 from aigo.site import badges, changes, errors, following, root
 from aigo.site.sitemaps import SITEMAPS
+from catalog.api.exports import export_file
 
 admin.site.site_header = "AI-GO editors"
 admin.site.site_title = "AI-GO admin"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("api/", include("aigo.api.urls")),
     path("news/feed/", include("news.urls")),
     path("badges/<slug:slug>/<str:kind>.svg", badges.badge, name="badge"),
+    path("exports/<str:day>/<str:name>", export_file, name="export_file"),
     path("changes/feed/private/<str:token>/atom.xml", following.private_atom, name="private_changes_atom"),
     path("changes/feed/<locale:locale>/atom.xml", changes.changes_feed, {"kind": "atom"}, name="changes_atom"),
     path("changes/feed/<locale:locale>/rss.xml", changes.changes_feed, {"kind": "rss"}, name="changes_rss"),

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from catalog.changes.lifecycle import lifecycle_announce
+from catalog.exports import export_build, exports_prune
 from catalog.listings import listings_refresh_claimed
 from catalog.sources.apply.sync import sources_import
 
@@ -21,3 +22,10 @@ def import_sources() -> list[str]:
 def announce_lifecycle() -> int:
     """model.retiring and model.retired events as sunsets come (catalog.changes.lifecycle)."""
     return lifecycle_announce()
+
+
+@shared_task
+def export_catalog() -> dict[str, int]:
+    """The daily export, and the old ones pruned."""
+    manifest = export_build()
+    return {"rows": sum(table["rows"] for table in manifest["tables"].values()), "pruned": exports_prune()}

@@ -152,6 +152,10 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+# Files the app writes for readers: the dated exports (MEDIA_ROOT/exports/<day>/), kept this many days.
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(LOCAL_DIR / "media"))
+MEDIA_URL = "/media/"
+AIGO_EXPORT_RETENTION_DAYS = env_int("AIGO_EXPORT_RETENTION_DAYS", 90)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

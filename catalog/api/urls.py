@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import canonical, changes, sources, views
+from . import canonical, changes, exports, sources, views
 
 app_name = "catalog"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("canonical-models/<slug:slug>/offers/", canonical.CanonicalModelOffers.as_view(), name="canonical-offers"),
     path("sources/", sources.SourceList.as_view(), name="source-list"),
     path("changes/", changes.ChangeList.as_view(), name="change-list"),
+    path("exports/", exports.ExportList.as_view(), name="export-list"),
 ]

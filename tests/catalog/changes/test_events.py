@@ -66,9 +66,12 @@ def test_deprecation_is_its_own_event_not_an_update(model):
     AIModel.objects.filter(pk=model.pk).update(deprecated_at=TODAY, sunset_at=TODAY + datetime.timedelta(days=90))
 
     assert [event.type for event in _events()] == ["model.deprecated"]
+    sunset = (TODAY + datetime.timedelta(days=90)).isoformat()
     assert _events("model.deprecated")[0].payload == {
         "deprecated_at": TODAY.isoformat(),
-        "sunset_at": (TODAY + datetime.timedelta(days=90)).isoformat(),
+        "sunset_at": sunset,
+        "before": {},
+        "after": {"deprecated_at": TODAY.isoformat(), "sunset_at": sunset},
     }
 
 
