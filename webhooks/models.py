@@ -57,6 +57,8 @@ class WebhookDelivery(models.Model):
     attempts = models.IntegerField(default=0, db_default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     leased_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Handed to a send task: not queued again before then (a task lost with its worker is, after).
+    queued_until = models.DateTimeField(null=True, blank=True, editable=False)
     last_status_code = models.IntegerField(null=True, blank=True)
     created_at = created_at_field()
     finished_at = models.DateTimeField(null=True, blank=True)

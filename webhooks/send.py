@@ -97,7 +97,7 @@ def _record(delivery: WebhookDelivery, now: datetime, latency_ms: int, outcome: 
     WebhookAttempt.objects.create(
         delivery=delivery, number=delivery.attempts, attempted_at=now, latency_ms=latency_ms, **outcome
     )
-    delivery.last_status_code, delivery.leased_until = outcome.get("status_code"), None
+    delivery.last_status_code, delivery.leased_until, delivery.queued_until = outcome.get("status_code"), None, None
     if 200 <= (outcome.get("status_code") or 0) < 300:
         delivery.status, delivery.finished_at = "succeeded", timezone.now()
         # The common case writes nothing to the endpoint: only a failing one has anything to clear.
@@ -110,7 +110,15 @@ def _record(delivery: WebhookDelivery, now: datetime, latency_ms: int, outcome: 
         _endpoint_failed(delivery.endpoint_id, now, outcome)
     # The lease makes this sender the only writer of the delivery until it is cleared here.
     delivery.save(
-        update_fields=["attempts", "last_status_code", "leased_until", "status", "finished_at", "next_attempt_at"]
+        update_fields=[
+            "attempts",
+            "last_status_code",
+            "leased_until",
+            "queued_until",
+            "status",
+            "finished_at",
+            "next_attempt_at",
+        ]
     )
     return delivery.status
 
@@ -128,17 +136,24 @@ def delivery_send(delivery_id, client: httpx.Client) -> str | None:
     return _record(delivery, now, round((time.monotonic() - started) * 1000), outcome)
 
 
+QUEUED_FOR = timedelta(minutes=2)
+
+
+@transaction.atomic
 def deliveries_due(limit: int = 1000) -> list:
+    """The deliveries due and not already handed to a send task, marked as handed (for QUEUED_FOR)."""
     now = timezone.now()
     # uses index: idx_webhook_deliveries_due
     due = WebhookDelivery.objects.filter(status="pending", next_attempt_at__lte=now).filter(
-        Q(leased_until__isnull=True) | Q(leased_until__lt=now)
+        Q(leased_until__isnull=True) | Q(leased_until__lt=now), Q(queued_until__isnull=True) | Q(queued_until__lt=now)
     )
-    return list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    ids = list(due.order_by("next_attempt_at").select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+    WebhookDelivery.objects.filter(pk__in=ids).update(queued_until=now + QUEUED_FOR)
+    return ids
 
 
 def delivery_redeliver(delivery: WebhookDelivery) -> None:
     """Send again, now (after a failure, or to replay one that succeeded)."""
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        status="pending", next_attempt_at=timezone.now(), finished_at=None, leased_until=None
+        status="pending", next_attempt_at=timezone.now(), finished_at=None, leased_until=None, queued_until=None
     )

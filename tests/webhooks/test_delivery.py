@@ -11,7 +11,7 @@ from standardwebhooks import Webhook
 from webhooks import send
 from webhooks.dispatch import events_dispatch
 from webhooks.models import WebhookDelivery, WebhookEndpoint
-from webhooks.send import MAX_ATTEMPTS, delivery_send, retry_delay
+from webhooks.send import MAX_ATTEMPTS, deliveries_due, delivery_send, retry_delay
 from webhooks.tasks import dispatch_webhooks
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +161,15 @@ def test_during_a_rotation_both_secrets_sign(client, headers, endpoint, receiver
     assert len(request.headers["webhook-signature"].split(" ")) == 2
     for secret in (created["secret"], rotated["secret"]):
         Webhook(secret).verify(request.body, request.headers)
+
+
+def test_a_due_delivery_is_handed_to_one_send_task_until_it_is_tried(endpoint, receiver):
+    endpoint()
+    receiver.script.append(500)
+    events_dispatch()
+
+    [due] = deliveries_due()
+    assert deliveries_due() == []  # queued already: the next beat does not queue it again
+    assert _send_all() == ["pending"]
+    _due_now()
+    assert deliveries_due() == [due]  # tried and due again: queued again
