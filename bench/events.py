@@ -28,8 +28,8 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.api_read import ROOT, post_all, serve, stop  # noqa: E402
+from bench.databases import SERVER, database_create, database_drop  # noqa: E402
 
-SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:54320")
 DATABASE = "aigo_bench_events"
 DSN = f"{SERVER}/{DATABASE}"
 REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:63790/0")
@@ -42,18 +42,8 @@ COPY_EVENTS = sql.SQL("COPY analytics_events ({}) FROM STDIN").format(
 )
 
 
-def admin(statement: sql.Composable) -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def drop_database() -> None:
-    admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
-
-
 def prepare(models: int) -> list[tuple[str, str]]:
-    drop_database()
-    admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+    database_create(DATABASE)
     env = {**os.environ, "DATABASE_URL": DSN}
     subprocess.run(
         [str(ROOT / ".venv/bin/python"), "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
@@ -189,7 +179,7 @@ def main() -> None:
         refreshes(models, args)
     finally:
         if not args.keep:
-            drop_database()
+            database_drop(DATABASE)
 
 
 if __name__ == "__main__":

@@ -15,24 +15,13 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:54320")
+from bench.databases import SERVER, database_create, database_drop  # noqa: E402
+
 DATABASE = "aigo_bench_import"
 os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aigo.settings.dev")
-
-
-def admin(statement: sql.Composable) -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def drop_database() -> None:
-    admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
 
 
 def timed(what, *args, **kwargs) -> tuple[float, object]:
@@ -81,8 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help=f"keep the {DATABASE} database")
     args = parser.parse_args()
-    drop_database()
-    admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+    database_create(DATABASE)
     try:
         run()
     finally:
@@ -90,7 +78,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            drop_database()
+            database_drop(DATABASE)
 
 
 if __name__ == "__main__":

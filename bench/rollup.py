@@ -35,7 +35,8 @@ from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:54320")
+from bench.databases import SERVER, database_create, database_drop  # noqa: E402
+
 DATABASE = "aigo_bench_rollup"
 os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aigo.settings.dev")
@@ -50,20 +51,6 @@ COPY_COLUMNS = (
 COPY_PROBES = sql.SQL("COPY status_probes ({}) FROM STDIN").format(
     sql.SQL(", ").join(map(sql.Identifier, COPY_COLUMNS.split(", ")))
 )
-
-
-def admin(statement: sql.Composable) -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def create_database() -> None:
-    drop_database()
-    admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
-
-
-def drop_database() -> None:
-    admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
 
 
 class History:
@@ -151,7 +138,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help=f"keep the {DATABASE} database")
     args = parser.parse_args()
 
-    create_database()
+    database_create(DATABASE)
     try:
         run(args)
     finally:
@@ -159,7 +146,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            drop_database()
+            database_drop(DATABASE)
 
 
 def run(args: argparse.Namespace) -> None:

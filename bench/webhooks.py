@@ -23,26 +23,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
-import psycopg
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:54320")
+from bench.databases import SERVER, admin, database_create, database_drop  # noqa: E402
+
 DATABASE = "aigo_bench_webhooks"
 os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aigo.settings.dev")
 os.environ["AIGO_WEBHOOKS_ALLOW_HTTP"] = os.environ["AIGO_WEBHOOKS_ALLOW_PRIVATE"] = "true"
 SAVES = 300
-
-
-def admin(statement: sql.Composable, database: str = "postgres") -> None:
-    with psycopg.connect(f"{SERVER}/{database}", autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def drop_database() -> None:
-    admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
 
 
 class Receiver(BaseHTTPRequestHandler):
@@ -180,8 +171,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--keep", action="store_true", help=f"keep the {DATABASE} database")
     args = parser.parse_args()
-    drop_database()
-    admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+    database_create(DATABASE)
     try:
         run(args.endpoints, args.workers)
     finally:
@@ -189,7 +179,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            drop_database()
+            database_drop(DATABASE)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from catalog.models import AIModel, BenchmarkScore, CanonicalModel, ChangeEvent, Pricing, Provider
+from catalog.models import PRICE_FIELDS, AIModel, BenchmarkScore, CanonicalModel, ChangeEvent, Pricing, Provider
 
 OFFER_FIELDS = [
     "released_at",
@@ -21,14 +21,6 @@ OFFER_FIELDS = [
     "modalities",
     "capabilities",
     "is_active",
-]
-PRICE_AMOUNTS = [
-    "input_per_million",
-    "output_per_million",
-    "image_per_unit",
-    "audio_per_minute",
-    "video_per_minute",
-    "fine_tuning_per_million",
 ]
 
 
@@ -138,7 +130,7 @@ def prices(as_of: date) -> list[dict]:
                 "tier": row.tier,
                 "region": row.region,
                 "currency": row.currency,
-                **{name: _text(getattr(row, name)) for name in PRICE_AMOUNTS},
+                **{name: _text(getattr(row, name)) for name in PRICE_FIELDS},
                 "effective_from": str(row.effective_from),
                 "effective_to": _text(ended),
                 "in_effect": row.effective_from <= as_of and ended is None,
