@@ -9,7 +9,6 @@ from rest_framework import generics, serializers
 
 from aigo.api.negotiation import JSONOnlyNegotiation
 from status.models import SEVERITIES, Incident, IncidentUpdate
-from status.read_api import KeysNeedReadStatus
 
 
 class IncidentUpdateSerializer(serializers.Serializer):
@@ -67,7 +66,6 @@ class IncidentList(generics.ListAPIView):
     """Incidents, newest first, with their timelines."""
 
     serializer_class = IncidentSerializer
-    permission_classes = [KeysNeedReadStatus]
     content_negotiation_class = JSONOnlyNegotiation
     filter_backends = [DjangoFilterBackend]
     filterset_class = IncidentFilter
@@ -79,7 +77,6 @@ class IncidentList(generics.ListAPIView):
 @extend_schema(tags=["status"])
 class IncidentDetail(generics.RetrieveAPIView):
     serializer_class = IncidentSerializer
-    permission_classes = [KeysNeedReadStatus]
     content_negotiation_class = JSONOnlyNegotiation
 
     def get_queryset(self):

@@ -1,7 +1,9 @@
 """Status read API: current state per region, history from the rollups, uptime, rankings.
 
-Anonymous clients may read (at the anonymous rate); a client that presents a key needs the
-read:status scope on it.
+Public, as the status pages are: anonymous clients read at the anonymous rate, and a client that
+presents a key reads at the key's rate whatever its scopes. Refusing a key without read:status
+would protect nothing (dropping the key gets the same answer) and would punish clients that say
+who they are; catalog reads treat read:catalog the same way.
 """
 
 from datetime import timedelta
@@ -11,12 +13,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import ApiKey
-from accounts.permissions import MissingScope
 from aigo.api.negotiation import JSONOnlyNegotiation
 from catalog.models import AIModel
 from status import selectors
@@ -68,15 +67,7 @@ class RankingsSerializer(serializers.Serializer):
     models = RankedModelSerializer(many=True)
 
 
-class KeysNeedReadStatus(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        if isinstance(request.auth, ApiKey) and "read:status" not in request.auth.scopes:
-            raise MissingScope("read:status")
-        return True
-
-
 class StatusView(APIView):
-    permission_classes = [KeysNeedReadStatus]
     content_negotiation_class = JSONOnlyNegotiation
 
     def model(self, slug: str) -> AIModel:

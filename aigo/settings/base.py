@@ -305,7 +305,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_THROTTLE_CLASSES": ["aigo.api.ratelimit.RedisRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "aigo.api.pagination.StrictPageNumberPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "aigo.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "aigo.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
