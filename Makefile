@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pgbouncer test-redis-cluster test-replication lint services stop status migrate venv translations
+.PHONY: run test test-fuzz test-pgbouncer test-redis-cluster test-replication lint services stop status migrate venv translations
 
 $(STAMP): pyproject.toml
 	scripts/venv.sh $(VENV)
@@ -41,9 +41,16 @@ run: migrate translations
 test: venv services translations
 	@# The browser tests drive Debian's Chromium (never a downloaded browser); CJK fonts for their screenshots.
 	scripts/ensure_system.sh chromium:/usr/bin/chromium fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+	@# The whole suite, the API fuzzing (tests/fuzz, marked fuzz) included.
 	$(VENV)/bin/pytest
 	@# The same code once more behind PgBouncer (transaction pooling) and on a Redis Cluster.
 	$(MAKE) --no-print-directory test-pgbouncer test-redis-cluster
+
+# Schemathesis over every API operation, alone (`make test` runs it with the rest): a server on its own
+# database with the real catalog, a key with every scope and anonymous clients (tests/fuzz).
+# AIGO_FUZZ_EXAMPLES=100 AIGO_FUZZ_SEED=7 search wider or elsewhere.
+test-fuzz: venv services
+	$(VENV)/bin/pytest -m fuzz tests/fuzz
 
 # The tests marked pgbouncer once more, through a project-local PgBouncer in transaction pooling mode
 # (scripts/pgbouncer.sh, tests/pooling.py). PgBouncer is stopped afterwards, pass or fail.

@@ -321,4 +321,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The change events' types: one enum for the feed and the webhooks' filters.
     "ENUM_NAME_OVERRIDES": {"ChangeTypeEnum": "catalog.models.changes.EVENT_TYPES"},
+    # What Django's <slug:...> converter matches: another value is no route at all.
+    "PATH_CONVERTER_OVERRIDES": {"slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}},
 }

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from aigo.api.cache import cached_response
 from aigo.api.errors import ResourceNotFound
 from aigo.api.locale import LOCALE_PARAMETER
+from aigo.api.schema import error_response
 from aigo.api.views import LocalizedAPIView
 from catalog import selectors
 from catalog.models import AIModel, BenchmarkSuite
@@ -239,7 +240,7 @@ class CompareParams(serializers.Serializer):
 @extend_schema(
     tags=["models"],
     parameters=[LOCALE_PARAMETER, CompareParams],
-    responses=CompareSerializer,
+    responses={200: CompareSerializer, 404: error_response(404)},
     examples=[OpenApiExample("Two models", value={"models": [], "shared_benchmarks": []}, response_only=True)],
 )
 class Compare(LocalizedAPIView):
