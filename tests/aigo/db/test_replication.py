@@ -178,3 +178,71 @@ def test_rows_replicate_and_reads_follow_the_region(replicated):
     reads = json.loads(done.stdout.strip().splitlines()[-1])
     assert reads["before"] == {slug: 200, marker: 200}  # from the replica
     assert reads["after"] == {slug: 200, marker: 404}  # from the primary, no error
+
+
+@pytest.fixture
+def subscribed(replicated) -> str:
+    """The replica running and subscribed (idempotent: the first test sets it up and stops it at its end)."""
+    env, name = replicated
+    replica_dsn = _dsn(REPLICA_PORT, name)
+    _replica("start")
+    _manage(env, "replication", "setup-primary")
+    _manage(env, "replication", "add-replica", "--region", "eu-west", "--dsn", replica_dsn, "--name", name)
+    return replica_dsn
+
+
+# Three clients read one provider through the response cache: a visitor from eu-west (its replica), a
+# visitor without a region (the primary), and an eu-west client that just wrote (read-your-writes).
+CACHE_SCRIPT = """
+import json, sys, time
+from django.test import Client
+from aigo.db.router import PRIMARY_COOKIE
+
+path = f"/api/v1/providers/{sys.argv[1]}/"
+wrote = Client(HTTP_X_AIGO_REGION="eu-west")
+wrote.cookies[PRIMARY_COOKIE] = str(int(time.time()) + 60)
+clients = {"eu": Client(HTTP_X_AIGO_REGION="eu-west"), "home": Client(), "wrote": wrote}
+reads = {}
+for who in ("eu", "home", "wrote", "eu"):
+    response = clients[who].get(path)
+    reads.setdefault(who, []).append([response.status_code, response.json()["name"], response["ETag"]])
+from aigo.redis import redis_client, rkey
+client = redis_client()
+reads["ttls"] = sorted(client.ttl(key) for key in client.scan_iter(match=rkey("cache", "response", "*")))
+print(json.dumps(reads))
+"""
+
+
+def test_the_response_cache_keeps_a_replicas_answers_to_its_readers(replicated, subscribed):
+    env, name = replicated
+    slug = f"cached-{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as primary:
+        primary.execute("INSERT INTO providers (slug, name) VALUES (%s, 'Renamed on the primary')", [slug])
+    with psycopg.connect(subscribed, autocommit=True) as replica:
+        _wait_for(replica, "SELECT 1 FROM providers WHERE slug = %s", [slug])
+        # As if the replica had not applied the rename yet.
+        replica.execute("UPDATE providers SET name = 'Not yet renamed' WHERE slug = %s", [slug])
+    site_env = {
+        **env,
+        "AIGO_DB_REPLICAS": f"eu-west={subscribed}",
+        "AIGO_RESPONSE_CACHE": "true",
+        "AIGO_REPLICA_MAX_LAG_SECONDS": "30",
+        "AIGO_REDIS_PREFIX": f"test:{uuid.uuid4().hex[:12]}:",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup()\n{CACHE_SCRIPT}", slug],
+        cwd=ROOT,
+        env=site_env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    reads = json.loads(done.stdout.strip().splitlines()[-1])
+    (eu, eu_again), (home,), (wrote,) = reads["eu"], reads["home"], reads["wrote"]
+    assert eu[:2] == [200, "Not yet renamed"] and eu_again == eu  # the second from the cache
+    assert home[:2] == [200, "Renamed on the primary"]  # not the replica's copy
+    assert wrote == home  # read-your-writes holds through the cache
+    assert home[2] != eu[2]
+    # The replica's entry lives no longer than the lag a replica may serve with; the primary's, the usual 600 s.
+    replica_ttl, primary_ttl = reads["ttls"]
+    assert 0 < replica_ttl <= 30 < primary_ttl <= 600
