@@ -20,6 +20,7 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from aigo.db.partitions import partitions_keep
+from aigo.db.rebuild.subscribers import Subscriber
 from aigo.db.replicas import connect, replica_alias, replica_lag
 
 PUBLICATION = "ai_go_global"
@@ -163,6 +164,27 @@ def replicas_maintain() -> dict[str, str]:
         except psycopg.Error as exc:
             report[region] = f"{type(exc).__name__}: {exc}"
     return report
+
+
+SUBSCRIPTION_SLOTS_SQL = """
+SELECT subname, subslotname FROM pg_subscription
+WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY 1
+"""
+
+
+def replica_subscribers() -> list[Subscriber]:
+    """Every configured replica's subscriptions, for the online rebuild of a published table. A
+    replica that cannot be reached raises: the rebuild must not start without it."""
+    subscribers = []
+    for region in settings.AIGO_DB_REPLICAS:
+        alias = replica_alias(region)
+        with connect(alias, autocommit=True) as conn:
+            rows = conn.execute(SUBSCRIPTION_SLOTS_SQL).fetchall()
+        subscribers += [
+            Subscriber(f"{region} ({name})", slot, lambda alias=alias: connect(alias, autocommit=True))
+            for name, slot in rows
+        ]
+    return subscribers
 
 
 def replica_status() -> list[dict]:

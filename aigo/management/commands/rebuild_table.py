@@ -5,12 +5,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from aigo.db.rebuild import Mismatch, Refused, rebuild
+from aigo.db.replication import replica_subscribers
 
 
 class Command(BaseCommand):
     help = (
         "Rebuild TABLE online: copy it beside itself while a trigger keeps the copy in step, verify, swap in one "
-        "short transaction, drop the old table (unless --keep-old). Run as the table's owner, like migrations."
+        "short transaction, drop the old table (unless --keep-old). Run as the table's owner, like migrations. "
+        "With replicas (AIGO_DB_REPLICAS), each must be reachable: they keep replicating throughout."
     )
 
     def add_arguments(self, parser):
@@ -30,6 +32,10 @@ class Command(BaseCommand):
         params = connections[database].get_connection_params()
         params.pop("cursor_factory", None)
         params.pop("context", None)
+        try:
+            subscribers = replica_subscribers() if database == "default" else []
+        except psycopg.Error as error:
+            raise CommandError(f"A replica cannot be reached ({error}); nothing was changed") from None
         with psycopg.connect(**params, autocommit=True) as conn:
             try:
                 rebuild(
@@ -42,6 +48,7 @@ class Command(BaseCommand):
                     abort=options["abort"],
                     lock_timeout=options["lock_timeout"],
                     retries=options["retries"],
+                    subscribers=subscribers,
                     out=self.stdout.write,
                 )
             except Refused as error:

@@ -246,3 +246,80 @@ def test_the_response_cache_keeps_a_replicas_answers_to_its_readers(replicated, 
     # The replica's entry lives no longer than the lag a replica may serve with; the primary's, the usual 600 s.
     replica_ttl, primary_ttl = reads["ttls"]
     assert 0 < replica_ttl <= 30 < primary_ttl <= 600
+
+
+def _rows(dsn: str, query: str) -> list:
+    with psycopg.connect(dsn) as conn:
+        return conn.execute(query).fetchall()
+
+
+def test_a_published_table_is_rebuilt_online_and_the_replica_keeps_replicating(replicated, subscribed):
+    from tests.aigo.db.test_rebuild_table import Writer
+
+    env, name = replicated
+    primary_dsn = env["DATABASE_URL"]
+    with psycopg.connect(primary_dsn, autocommit=True) as primary:
+        primary.execute("INSERT INTO providers (slug, name) VALUES ('rebuilt', 'Rebuilt') ON CONFLICT DO NOTHING")
+        primary.execute(
+            """INSERT INTO models (slug, name, provider_id, metadata)
+               SELECT 'rebuilt-' || g, '{"en-US": "Rebuilt"}', (SELECT id FROM providers WHERE slug = 'rebuilt'),
+                      '{"v": 0}'
+               FROM generate_series(1, 400) g ON CONFLICT DO NOTHING"""
+        )
+    env = {**env, "AIGO_DB_REPLICAS": f"eu-west={subscribed}"}
+    plan = _manage(env, "rebuild_table", "models", "--dry-run")
+    assert 'CREATE TABLE IF NOT EXISTS "public"."models_rebuild" (LIKE "public"."models")' in plan
+
+    writer = Writer(primary_dsn)
+    writer.start()
+    try:
+        out = _manage(env, "rebuild_table", "models", "--batch-size", "50")
+    finally:
+        writer.stop.set()
+        writer.join()
+    assert writer.error is None and writer.writes > 0
+    assert "eu-west" in out and "dropped its empty models_rebuild" in out
+
+    marker = f"after-{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(primary_dsn, autocommit=True) as primary:
+        primary.execute(
+            "INSERT INTO models (slug, name, provider_id) VALUES (%s, '{\"en-US\": \"After\"}', "
+            "(SELECT id FROM providers WHERE slug = 'rebuilt'))",
+            [marker],
+        )
+    with psycopg.connect(subscribed, autocommit=True) as replica:
+        _wait_for(replica, "SELECT 1 FROM models WHERE slug = %s", [marker])
+        assert replica.execute("SELECT to_regclass('models_rebuild')").fetchone() == (None,)
+    rows = "SELECT id, slug, metadata FROM models ORDER BY id"
+    assert _rows(subscribed, rows) == _rows(primary_dsn, rows)
+    assert "serving reads" in _manage(env, "replication", "status")
+
+
+def test_deletes_from_tables_without_a_key_replicate(replicated, subscribed):
+    env, name = replicated
+    primary_dsn = env["DATABASE_URL"]
+    tag = uuid.uuid4().hex[:8]
+    with psycopg.connect(primary_dsn, autocommit=True) as primary:
+        primary.execute(
+            "INSERT INTO status_probes (time, model_id, region, probe_location) VALUES (now(), %s, 'us-east', %s)",
+            [uuid.uuid4(), tag],
+        )
+        primary.execute("INSERT INTO audit_logs (timestamp, actor) VALUES (now(), %s)", [tag])
+        primary.execute("INSERT INTO analytics_events (event_type, session_id) VALUES ('page_view', %s)", [tag])
+    checks = {
+        "status_probes": "SELECT 1 FROM status_probes WHERE probe_location = %s",
+        "audit_logs": "SELECT 1 FROM audit_logs WHERE actor = %s",
+        "analytics_events": "SELECT 1 FROM analytics_events WHERE session_id = %s",
+    }
+    with psycopg.connect(subscribed, autocommit=True) as replica:
+        for query in checks.values():
+            _wait_for(replica, query, [tag])
+    with psycopg.connect(primary_dsn, autocommit=True) as primary:
+        for query in checks.values():
+            # Erasure and cleanup delete rows: without a replica identity PostgreSQL refuses on a published table.
+            primary.execute(query.replace("SELECT 1 FROM", "DELETE FROM"), [tag])
+    with psycopg.connect(subscribed, autocommit=True) as replica:
+        deadline = time.monotonic() + 30
+        while any(replica.execute(query, [tag]).fetchone() for query in checks.values()):
+            assert time.monotonic() < deadline, "deletes not replicated"
+            time.sleep(0.2)
