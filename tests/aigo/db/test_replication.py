@@ -283,7 +283,7 @@ def test_a_published_table_is_rebuilt_online_and_the_replica_keeps_replicating(r
     marker = f"after-{uuid.uuid4().hex[:8]}"
     with psycopg.connect(primary_dsn, autocommit=True) as primary:
         primary.execute(
-            "INSERT INTO models (slug, name, provider_id) VALUES (%s, '{\"en-US\": \"After\"}', "
+            'INSERT INTO models (slug, name, provider_id) VALUES (%s, \'{"en-US": "After"}\', '
             "(SELECT id FROM providers WHERE slug = 'rebuilt'))",
             [marker],
         )
