@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pgbouncer test-redis-cluster test-replication lint services stop status migrate venv translations
+.PHONY: run test test-pgbouncer test-redis-cluster test-replication lint services stop status migrate venv translations backup
 
 $(STAMP): pyproject.toml
 	scripts/venv.sh $(VENV)
@@ -73,3 +73,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+
+# A backup of the database into AIGO_BACKUP_DIR (default .local/backups/): docs/operations.md.
+backup: venv services
+	$(PY) manage.py backup

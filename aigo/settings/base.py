@@ -82,9 +82,11 @@ TEMPLATES = [
     },
 ]
 
+# The app's connection: it logs in as the app role (AIGO_DB_APP_ROLE), never as the owner or a superuser
+# (`check --deploy` warns when it does).
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:54320/aigo"),
+        env_str("DATABASE_URL", "postgres://aigo_app@127.0.0.1:54320/aigo"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -96,6 +98,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The role the app runs as (aigo/db/role.py); empty when DATABASE_URL already names it and no
 # switch is wanted (e.g. behind PgBouncer in transaction mode).
 AIGO_DB_APP_ROLE = env_str("AIGO_DB_APP_ROLE", "aigo_app")
+# The tables' owner, for migrations, the test database, backup and restore, replication set-up and
+# online rebuilds (aigo/db/owner.py): its host, port, user and password; the database is DATABASE_URL's.
+# Unset, the local services' superuser `postgres` on DATABASE_URL's server.
+_OWNER_URL = env_str("DATABASE_OWNER_URL", "")
+_OWNER = (
+    dj_database_url.parse(_OWNER_URL) if _OWNER_URL else {**DATABASES["default"], "USER": "postgres", "PASSWORD": ""}
+)
+DATABASE_OWNER = {key: _OWNER[key] for key in ("HOST", "PORT", "USER", "PASSWORD")}
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:63790/0")
 # Prefix for every raw Redis key the project writes (tests give each test its own).
@@ -234,6 +244,11 @@ SESSION_COOKIE_HTTPONLY = True
 AIGO_HEARTBEAT_MAX_AGE = env_int("AIGO_HEARTBEAT_MAX_AGE", 180)
 
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
+
+# The release the deploy names (e.g. its image tag); unset, the git commit or the package version (aigo/release.py).
+AIGO_RELEASE = env_str("AIGO_RELEASE", "")
+# Where `manage.py backup` writes (one directory per backup).
+AIGO_BACKUP_DIR = env_str("AIGO_BACKUP_DIR", str(LOCAL_DIR / "backups"))
 
 # API keys (accounts.keys): keys older than this get a successor from the daily rotation task;
 # the old key keeps working for the grace period, then expires.
