@@ -8,10 +8,12 @@ from importlib.metadata import PackageNotFoundError, version
 from django.conf import settings
 
 
-@cache
 def release_id() -> str:
-    if settings.AIGO_RELEASE:
-        return settings.AIGO_RELEASE
+    return settings.AIGO_RELEASE or _checkout_release()
+
+
+@cache
+def _checkout_release() -> str:
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"],

@@ -33,6 +33,7 @@ from rest_framework.response import Response
 from aigo.db.router import read_alias_pinned
 from aigo.ops.metrics import RESPONSE_CACHE_HITS, RESPONSE_CACHE_MISSES
 from aigo.redis import mget, redis_client, rkey
+from aigo.release import release_id
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +113,10 @@ class ResponseCache:
 
     # -- lookups -----------------------------------------------------------------------
     def key(self, kinds, generations: dict[str, int], variant: str) -> str:
+        """By the code's release too: a deploy's new templates and translations are served at once."""
         digest = hashlib.blake2b(variant.encode(), digest_size=20).hexdigest()
         stamp = ".".join(f"{kind}{generations[kind]}" for kind in kinds)
-        return rkey("cache", "response", stamp, digest)
+        return rkey("cache", "response", release_id(), stamp, digest)
 
     def get(self, key: str, ttl: int = REDIS_TTL) -> CachedResponse | None:
         if self._listening:
