@@ -1,0 +1,63 @@
+"""Probes written straight into status_probes and the rollups brought up to date, on either engine.
+
+A test that needs status_5min or status_hourly to hold certain values stores the probes that
+aggregate to them: on the native engine the rollups are tables that status.rollups fills from
+the queue ingestion writes; on TimescaleDB they are continuous aggregates with real-time
+aggregation, which read a test's own (uncommitted) rows, so nothing needs refreshing there.
+"""
+
+from datetime import datetime
+
+from status.rollups import status_rollup
+from tests.db import sql
+from tests.timeseries import timescale
+
+# An upsert on the dedupe key, so a test may measure a bucket again; queued like ingestion does.
+STORE = """
+INSERT INTO status_probes (time, model_id, region, probe_location, availability, latency_p50, latency_p95,
+                           latency_p99, error_rate, requests_per_minute, tokens_per_minute)
+VALUES (%(time)s, %(model)s, %(region)s, %(location)s, %(availability)s, %(p95)s / 2, %(p95)s, %(p95)s * 2,
+        100 - %(availability)s, %(rpm)s, %(rpm)s * 50)
+ON CONFLICT (time, model_id, region, probe_location) DO UPDATE SET
+    availability = EXCLUDED.availability, latency_p50 = EXCLUDED.latency_p50, latency_p95 = EXCLUDED.latency_p95,
+    latency_p99 = EXCLUDED.latency_p99, error_rate = EXCLUDED.error_rate,
+    requests_per_minute = EXCLUDED.requests_per_minute, tokens_per_minute = EXCLUDED.tokens_per_minute
+"""
+QUEUE = """
+INSERT INTO status_rollup_queue VALUES (%(model)s, %(region)s, time_bucket('5 minutes', %(time)s::timestamptz))
+ON CONFLICT DO NOTHING
+"""
+
+
+def probe_store(model_id, region: str, at: datetime, availability, p95: int = 500, rpm: int = 100, location="fra-1"):
+    """One probe (error rate 100 - availability, p50 and p99 half and twice p95) at `at`."""
+    values = {
+        "time": at,
+        "model": model_id,
+        "region": region,
+        "location": location,
+        "availability": availability,
+        "p95": p95,
+        "rpm": rpm,
+    }
+    sql(STORE, values)
+    if not timescale():
+        sql(QUEUE, values)
+
+
+def rollups_current() -> None:
+    """status_5min and status_hourly include every stored probe from here on."""
+    if not timescale():
+        status_rollup()
+
+
+def rollup_keys() -> list[tuple]:
+    """(model_id, region, bucket) of every 5-minute rollup, after bringing them up to date."""
+    rollups_current()
+    return sql("SELECT model_id, region, bucket FROM status_5min ORDER BY 1, 2, 3")
+
+
+def rolled_up_probes() -> int:
+    """How many probes the 5-minute rollups count, after bringing them up to date."""
+    rollups_current()
+    return sql("SELECT coalesce(sum(probe_count), 0) FROM status_5min")[0][0]
