@@ -52,12 +52,10 @@ def rollups_current() -> None:
 
 
 def rollup_keys() -> list[tuple]:
-    """(model_id, region, bucket) of every 5-minute rollup, after bringing them up to date."""
-    rollups_current()
+    """(model_id, region, bucket) of every 5-minute rollup."""
     return sql("SELECT model_id, region, bucket FROM status_5min ORDER BY 1, 2, 3")
 
 
 def rolled_up_probes() -> int:
-    """How many probes the 5-minute rollups count, after bringing them up to date."""
-    rollups_current()
+    """How many probes the 5-minute rollups count."""
     return sql("SELECT coalesce(sum(probe_count), 0) FROM status_5min")[0][0]
