@@ -140,6 +140,11 @@ start() {
     sleep 0.5
   done
   ready || die "not accepting connections on 127.0.0.1:$PORT"
+  # The project's database, as on the primary, for manage.py with DATABASE_URL pointing here.
+  if [[ "$("$SYSTEM_PG/bin/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = 'aigo'")" != 1 ]]; then
+    "$SYSTEM_PG/bin/createdb" -h 127.0.0.1 -p "$PORT" -U postgres aigo
+  fi
   echo "$LABEL: started on 127.0.0.1:$PORT (data $(where "$LINK"))"
 }
 
