@@ -7,7 +7,11 @@ aggregation, which read a test's own (uncommitted) rows, so nothing needs refres
 """
 
 from datetime import datetime
+from decimal import Decimal
 
+from psycopg import sql as psql
+
+from status import rollup_sql
 from status.rollups import status_rollup
 from tests.db import sql
 from tests.timeseries import timescale
@@ -59,3 +63,35 @@ def rollup_keys() -> list[tuple]:
 def rolled_up_probes() -> int:
     """How many probes the 5-minute rollups count."""
     return sql("SELECT coalesce(sum(probe_count), 0) FROM status_5min")[0][0]
+
+
+def from_raw(select: str) -> list[tuple]:
+    """A rollup's SELECT (status.rollup_sql) over every raw probe, in the rollups' key order."""
+    return sql(f"SELECT * FROM ({select}{rollup_sql.GROUP_BY}) raw ORDER BY model_id, region, bucket")
+
+
+def rolled(table: str) -> list[tuple]:
+    """Every row of a rollup as readers see it (with TimescaleDB: materialized and real-time)."""
+    return sql(psql.SQL("SELECT * FROM {} ORDER BY model_id, region, bucket").format(psql.Identifier(table)))
+
+
+def materialized(table: str) -> list[tuple]:
+    """Every row a rollup has stored: the native table, or the continuous aggregate's own hypertable
+    (real-time aggregation left out, so only what a refresh wrote)."""
+    if not timescale():
+        return rolled(table)
+    ((schema, name),) = sql(
+        "SELECT materialization_hypertable_schema, materialization_hypertable_name"
+        " FROM timescaledb_information.continuous_aggregates WHERE view_name = %s",
+        [table],
+    )
+    return sql(psql.SQL("SELECT * FROM {} ORDER BY model_id, region, bucket").format(psql.Identifier(schema, name)))
+
+
+def same(rollup: list[tuple], raw: list[tuple]) -> bool:
+    """Equal rows, numbers compared to six places (the rollups' averages are numeric or float)."""
+
+    def normal(rows):
+        return [tuple(round(v, 6) if isinstance(v, Decimal | float) else v for v in row) for row in rows]
+
+    return normal(rollup) == normal(raw)

@@ -5,7 +5,6 @@ same aggregates computed from the raw rows, on whichever engine the test databas
 import datetime
 import importlib
 import uuid
-from decimal import Decimal
 
 import pglast
 import pytest
@@ -18,8 +17,8 @@ from status.rollups import status_rollup
 from tests.db import sql as _sql
 from tests.timeseries import assert_days_kept, day_of, holders, retention_run, timescale
 
+from .rollups import from_raw, rolled, rollups_current, same
 from .rollups import probe_store as _probe
-from .rollups import rollups_current
 
 pytestmark = pytest.mark.django_db
 # The DDL as it ran: frozen in the migration, not taken from live code.
@@ -27,23 +26,8 @@ MIGRATION = importlib.import_module("status.migrations.0001_status_probes")
 UTC = datetime.UTC
 
 
-def _from_raw(select: str) -> list[tuple]:
-    return _sql(f"SELECT * FROM ({select}{rollup_sql.GROUP_BY}) raw ORDER BY model_id, region, bucket")
-
-
-def _rolled(table: str) -> list[tuple]:
-    return _sql(f"SELECT * FROM {table} ORDER BY model_id, region, bucket")
-
-
 def _now() -> datetime.datetime:
     return datetime.datetime.now(UTC).replace(second=0, microsecond=0) - datetime.timedelta(hours=2)
-
-
-def _same(rolled: list[tuple], raw: list[tuple]) -> bool:
-    def normal(rows):
-        return [tuple(round(v, 6) if isinstance(v, Decimal | float) else v for v in row) for row in rows]
-
-    return normal(rolled) == normal(raw)
 
 
 def test_rollups_equal_the_aggregates_of_the_raw_rows_including_late_rows():
@@ -55,28 +39,28 @@ def test_rollups_equal_the_aggregates_of_the_raw_rows_including_late_rows():
         _probe(a, "eu-west", at, 98.0, 1200, location="ams-1")
         _probe(b, "us-east", at, 100.0, 400 + minute % 7)
     rollups_current()
-    assert _same(_rolled("status_5min"), _from_raw(rollup_sql.ROLLUP_5MIN_SELECT))
-    assert _same(_rolled("status_hourly"), _from_raw(rollup_sql.ROLLUP_HOURLY_SELECT))
+    assert same(rolled("status_5min"), from_raw(rollup_sql.ROLLUP_5MIN_SELECT))
+    assert same(rolled("status_hourly"), from_raw(rollup_sql.ROLLUP_HOURLY_SELECT))
 
     # A late row for an already rolled-up bucket, and a second batch into a bucket already holding rows.
     _probe(a, "us-east", start + datetime.timedelta(minutes=1, seconds=30), 10.0, 9000, location="sin-1")
     _probe(b, "us-east", start + datetime.timedelta(minutes=4, seconds=59), 50.0, 5000, location="sin-1")
     rollups_current()
-    assert _same(_rolled("status_5min"), _from_raw(rollup_sql.ROLLUP_5MIN_SELECT))
-    assert _same(_rolled("status_hourly"), _from_raw(rollup_sql.ROLLUP_HOURLY_SELECT))
+    assert same(rolled("status_5min"), from_raw(rollup_sql.ROLLUP_5MIN_SELECT))
+    assert same(rolled("status_hourly"), from_raw(rollup_sql.ROLLUP_HOURLY_SELECT))
 
 
 def test_rollup_work_follows_new_rows_not_history():
     if timescale():
-        # The refresh policies re-aggregate a window of the newest buckets plus the ranges that
-        # late rows invalidated, and reads add what came after the last refresh.
+        # The refresh policies re-aggregate the ranges that new or late rows invalidated, within
+        # the window ingestion accepts rows for, and reads add what came after the last refresh.
         policies = _sql(
             "SELECT hypertable_name, config ->> 'start_offset', config ->> 'end_offset', schedule_interval"
             " FROM timescaledb_information.jobs WHERE proc_name = 'policy_refresh_continuous_aggregate' ORDER BY 1"
         )
         assert policies == [
-            ("status_5min", "00:15:00", "00:01:00", datetime.timedelta(minutes=5)),
-            ("status_hourly", "03:00:00", "01:00:00", datetime.timedelta(minutes=30)),
+            ("status_5min", "90 days", "00:01:00", datetime.timedelta(minutes=5)),
+            ("status_hourly", "90 days", "01:00:00", datetime.timedelta(minutes=30)),
         ]
         assert _sql(
             "SELECT view_name, materialized_only FROM timescaledb_information.continuous_aggregates ORDER BY 1"
