@@ -61,6 +61,8 @@ build() {
     return 0
   fi
   ensure_build_tools
+  # A cluster still running from the old build would lose its binaries under it.
+  if running; then stop; fi
   local started=$SECONDS work="$CACHE/work"
   echo "$LABEL: building $(basename "$SOURCE") (about a minute on two cores)"
   rm -rf "$work" "$PREFIX" "$CACHE/built"
