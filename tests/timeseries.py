@@ -26,7 +26,8 @@ def timescale() -> bool:
 
 @contextmanager
 def as_owner():
-    """Statements as the tables' owner (the test connection's own user), as TimescaleDB's jobs run."""
+    """Statements as the tables' owner, as TimescaleDB's jobs run: the test's module logs in as the
+    owner (the owner_session fixture), which the app role is switched back from."""
     sql("RESET ROLE")
     try:
         yield

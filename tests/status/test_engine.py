@@ -20,7 +20,8 @@ from tests.timeseries import assert_days_kept, day_of, holders, retention_run, t
 from .rollups import from_raw, rolled, rollups_current, same
 from .rollups import probe_store as _probe
 
-pytestmark = pytest.mark.django_db
+# owner_session: TimescaleDB's retention runs as the tables' owner (tests.timeseries.retention_run).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("owner_session")]
 # The DDL as it ran: frozen in the migration, not taken from live code.
 MIGRATION = importlib.import_module("status.migrations.0001_status_probes")
 UTC = datetime.UTC
