@@ -103,10 +103,10 @@ unix_socket_directories = ''
 max_connections = 200
 shared_preload_libraries = 'timescaledb,pg_stat_statements'
 timescaledb.telemetry_level = off
-# The policies' jobs: one scheduler per database with the extension (each test database) plus
-# the launcher, and the jobs themselves.
-timescaledb.max_background_workers = 8
-max_worker_processes = 16
+# No scheduled jobs: the tests and bench/rollup.py --check run the policies' jobs themselves
+# (run_job, refresh_continuous_aggregate), and a scheduled run at the same moment would make
+# theirs fail ("due to a concurrent refresh").
+timescaledb.max_background_workers = 0
 wal_level = logical
 max_wal_senders = 10
 max_replication_slots = 10
