@@ -70,11 +70,12 @@ test-redis-cluster: venv services translations
 # the archive (TIMESCALEDB_SOURCE) this is skipped.
 TIMESCALEDB_PORT := $(or $(AIGO_TIMESCALEDB_PORT),54322)
 TIMESCALEDB_SERVER := postgres://postgres@127.0.0.1:$(TIMESCALEDB_PORT)
+TIMESCALEDB_APP_URL := postgres://aigo_app@127.0.0.1:$(TIMESCALEDB_PORT)/aigo
 test-timescaledb: venv services translations
 	@if ! scripts/timescaledb.sh available; then echo "test-timescaledb: skipped"; exit 0; fi; \
 	export AIGO_TIMESCALEDB_PORT=$(TIMESCALEDB_PORT); \
 	scripts/timescaledb.sh start && \
-	DATABASE_URL=$(TIMESCALEDB_SERVER)/aigo $(VENV)/bin/pytest tests/status tests/analytics && \
+	DATABASE_URL=$(TIMESCALEDB_APP_URL) $(VENV)/bin/pytest tests/status tests/analytics && \
 	BENCH_PG=$(TIMESCALEDB_SERVER) $(PY) bench/rollup.py --check --models 3 --regions 2 --days 2; \
 	rc=$$?; scripts/timescaledb.sh stop; exit $$rc
 
