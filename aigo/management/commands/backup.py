@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, output: Path | None, **options):
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        folder = output or Path(settings.AIGO_BACKUP_DIR) / f"{stamp}-{release_id()}"
+        folder = output or Path(settings.AIGO_BACKUP_DIR) / f"{stamp}-{release_id().replace('/', '-')}"
         try:
             backup_create(folder, progress=self.stdout.write)
         except BackupError as error:
