@@ -6,6 +6,7 @@ from itertools import accumulate
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.views.defaults import bad_request
 
 from aigo.api.errors import API_PREFIX, error_response
 
@@ -47,7 +48,9 @@ class BadInputMiddleware:
         nul_parameters = _nul_parameters(request)
         if nul_parameters or "\x00" in request.path:
             if not api:
-                raise BadRequest(NUL_MESSAGE)
+                # Answered, not raised: a raised BadRequest is logged with a traceback (and in
+                # DEBUG rendered as the technical page) for what is only a bad address.
+                return bad_request(request, BadRequest(NUL_MESSAGE))
             fields = {name: [NUL_MESSAGE] for name in nul_parameters} or {"path": [NUL_MESSAGE]}
             return error_response(400, "invalid", "The request has invalid parameters.", {"fields": fields})
         if api and self._too_deep(request):

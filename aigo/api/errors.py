@@ -1,7 +1,5 @@
 """One JSON error shape for every API failure: {"error": {"code", "message", "details"}}."""
 
-from http import HTTPStatus
-
 import orjson
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -93,7 +91,7 @@ class ApiErrorShapeMiddleware:
             or response.streaming
         ):
             return response
-        phrase = HTTPStatus(response.status_code).phrase
+        phrase = response.reason_phrase
         response.content = orjson.dumps(error_body(phrase.lower().replace(" ", "_"), f"{phrase}."))
         response["Content-Type"] = "application/json"
         if response.has_header("Content-Length"):
