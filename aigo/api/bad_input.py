@@ -17,8 +17,8 @@ MAX_BODY_DEPTH = 512
 JSON_TYPES = ("", "application/json", "application/x-ndjson", "application/ndjson", "application/jsonl", "text/plain")
 NUL_MESSAGE = "Null characters are not allowed."
 
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_ESCAPED = re.compile(rb"\\.", re.DOTALL)
+_NOT_STRUCTURE = bytes(byte for byte in range(256) if byte not in b'"[]{}')
 _DEPTH_STEP = [0] * 256
 _DEPTH_STEP[ord("[")] = _DEPTH_STEP[ord("{")] = 1
 _DEPTH_STEP[ord("]")] = _DEPTH_STEP[ord("}")] = -1
@@ -28,8 +28,15 @@ def json_depth_exceeds(body: bytes, limit: int) -> bool:
     """Whether the JSON text nests deeper than `limit`, read from the bytes without parsing them."""
     if body.count(b"[") + body.count(b"{") <= limit:
         return False
-    brackets = _STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
-    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > limit
+    if b"\\" in body:
+        body = _ESCAPED.sub(b"", body)  # an escaped quote does not end a string
+    # Quotes and brackets only. Two quotes in a row have no bracket between them, inside a string
+    # or out: dropping them changes no depth and keeps every later quote's parity. The few quotes
+    # left then alternate opening and closing strings whose brackets do not count.
+    kept = body.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in kept:
+        kept = b"".join(kept.split(b'"')[::2])
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, kept)), default=0) > limit
 
 
 def _nul_parameters(request) -> list[str]:
