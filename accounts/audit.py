@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from aigo.api.ratelimit import client_ip
+from aigo.db.values import jsonb_problem
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,8 @@ def request_data(request, body: bytes | None) -> dict | None:
     else:
         data = {key: values if len(values) > 1 else values[0] for key, values in request.POST.lists()}
     data = _scrub(data)
+    if problem := jsonb_problem(data):
+        return {"unloggable": problem}  # the row itself must not be refused
     if len(orjson.dumps(data, default=str)) > MAX_LOGGED_BYTES:
         return {"truncated": True}
     return data

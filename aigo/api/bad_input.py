@@ -1,5 +1,5 @@
-"""Input refused before any view runs: NUL bytes in the address or its query (PostgreSQL text
-cannot hold them) and JSON bodies nested deeper than the parsers can safely go."""
+"""Input refused before any view runs: NUL bytes in the address, its query or a form (PostgreSQL
+text cannot hold them) and JSON bodies nested deeper than the parsers can safely go."""
 
 import re
 from itertools import accumulate
@@ -15,6 +15,7 @@ from aigo.api.errors import API_PREFIX, error_response
 # (aigo.db.values.JSON_MAX_DEPTH) so that a probe row nested that deep is a row error.
 MAX_BODY_DEPTH = 512
 JSON_TYPES = ("", "application/json", "application/x-ndjson", "application/ndjson", "application/jsonl", "text/plain")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 NUL_MESSAGE = "Null characters are not allowed."
 
 _ESCAPED = re.compile(rb"\\.", re.DOTALL)
@@ -39,8 +40,15 @@ def json_depth_exceeds(body: bytes, limit: int) -> bool:
     return max(accumulate(map(_DEPTH_STEP.__getitem__, kept)), default=0) > limit
 
 
-def _nul_parameters(request) -> list[str]:
-    return sorted({name for name, values in request.GET.lists() for text in (name, *values) if "\x00" in text})
+def _nul_parameters(request, api: bool) -> list[str]:
+    """The query's parameters and the site's form fields holding a NUL byte (the API reads JSON
+    only). Reading the form here changes nothing: CsrfViewMiddleware reads it before any view."""
+    fields = [request.GET]
+    if not api and request.method == "POST" and request.content_type in FORM_TYPES:
+        fields.append(request.POST)
+    return sorted(
+        {name for params in fields for name, values in params.lists() for text in (name, *values) if "\x00" in text}
+    )
 
 
 class BadInputMiddleware:
@@ -52,7 +60,7 @@ class BadInputMiddleware:
 
     def __call__(self, request):
         api = request.path.startswith(API_PREFIX)
-        nul_parameters = _nul_parameters(request)
+        nul_parameters = _nul_parameters(request, api)
         if nul_parameters or "\x00" in request.path:
             if not api:
                 # Answered, not raised: a raised BadRequest is logged with a traceback (and in

@@ -51,7 +51,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Request latency and query count by view for /metrics (aigo.ops.metrics); static files are not counted.
     "aigo.ops.metrics.MetricsMiddleware",
-    # NUL bytes in the address and over-deep JSON bodies, refused before any query or parser sees them.
+    # NUL bytes in the address, query or form and over-deep JSON bodies, refused before a query or parser sees them.
     "aigo.api.bad_input.BadInputMiddleware",
     # Before anything reads the database: which replica this request reads from (aigo.db.router).
     "aigo.db.router.ReplicaRoutingMiddleware",

@@ -2,7 +2,7 @@
 never a query PostgreSQL refuses; the development server answers traversal under /static/ with 404."""
 
 import io
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 import pytest
 from django.core.management import get_commands, load_command_class
@@ -38,6 +38,21 @@ def test_a_nul_byte_in_a_site_address_is_a_400(visitor, url):
     AIModelFactory(slug="gpt-4")
     response = visitor.get(url)
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("url", "form"),
+    [
+        ("/en-US/follow/", {"model": "gpt-4\x00"}),
+        ("/en-US/preferences", {"locale": "ja-JP", "next": "/\x00"}),
+        ("/en-US/preferences", {"currency\x00": "EUR", "next": "/"}),
+    ],
+)
+def test_a_nul_byte_in_a_site_form_is_a_400(visitor, url, form):
+    AIModelFactory(slug="gpt-4")
+    encoded = "application/x-www-form-urlencoded"
+    assert visitor.post(url, urlencode(form), content_type=encoded, HTTP_ORIGIN="http://testserver").status_code == 400
+    assert visitor.post(url, form, HTTP_ORIGIN="http://testserver").status_code == 400  # multipart
 
 
 def test_the_same_pages_without_the_nul_byte_still_answer(visitor):

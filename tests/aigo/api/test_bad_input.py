@@ -118,6 +118,8 @@ def test_display_preferences_jsonb_would_refuse_are_a_400(api, method, value, me
     response = getattr(api, method)(PREFERENCES, text, content_type="application/json")
     assert _error(response, 400)["details"]["fields"] == {"display_preferences": [message]}
     assert _stored_preferences() == 0
+    # The request log keeps its row, without the value jsonb would refuse there too.
+    assert _sql("SELECT response_status FROM audit_logs") == [(400,)]
 
 
 def test_a_paired_surrogate_and_ordinary_numbers_are_stored(api):
