@@ -15,6 +15,9 @@ DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
+    # runserver leaves static files to WhiteNoise, as every other server does: Django's own static
+    # handler answers /static/.. with an uncaught SuspiciousFileOperation (a bare 500).
+    "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,11 +44,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every error under /api/ leaves in the JSON error shape, whichever layer answered it.
+    "aigo.api.errors.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files, compressed and (in production) fingerprinted, before anything else runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Request latency and query count by view for /metrics (aigo.ops.metrics); static files are not counted.
     "aigo.ops.metrics.MetricsMiddleware",
+    # NUL bytes in the address, query or form and over-deep JSON bodies, refused before a query or parser sees them.
+    "aigo.api.bad_input.BadInputMiddleware",
     # Before anything reads the database: which replica this request reads from (aigo.db.router).
     "aigo.db.router.ReplicaRoutingMiddleware",
     "aigo.api.ratelimit.RateLimitHeadersMiddleware",
