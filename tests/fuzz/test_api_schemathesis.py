@@ -50,7 +50,8 @@ def every_scope_key(server) -> str:
     return issued.strip().splitlines()[-1]
 
 
-def schemathesis(server, *headers: str, phases: str = "examples,coverage,fuzzing,stateful") -> None:
+def schemathesis(server, workdir: Path, *headers: str, phases: str = "examples,coverage,fuzzing,stateful") -> None:
+    """Run from `workdir`, where Schemathesis keeps what `st replay` needs."""
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
         "run",
@@ -78,17 +79,17 @@ def schemathesis(server, *headers: str, phases: str = "examples,coverage,fuzzing
     ]
     for header in headers:
         command += ["-H", header]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=900)
     report = done.stdout + done.stderr
     findings = [report.find(heading) for heading in ("= ERRORS =", "= FAILURES =") if heading in report]
     assert done.returncode == 0, report[min(findings, default=0) :]
 
 
-def test_schemathesis_finds_nothing_with_a_key_that_has_every_scope(server, every_scope_key):
-    schemathesis(server, f"Authorization: Bearer {every_scope_key}", f"X-API-Key: {every_scope_key}")
+def test_schemathesis_finds_nothing_with_a_key_that_has_every_scope(server, every_scope_key, tmp_path):
+    schemathesis(server, tmp_path, f"Authorization: Bearer {every_scope_key}", f"X-API-Key: {every_scope_key}")
 
 
-def test_schemathesis_finds_nothing_anonymously(server):
+def test_schemathesis_finds_nothing_anonymously(server, tmp_path):
     """Random inputs only: the coverage phase's values are the key run's, and with no key every
     operation that needs one stops at the same 401 (no stateful sequence gets past it)."""
-    schemathesis(server, phases="examples,fuzzing")
+    schemathesis(server, tmp_path, phases="examples,fuzzing")
