@@ -38,6 +38,7 @@ def server():
         ("import_sources",),
         ("seed_demo",),
         ("simulate_probes", "--models", "5", "--days", "1"),
+        ("shell", "-c", "from tests.fuzz.data import load; load()"),
     ]
     # The fuzzer counts against no limit: a 429 would stop it before it reached the code.
     with app_server("aigo_fuzz", redis_db=REDIS_DB, setup=setup, env={"AIGO_EVENTS_RATE": "off"}) as server:
