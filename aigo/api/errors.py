@@ -6,6 +6,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from aigo.api.unavailable import DatabaseUnavailable, database_unavailable
+
 
 class BadRequest(exceptions.APIException):
     """A 400 with a specific machine-readable code, e.g. BadRequest("unknown_locale", "...")."""
@@ -39,6 +41,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif database_unavailable(exc):
+        exc = DatabaseUnavailable()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
