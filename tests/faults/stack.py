@@ -11,13 +11,11 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import psycopg
 import redis
-from psycopg import sql
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -76,9 +74,9 @@ class Stack:
         done = subprocess.run([CLUSTER_SCRIPT, command, *self.cluster], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
 
-    def connect(self, **kwargs) -> psycopg.Connection:
+    def connect(self, autocommit: bool = True) -> psycopg.Connection:
         return psycopg.connect(
-            host="127.0.0.1", port=self.pg_port, user="postgres", dbname="aigo", autocommit=True, **kwargs
+            host="127.0.0.1", port=self.pg_port, user="postgres", dbname="aigo", autocommit=autocommit
         )
 
     def sql(self, query, params=None) -> list[tuple]:
@@ -232,26 +230,3 @@ class Stack:
             self.stop(name)
         done = subprocess.run([CLUSTER_SCRIPT, "remove", *self.cluster], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
-
-
-@contextmanager
-def table_locked(stack: Stack, table: str, mode: str = "EXCLUSIVE"):
-    """Hold a lock on `table` so the next writer of it waits there, at a known point of its work;
-    yields a function that waits until someone does."""
-    with stack.connect(autocommit=False) as conn:
-        conn.execute(sql.SQL("LOCK TABLE {} IN {} MODE").format(sql.Identifier(table), sql.SQL(mode)))
-
-        def waiting() -> None:
-            wait_until(lambda: _waiting_on(stack, table), 30, f"a task waits for {table}")
-
-        yield waiting
-        conn.rollback()
-
-
-def _waiting_on(stack: Stack, table: str) -> bool:
-    return bool(
-        stack.sql(
-            "SELECT 1 FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
-            [table],
-        )
-    )
