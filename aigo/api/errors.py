@@ -6,7 +6,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from aigo.api.unavailable import DatabaseUnavailable, database_unavailable
+from aigo.api.unavailable import database_unavailable, unavailable_error
 
 
 class BadRequest(exceptions.APIException):
@@ -42,7 +42,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     elif database_unavailable(exc):
-        exc = DatabaseUnavailable()
+        exc = unavailable_error(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -4,9 +4,13 @@ page elsewhere), never a 500. Django drops the broken connection at the end of t
 (`CONN_HEALTH_CHECKS` checks a reused one before the next), so service resumes by itself once
 the server is back."""
 
+import logging
+
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from rest_framework import exceptions, status
+
+log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
 
@@ -23,6 +27,12 @@ class DatabaseUnavailable(exceptions.APIException):
 
 def database_unavailable(exc: BaseException | None) -> bool:
     return isinstance(exc, DATABASE_ERRORS)
+
+
+def unavailable_error(exc: BaseException) -> DatabaseUnavailable:
+    """The API's answer to `exc`, logged: the client sees no more than "retry shortly"."""
+    log.warning("database unavailable: %s", exc, exc_info=exc)
+    return DatabaseUnavailable()
 
 
 def database_unavailable_response() -> JsonResponse:
