@@ -5,6 +5,7 @@ what must be stored."""
 
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -32,6 +33,8 @@ class Answer:
 class Traffic:
     stack: Stack
     probe_key: str
+    # Marks this traffic's probes (their location) and beacons (their sessions) apart from others'.
+    tag: str = field(default_factory=lambda: f"faults-{uuid.uuid4().hex[:8]}")
     answers: list[Answer] = field(default_factory=list)
     probes_sent: int = 0  # probes in batches the API accepted
     beacons: dict[str, int] = field(default_factory=dict)  # session id -> status of its one try
@@ -74,7 +77,12 @@ class Traffic:
             batch_number = 0
             while not self._stop.is_set():
                 batch = [
-                    probe(start + timedelta(seconds=2 * batch_number + offset), model=PROBE_MODEL, region=PROBE_REGION)
+                    probe(
+                        start + timedelta(seconds=2 * batch_number + offset),
+                        model=PROBE_MODEL,
+                        region=PROBE_REGION,
+                        probe_location=self.tag,
+                    )
                     for offset in (0, 1)
                 ]
                 # A prober retries a refused batch until it is taken: ingestion is idempotent.
@@ -88,7 +96,7 @@ class Traffic:
         with self.stack.client() as client:
             number = 0
             while not self._stop.is_set():
-                session = f"faults-{number}"
+                session = f"{self.tag}-{number}"
                 events = [{"type": "page_view", "session_id": session, "properties": {"path": path}} for path in "ab"]
                 self.beacons[session] = self._send(client, "beacon", "POST", "/api/v1/events", json=events)
                 number += 1
