@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from aigo.api.negotiation import JSONOnlyNegotiation
+from aigo.db.values import validate_utc_offset
 from status.models import SEVERITIES, Incident, IncidentUpdate
 from status.read_api import KeysNeedReadStatus
 
@@ -44,8 +45,12 @@ class IncidentFilter(django_filters.FilterSet):
     model = django_filters.CharFilter(field_name="model__slug", help_text="Model slug.")
     provider = django_filters.CharFilter(field_name="provider__slug", help_text="Provider slug.")
     severity = django_filters.ChoiceFilter(choices=SEVERITIES)
-    started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
-    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+    started_after = django_filters.IsoDateTimeFilter(
+        field_name="started_at", lookup_expr="gte", validators=[validate_utc_offset]
+    )
+    started_before = django_filters.IsoDateTimeFilter(
+        field_name="started_at", lookup_expr="lt", validators=[validate_utc_offset]
+    )
 
     class Meta:
         model = Incident

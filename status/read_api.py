@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts.models import ApiKey
 from accounts.permissions import MissingScope
 from aigo.api.negotiation import JSONOnlyNegotiation
+from aigo.db.values import validate_utc_offset
 from catalog.models import AIModel
 from status import selectors
 
@@ -95,6 +96,15 @@ class CurrentStatus(StatusView):
         return response
 
 
+class TimeParam(serializers.DateTimeField):
+    """Refuses the offsets PostgreSQL refuses, as the incidents' filters and probe rows do, although
+    this field would convert them to UTC first: the same time means the same answer everywhere."""
+
+    def enforce_timezone(self, value):
+        validate_utc_offset(value)
+        return super().enforce_timezone(value)
+
+
 class HistoryParams(serializers.Serializer):
     resolution = serializers.ChoiceField(choices=["5m", "1h", "1d"], default="1h")
     region = serializers.ChoiceField(choices=[], required=False)
@@ -103,8 +113,8 @@ class HistoryParams(serializers.Serializer):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = settings.AIGO_REGIONS
         # "from" is a Python keyword: these two can only be declared here.
-        self.fields["from"] = serializers.DateTimeField(required=False, help_text="Default: 24 h (30 d for 1d) ago.")
-        self.fields["to"] = serializers.DateTimeField(required=False, help_text="Default: now.")
+        self.fields["from"] = TimeParam(required=False, help_text="Default: 24 h (30 d for 1d) ago.")
+        self.fields["to"] = TimeParam(required=False, help_text="Default: now.")
 
     def validate(self, attrs):
         end = attrs.get("to") or timezone.now()

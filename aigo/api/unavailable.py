@@ -7,7 +7,6 @@ the server is back."""
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
 from rest_framework import exceptions, status
 
 log = logging.getLogger(__name__)
@@ -33,10 +32,3 @@ def unavailable_error(exc: BaseException) -> DatabaseUnavailable:
     """The API's answer to `exc`, logged: the client sees no more than "retry shortly"."""
     log.warning("database unavailable: %s", exc, exc_info=exc)
     return DatabaseUnavailable()
-
-
-def database_unavailable_response() -> JsonResponse:
-    """For a failure outside a DRF view (a middleware that read the database), as the view would answer."""
-    error = DatabaseUnavailable()
-    body = {"error": {"code": error.default_code, "message": str(error.detail), "details": error.details}}
-    return JsonResponse(body, status=error.status_code, headers={"Retry-After": str(error.wait)})

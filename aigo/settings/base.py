@@ -15,6 +15,9 @@ DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
+    # runserver leaves static files to WhiteNoise, as every other server does: Django's own static
+    # handler answers /static/.. with an uncaught SuspiciousFileOperation (a bare 500).
+    "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,11 +44,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every error under /api/ leaves in the JSON error shape, whichever layer answered it.
+    "aigo.api.errors.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files, compressed and (in production) fingerprinted, before anything else runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Request latency and query count by view for /metrics (aigo.ops.metrics); static files are not counted.
     "aigo.ops.metrics.MetricsMiddleware",
+    # NUL bytes in the address, query or form and over-deep JSON bodies, refused before a query or parser sees them.
+    "aigo.api.bad_input.BadInputMiddleware",
     # Before anything reads the database: which replica this request reads from (aigo.db.router).
     "aigo.db.router.ReplicaRoutingMiddleware",
     "aigo.api.ratelimit.RateLimitHeadersMiddleware",
@@ -82,9 +89,11 @@ TEMPLATES = [
     },
 ]
 
+# The app's connection: it logs in as the app role (AIGO_DB_APP_ROLE), never as the owner or a superuser
+# (`check --deploy` warns when it does).
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:54320/aigo"),
+        env_str("DATABASE_URL", "postgres://aigo_app@127.0.0.1:54320/aigo"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -96,6 +105,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The role the app runs as (aigo/db/role.py); empty when DATABASE_URL already names it and no
 # switch is wanted (e.g. behind PgBouncer in transaction mode).
 AIGO_DB_APP_ROLE = env_str("AIGO_DB_APP_ROLE", "aigo_app")
+# The tables' owner, for migrations, the test database, backup and restore, replication set-up and
+# online rebuilds (aigo/db/owner.py): its host, port, user and password; the database is DATABASE_URL's.
+# Unset, the local services' superuser `postgres` on DATABASE_URL's server.
+_OWNER_URL = env_str("DATABASE_OWNER_URL", "")
+_OWNER = (
+    dj_database_url.parse(_OWNER_URL) if _OWNER_URL else {**DATABASES["default"], "USER": "postgres", "PASSWORD": ""}
+)
+DATABASE_OWNER = {key: _OWNER[key] for key in ("HOST", "PORT", "USER", "PASSWORD")}
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:63790/0")
 # Prefix for every raw Redis key the project writes (tests give each test its own).
@@ -243,6 +260,11 @@ SESSION_COOKIE_HTTPONLY = True
 AIGO_HEARTBEAT_MAX_AGE = env_int("AIGO_HEARTBEAT_MAX_AGE", 180)
 
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
+
+# The release the deploy names (e.g. its image tag); unset, the git commit or the package version (aigo/release.py).
+AIGO_RELEASE = env_str("AIGO_RELEASE", "")
+# Where `manage.py backup` writes (one directory per backup).
+AIGO_BACKUP_DIR = env_str("AIGO_BACKUP_DIR", str(LOCAL_DIR / "backups"))
 
 # API keys (accounts.keys): keys older than this get a successor from the daily rotation task;
 # the old key keeps working for the grace period, then expires.

@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
 
-from aigo.api.unavailable import RETRY_AFTER_SECONDS, database_unavailable, database_unavailable_response
+from aigo.api.errors import API_PREFIX, error_response
+from aigo.api.unavailable import DatabaseUnavailable, database_unavailable
 from aigo.i18n import locale_from_accept_language
 from aigo.site.locale import django_language, locale_of_path
 
@@ -32,11 +33,14 @@ def server_error(request):
     Django calls this while handling the exception: a database that cannot answer is a 503 that
     says when to retry (the page's "try again in a minute" fits both)."""
     unavailable = database_unavailable(sys.exception())
-    if unavailable and request.path_info.startswith("/api/"):
-        return database_unavailable_response()
-    locale = _error_locale(request)
-    with translation.override(django_language(locale)):
-        page = loader.get_template("site/500.html").render({"locale": locale})
+    if unavailable and request.path_info.startswith(API_PREFIX):
+        error = DatabaseUnavailable()
+        response = error_response(error.status_code, error.default_code, str(error.detail), error.details)
+    else:
+        locale = _error_locale(request)
+        with translation.override(django_language(locale)):
+            page = loader.get_template("site/500.html").render({"locale": locale})
+        response = HttpResponse(page, status=503 if unavailable else 500)
     if unavailable:
-        return HttpResponse(page, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-    return HttpResponse(page, status=500)
+        response["Retry-After"] = str(DatabaseUnavailable.wait)
+    return response

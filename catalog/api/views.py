@@ -15,6 +15,7 @@ from aigo.api.errors import ResourceNotFound
 from aigo.api.locale import LOCALE_PARAMETER
 from aigo.api.views import LocalizedAPIView
 from catalog import selectors
+from catalog.listings import listings_read
 from catalog.models import AIModel, BenchmarkSuite
 from catalog.provenance import models_provenance
 
@@ -114,7 +115,7 @@ class ModelList(LocalizedAPIView, generics.ListAPIView):
         else:  # nothing to filter: skip building the filter form (most of a cold request)
             listings = self.get_queryset().order_by("slug")
         documents = listings.annotate(document=listing_json_sql(self.locale)).values_list("id", "document")
-        page = self.paginate_queryset(documents)
+        page = listings_read(lambda: self.paginate_queryset(documents), documents.db)
         if "sources" in include.validated_data["include"]:
             return self.paginator.get_json_text_response(_with_sources(page))
         return self.paginator.get_json_text_response([document for _id, document in page])
