@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pgbouncer test-redis-cluster test-replication test-timescaledb lint services stop status migrate venv translations backup
+.PHONY: run test test-faults test-pgbouncer test-redis-cluster test-replication test-timescaledb lint services stop status migrate venv translations backup
 
 $(STAMP): pyproject.toml
 	scripts/venv.sh $(VENV)
@@ -41,9 +41,15 @@ run: migrate translations
 test: venv services translations
 	@# The browser tests drive Debian's Chromium (never a downloaded browser); CJK fonts for their screenshots.
 	scripts/ensure_system.sh chromium:/usr/bin/chromium fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
-	$(VENV)/bin/pytest
-	@# The same code once more behind PgBouncer (transaction pooling), on a Redis Cluster and on TimescaleDB.
-	$(MAKE) --no-print-directory test-pgbouncer test-redis-cluster test-timescaledb
+	$(VENV)/bin/pytest -m "not faults"
+	@# The fault suite; the same code once more behind PgBouncer (transaction pooling), on a Redis Cluster and on
+	@# TimescaleDB.
+	$(MAKE) --no-print-directory test-faults test-pgbouncer test-redis-cluster test-timescaledb
+
+# The fault suite (tests/faults): gunicorn with the production settings, a Celery worker and beat, on
+# a PostgreSQL cluster and a Redis server of its own, killed, restarted and flushed on purpose.
+test-faults: venv services translations
+	$(VENV)/bin/pytest -m faults tests/faults
 
 # The tests marked pgbouncer once more, through a project-local PgBouncer in transaction pooling mode
 # (scripts/pgbouncer.sh, tests/pooling.py). PgBouncer is stopped afterwards, pass or fail.
