@@ -2,10 +2,10 @@
 analytics_events): once a publication sends them, PostgreSQL refuses DELETE on a table without
 one, and erasure and cleanup delete rows.
 
-REPLICA IDENTITY FULL rather than a key: it costs nothing on insert, the hot path of all three,
-where a key (id, time) as identity takes inserts to 0.56 of the floor and FULL stays at it
-(bench/replica_identity.py, bench/RESULTS.md); a delete logs the whole old row (215 against 265
-bytes per row with the key). The setting is per partition, so a new partition takes its parent's.
+REPLICA IDENTITY FULL rather than a key: it leaves inserts, the hot path of all three, within a
+few per cent of the floor, where a key (id, time) as identity costs 27-44 % of the insert rate
+(bench/replica_identity.py, bench/RESULTS.md); its cost is on the rare deletes, which log the
+whole old row. The setting is per partition, so a new partition takes its parent's.
 On TimescaleDB these are hypertables and the setting goes on the table.
 """
 
