@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fuzz test-pgbouncer test-redis-cluster test-replication test-timescaledb lint services stop status migrate venv translations backup
+.PHONY: run test test-faults test-fuzz test-pgbouncer test-redis-cluster test-replication test-timescaledb lint services stop status migrate venv translations backup
 
 $(STAMP): pyproject.toml
 	scripts/venv.sh $(VENV)
@@ -41,10 +41,16 @@ run: migrate translations
 test: venv services translations
 	@# The browser tests drive Debian's Chromium (never a downloaded browser); CJK fonts for their screenshots.
 	scripts/ensure_system.sh chromium:/usr/bin/chromium fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
-	@# The whole suite, the API fuzzing (tests/fuzz, marked fuzz) included.
-	$(VENV)/bin/pytest
-	@# The same code once more behind PgBouncer (transaction pooling), on a Redis Cluster and on TimescaleDB.
-	$(MAKE) --no-print-directory test-pgbouncer test-redis-cluster test-timescaledb
+	@# The whole suite but the fault suite, the API fuzzing (tests/fuzz, marked fuzz) included.
+	$(VENV)/bin/pytest -m "not faults"
+	@# The fault suite; the same code once more behind PgBouncer (transaction pooling), on a Redis Cluster and on
+	@# TimescaleDB.
+	$(MAKE) --no-print-directory test-faults test-pgbouncer test-redis-cluster test-timescaledb
+
+# The fault suite (tests/faults): gunicorn with the production settings, a Celery worker and beat, on
+# a PostgreSQL cluster and a Redis server of its own, killed, restarted and flushed on purpose.
+test-faults: venv services translations
+	$(VENV)/bin/pytest -m faults tests/faults
 
 # Schemathesis over every API operation, alone (`make test` runs it with the rest): a server on its own
 # database with the real catalog, a key with every scope and anonymous clients (tests/fuzz).

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from aigo.api.request_body import PayloadTooLarge
+from aigo.api.unavailable import database_unavailable, unavailable_error
 
 API_PREFIX = "/api/"
 
@@ -60,6 +61,8 @@ def exception_handler(exc, context):
         # DRF reads the body through request.body, which stops at DATA_UPLOAD_MAX_MEMORY_SIZE.
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         exc = PayloadTooLarge(f"The body is larger than {limit} bytes.", {"max_bytes": limit})
+    elif database_unavailable(exc):
+        exc = unavailable_error(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -2,14 +2,12 @@
 analytics_events): once a publication sends them, PostgreSQL refuses DELETE on a table without
 one, and erasure and cleanup delete rows.
 
-REPLICA IDENTITY FULL rather than a key: it costs nothing on insert, the hot path of all three,
-where a key (id, time) as identity takes inserts to 0.56 of the floor and FULL stays at it
-(bench/replica_identity.py, bench/RESULTS.md); a delete logs the whole old row (215 against 265
-bytes per row with the key). The setting is per partition, so a new partition takes its parent's.
+REPLICA IDENTITY FULL rather than a key: it leaves inserts, the hot path of all three, within a
+few per cent of the floor, where a key (id, time) as identity costs 27-44 % of the insert rate
+(bench/replica_identity.py, bench/RESULTS.md); its cost is on the rare deletes, which log the
+whole old row. The setting is per partition, so a new partition takes its parent's.
 On TimescaleDB these are hypertables and the setting goes on the table.
 """
-
-from importlib import import_module
 
 from django.db import migrations
 
@@ -76,6 +74,45 @@ END;
 $$;
 """
 
+# 0005's, restored on the way back.
+PREVIOUS_ENSURE_PARTITIONS = """
+CREATE OR REPLACE FUNCTION aigo_ensure_partitions(parent regclass, step text, ahead integer, behind integer DEFAULT 0)
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    unit text := CASE step WHEN 'month' THEN 'month' WHEN 'day' THEN 'day'
+                 ELSE NULL END;
+    start timestamptz;
+    created integer := 0;
+    name text;
+    options text[];
+BEGIN
+    IF unit IS NULL THEN
+        RAISE EXCEPTION 'step must be month or day, not %', step;
+    END IF;
+    FOR i IN -behind..ahead LOOP
+        start := date_trunc(unit, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                 + make_interval(months => CASE WHEN unit = 'month' THEN i ELSE 0 END,
+                                 days => CASE WHEN unit = 'day' THEN i ELSE 0 END);
+        name := parent::text || '_' || to_char(start AT TIME ZONE 'UTC',
+                                               CASE unit WHEN 'month' THEN 'YYYY_MM' ELSE 'YYYY_MM_DD' END);
+        IF to_regclass(name) IS NULL THEN
+            SELECT c.reloptions INTO options
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = parent AND c.reloptions IS NOT NULL
+            ORDER BY c.relname DESC LIMIT 1;
+            EXECUTE format('CREATE TABLE %I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
+                           name, parent, start, start + ('1 ' || unit)::interval);
+            IF options IS NOT NULL THEN  -- catalog values, already validated by PostgreSQL
+                EXECUTE format('ALTER TABLE %I SET (%s)', name, array_to_string(options, ', '));
+            END IF;
+            created := created + 1;
+        END IF;
+    END LOOP;
+    RETURN created;
+END;
+$$;
+"""
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -88,7 +125,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(
             ENSURE_PARTITIONS,
-            reverse_sql=import_module("aigo.migrations.0005_database_health").ENSURE_PARTITIONS,
+            reverse_sql=PREVIOUS_ENSURE_PARTITIONS,
         ),
         migrations.RunSQL(_identity("FULL"), reverse_sql=_identity("DEFAULT")),
     ]
