@@ -118,3 +118,28 @@ def test_search_finds_models_and_providers(client):
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_api(client):
     body = client.get("/robots.txt").content.decode()
     assert "Disallow: /api/" in body and "Sitemap: http://testserver/sitemap.xml" in body
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "null"},  # a sandboxed frame or a redirect chain: another site
+        {"HTTP_REFERER": "https://evil.example/form"},  # no Origin: the Referer says where from
+        {"HTTP_ORIGIN": "https://testserver"},  # this host, but not this scheme (http)
+        {"HTTP_ORIGIN": "http://testserver:8080"},  # this host, another port
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "http://testserver"},
+    ],
+)
+def test_the_switcher_refuses_every_other_sites_form(client, headers):
+    response = client.post("/en-US/preferences", {"locale": "ja-JP", "next": "/"}, **headers)
+
+    assert response.status_code == 403
+    assert "aigo_locale" not in response.cookies
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_ORIGIN": "http://testserver"}, {"HTTP_REFERER": "http://testserver/en-US/"}, {}],
+)
+def test_the_switcher_takes_this_sites_form(client, headers):
+    assert client.post("/en-US/preferences", {"locale": "ja-JP", "next": "/"}, **headers).status_code == 302
