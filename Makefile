@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pgbouncer test-redis-cluster test-replication lint services stop status migrate venv translations
+.PHONY: run test test-faults test-fuzz test-pgbouncer test-redis-cluster test-replication test-timescaledb lint services stop status migrate venv translations backup
 
 $(STAMP): pyproject.toml
 	scripts/venv.sh $(VENV)
@@ -41,9 +41,22 @@ run: migrate translations
 test: venv services translations
 	@# The browser tests drive Debian's Chromium (never a downloaded browser); CJK fonts for their screenshots.
 	scripts/ensure_system.sh chromium:/usr/bin/chromium fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
-	$(VENV)/bin/pytest
-	@# The same code once more behind PgBouncer (transaction pooling) and on a Redis Cluster.
-	$(MAKE) --no-print-directory test-pgbouncer test-redis-cluster
+	@# The whole suite but the fault suite, the API fuzzing (tests/fuzz, marked fuzz) included.
+	$(VENV)/bin/pytest -m "not faults"
+	@# The fault suite; the same code once more behind PgBouncer (transaction pooling), on a Redis Cluster and on
+	@# TimescaleDB.
+	$(MAKE) --no-print-directory test-faults test-pgbouncer test-redis-cluster test-timescaledb
+
+# The fault suite (tests/faults): gunicorn with the production settings, a Celery worker and beat, on
+# a PostgreSQL cluster and a Redis server of its own, killed, restarted and flushed on purpose.
+test-faults: venv services translations
+	$(VENV)/bin/pytest -m faults tests/faults
+
+# Schemathesis over every API operation, alone (`make test` runs it with the rest): a server on its own
+# database with the real catalog, a key with every scope and anonymous clients (tests/fuzz).
+# AIGO_FUZZ_EXAMPLES=100 AIGO_FUZZ_SEED=7 search wider or elsewhere.
+test-fuzz: venv services
+	$(VENV)/bin/pytest -m fuzz tests/fuzz
 
 # The tests marked pgbouncer once more, through a project-local PgBouncer in transaction pooling mode
 # (scripts/pgbouncer.sh, tests/pooling.py). PgBouncer is stopped afterwards, pass or fail.
@@ -64,6 +77,21 @@ test-redis-cluster: venv services translations
 	REDIS_CLUSTER_URLS=$$(scripts/redis_cluster.sh urls) $(VENV)/bin/pytest $(REDIS_CLUSTER_TESTS); \
 		rc=$$?; scripts/redis_cluster.sh stop; exit $$rc
 
+# The time-series tests and the rollup bench's correctness check once more on the TimescaleDB engine,
+# on a cluster of its own (scripts/timescaledb.sh: built from the source archive beside the repo
+# once, cached under .local/timescaledb). The cluster is stopped afterwards, pass or fail. Without
+# the archive (TIMESCALEDB_SOURCE) this is skipped.
+TIMESCALEDB_PORT := $(or $(AIGO_TIMESCALEDB_PORT),54322)
+TIMESCALEDB_SERVER := postgres://postgres@127.0.0.1:$(TIMESCALEDB_PORT)
+TIMESCALEDB_APP_URL := postgres://aigo_app@127.0.0.1:$(TIMESCALEDB_PORT)/aigo
+test-timescaledb: venv services translations
+	@if ! scripts/timescaledb.sh available; then echo "test-timescaledb: skipped"; exit 0; fi; \
+	export AIGO_TIMESCALEDB_PORT=$(TIMESCALEDB_PORT); \
+	scripts/timescaledb.sh start && \
+	DATABASE_URL=$(TIMESCALEDB_APP_URL) $(VENV)/bin/pytest tests/status tests/analytics && \
+	BENCH_PG=$(TIMESCALEDB_SERVER) $(PY) bench/rollup.py --check --models 3 --regions 2 --days 2; \
+	rc=$$?; scripts/timescaledb.sh stop; exit $$rc
+
 # Logical replication to a second local PostgreSQL cluster and reads routed to it
 # (tests/aigo/db/test_replication.py starts and removes that cluster itself: scripts/pg_replica.sh).
 test-replication: venv services
@@ -73,3 +101,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+
+# A backup of the database into AIGO_BACKUP_DIR (default .local/backups/): docs/operations.md.
+backup: venv services
+	$(PY) manage.py backup

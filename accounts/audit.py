@@ -14,12 +14,15 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from aigo.api.ratelimit import client_ip
+from aigo.db.values import jsonb_problem
 
 log = logging.getLogger(__name__)
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 SECRET_WORDS = ("password", "secret", "token", "key", "csrf", "authorization", "signature")
 MAX_LOGGED_BYTES = 8192
+# orjson writes the log row and stops at 254 levels; a request log needs far fewer.
+MAX_LOGGED_DEPTH = 32
 
 
 def actor_of_key(key) -> str:
@@ -46,15 +49,28 @@ def audit_context_set(*, actor: str, ip: str | None, user_agent: str) -> None:
         )
 
 
-def _scrub(value):
-    if isinstance(value, dict):
-        return {
-            key: "[redacted]" if any(word in str(key).lower() for word in SECRET_WORDS) else _scrub(item)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [_scrub(item) for item in value]
-    return value
+def _scrub(data):
+    """A copy with secret-looking keys redacted; containers deeper than MAX_LOGGED_DEPTH are
+    summarised. Walked with a stack, not recursion, so no body can exhaust the interpreter's."""
+    holder = [None]
+    pending = [(holder, 0, data, 1)]
+    while pending:
+        parent, slot, value, depth = pending.pop()
+        if isinstance(value, dict | list) and depth > MAX_LOGGED_DEPTH:
+            parent[slot] = "[nested too deep]"
+        elif isinstance(value, dict):
+            copy = parent[slot] = dict.fromkeys(value)
+            for key, item in value.items():
+                if any(word in str(key).lower() for word in SECRET_WORDS):
+                    copy[key] = "[redacted]"
+                else:
+                    pending.append((copy, key, item, depth + 1))
+        elif isinstance(value, list):
+            copy = parent[slot] = [None] * len(value)
+            pending.extend((copy, index, item, depth + 1) for index, item in enumerate(value))
+        else:
+            parent[slot] = value
+    return holder[0]
 
 
 def request_data(request, body: bytes | None) -> dict | None:
@@ -68,6 +84,8 @@ def request_data(request, body: bytes | None) -> dict | None:
     else:
         data = {key: values if len(values) > 1 else values[0] for key, values in request.POST.lists()}
     data = _scrub(data)
+    if problem := jsonb_problem(data):
+        return {"unloggable": problem}  # the row itself must not be refused
     if len(orjson.dumps(data, default=str)) > MAX_LOGGED_BYTES:
         return {"truncated": True}
     return data

@@ -51,6 +51,9 @@ class RequireApiKey(BasePermission):
             raise ApiKeyRequired()
         return True
 
+    def error_statuses(self, method: str) -> set[int]:  # for the OpenAPI schema (aigo.api.schema)
+        return {401}
+
 
 class _RequireScope(BasePermission):
     scope: str
@@ -65,6 +68,9 @@ class _RequireScope(BasePermission):
         if self.scope not in key.scopes:
             raise MissingScope(self.scope)
         return True
+
+    def error_statuses(self, method: str) -> set[int]:  # for the OpenAPI schema (aigo.api.schema)
+        return set() if self.public_reads and method in SAFE_METHODS else {401, 403}
 
 
 @cache

@@ -17,6 +17,7 @@ from accounts.preferences import (
     visitor_identifier_valid,
     visitor_new_identifier,
 )
+from aigo.db.values import jsonb_problem
 from catalog.models import AIModel
 
 MAX_FAVORITES = 100
@@ -57,6 +58,8 @@ class PreferencesSerializer(serializers.Serializer):
         return ids
 
     def validate_display_preferences(self, value: dict) -> dict:
+        if problem := jsonb_problem(value):
+            raise serializers.ValidationError(problem)
         if len(json.dumps(value)) > MAX_DISPLAY_BYTES:
             raise serializers.ValidationError(f"At most {MAX_DISPLAY_BYTES} bytes of JSON.")
         return value

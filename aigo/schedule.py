@@ -12,6 +12,13 @@ SCHEDULE: dict[str, dict] = {
         # A heartbeat older than its period says nothing useful: drop it instead of queueing.
         "options": {"expires": 55},
     },
+    "rebuild-redis-if-lost": {
+        "task": "aigo.tasks.rebuild_redis_if_lost",
+        # One EXISTS while Redis keeps its data: the live status and trending come back within
+        # seconds of a flush or an empty restart.
+        "schedule": timedelta(seconds=15),
+        "options": {"expires": 15},
+    },
     "maintain-replicas": {
         "task": "aigo.tasks.maintain_replicas",
         "schedule": crontab(minute=23),

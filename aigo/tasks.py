@@ -15,6 +15,14 @@ def heartbeat() -> str:
 
 
 @shared_task
+def rebuild_redis_if_lost() -> list[str]:
+    """Refills Redis from PostgreSQL after it restarted empty or was flushed (aigo.redis.rebuild)."""
+    from aigo.redis.rebuild import redis_rebuild_if_lost
+
+    return redis_rebuild_if_lost()
+
+
+@shared_task
 def ensure_partitions() -> dict[str, int]:
     """Keeps partitions ahead of time for every partitioned table (safe to run at any time)."""
     from aigo.db.partitions import partitions_ensure

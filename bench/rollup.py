@@ -14,7 +14,13 @@ In a throwaway database of its own (created, migrated, dropped at the end unless
   `SELECT 1` round trip as the floor.
 Rollups and reads go through Django's connection as the app role, like the service.
 
+With --check, only the correctness part, on either engine and nothing timed: a few days of
+history brought up to date by the engine's own means (the native rollup, or a refresh of the
+continuous aggregates), then every model's hourly history read through status_history() must
+equal the same aggregate over the raw probes (`make test-timescaledb` runs it on TimescaleDB).
+
     .venv/bin/python bench/rollup.py [--models 20 --regions 5] [--repeat 7] [--keep]
+    .venv/bin/python bench/rollup.py --check [--models 3 --regions 2 --days 2]
 """
 
 import argparse
@@ -115,6 +121,67 @@ class History:
         return report
 
 
+HISTORY_RAW = """
+    SELECT region, time_bucket('1 hour', time) AS bucket, AVG(availability),
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_p95), AVG(error_rate)
+    FROM status_probes WHERE model_id = %s AND time >= %s AND time < %s
+    GROUP BY region, bucket ORDER BY region, bucket"""
+
+
+def history_read(model: uuid.UUID, start: datetime, stop: datetime) -> list[dict]:
+    from status.selectors import status_history
+
+    # end is inclusive in the selector: stop minus a second is the last full hour before stop
+    last = stop - timedelta(seconds=1)
+    return status_history(model_id=model, resolution="1h", start=start, end=last, region=None)
+
+
+def history_raw(model: uuid.UUID, start: datetime, stop: datetime) -> list[tuple]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(HISTORY_RAW, [model, start, stop])
+        return cursor.fetchall()
+
+
+def check(history: History, models: list[uuid.UUID], days: int) -> None:
+    """The rollups read back as the raw aggregate, on the engine the server has."""
+    from status.rollups import status_rollup, timescale_engine
+
+    stop = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    start = stop - timedelta(days=days)
+    rows = history.write(start, stop)
+    per_series = days * 24
+    if timescale_engine():
+        engine = "TimescaleDB"
+        # Real-time aggregation would hide a refresh that did nothing: the materialized rows must be there.
+        for view, buckets in (("status_5min", per_series * 12), ("status_hourly", per_series)):
+            history.owner.execute("CALL refresh_continuous_aggregate(%s, %s, %s)", [view, start, stop])
+            schema, table = history.owner.execute(
+                "SELECT materialization_hypertable_schema, materialization_hypertable_name"
+                " FROM timescaledb_information.continuous_aggregates WHERE view_name = %s",
+                [view],
+            ).fetchone()
+            count = sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(schema, table))
+            (materialized,) = history.owner.execute(count).fetchone()
+            assert materialized == buckets * len(history.series), f"{view}: {materialized} rows materialized"
+    else:
+        engine = "native"
+        history.queue(start, stop)
+        status_rollup()
+    hours = 0
+    for model in models:
+        points = history_read(model, start, stop)
+        read = [(p["region"], p["availability"], p["latency_p95"], p["error_rate"]) for p in points]
+        raw = [
+            (region, *(round(float(value), 3) for value in values))
+            for region, _bucket, *values in history_raw(model, start, stop)
+        ]
+        assert read == raw, f"model {model}: the hourly history differs from the raw aggregate"
+        hours += len(read)
+    print(f"rollup check ({engine} engine): {rows:,} probes, {hours:,} hourly points equal the raw aggregate")
+
+
 def median_ms(call: Callable[[], object], repeat: int) -> float:
     samples = []
     for _ in range(repeat):
@@ -136,6 +203,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7, help="timed rollup runs per phase (one new minute each)")
     parser.add_argument("--reads", type=int, default=20, help="timed history reads")
     parser.add_argument("--keep", action="store_true", help=f"keep the {DATABASE} database")
+    parser.add_argument("--check", action="store_true", help="only check the rollups against the raw probes")
     args = parser.parse_args()
 
     database_create(DATABASE)
@@ -158,7 +226,6 @@ def run(args: argparse.Namespace) -> None:
     from django.db import connection
 
     from status.rollups import status_rollup, timescale_engine
-    from status.selectors import status_history
 
     settings.DEBUG = False  # no query log
     logging.getLogger("status.rollups").setLevel(logging.WARNING)
@@ -169,10 +236,15 @@ def run(args: argparse.Namespace) -> None:
 
     started = time.monotonic()
     call_command("migrate", "--noinput", verbosity=0)
+    history = History(models, regions)
+    if not timescale_engine():
+        history.owner.execute("SELECT aigo_ensure_partitions('status_probes', 'day', 7, 90)")
+    if args.check:
+        check(history, models, args.days)
+        history.owner.close()
+        return
     if timescale_engine():
         sys.exit("TimescaleDB engine: its continuous aggregates replace status_rollup(); nothing to measure")
-    history = History(models, regions)
-    history.owner.execute("SELECT aigo_ensure_partitions('status_probes', 'day', 7, 90)")
     print(f"database {DATABASE} migrated in {time.monotonic() - started:.1f} s")
 
     # History ends at the top of the current hour; the timed minutes of phase 1 are the first
@@ -232,20 +304,10 @@ def run(args: argparse.Namespace) -> None:
     start, stop = end - timedelta(days=args.days), end
 
     def selector():
-        # end is inclusive in the selector: stop minus a second is the last full hour before stop
-        last = stop - timedelta(seconds=1)
-        return status_history(model_id=model, resolution="1h", start=start, end=last, region=None)
-
-    raw_sql = """
-        SELECT region, time_bucket('1 hour', time) AS bucket, AVG(availability),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_p95), AVG(error_rate)
-        FROM status_probes WHERE model_id = %s AND time >= %s AND time < %s
-        GROUP BY region, bucket ORDER BY region, bucket"""
+        return history_read(model, start, stop)
 
     def raw():
-        with connection.cursor() as cursor:
-            cursor.execute(raw_sql, [model, start, stop])
-            return cursor.fetchall()
+        return history_raw(model, start, stop)
 
     def floor():
         with connection.cursor() as cursor:

@@ -2,9 +2,11 @@
 
 import gc
 from contextlib import contextmanager
+from datetime import timedelta
 
 import orjson
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +15,7 @@ from accounts.permissions import RequireScope
 from aigo.api.errors import BadRequest
 from aigo.api.negotiation import JSONOnlyNegotiation
 from aigo.api.request_body import PayloadTooLarge, read_body
+from aigo.api.schema import LiveExample
 from status.ingest import MAX_ROWS, InvalidProbes, probes_ingest
 from status.live import live_state_reachable
 
@@ -83,6 +86,26 @@ def gc_paused():
             gc.enable()
 
 
+def example_batch() -> list[dict]:
+    """One probe of a minute ago: inside retention and clock skew whenever the schema is read."""
+    when = (timezone.now() - timedelta(minutes=1)).replace(second=0, microsecond=0)
+    return [
+        {
+            "time": when.isoformat().replace("+00:00", "Z"),
+            "model": "gpt-4",
+            "region": "us-east",
+            "probe_location": "us-east-1",
+            "availability": 99.92,
+            "latency_p50": 420,
+            "latency_p95": 980,
+            "latency_p99": 1500,
+            "error_rate": 0.08,
+            "requests_per_minute": 3400,
+            "metadata": {"lat": 38.9072, "lon": -77.0369},
+        }
+    ]
+
+
 class IngestParams(serializers.Serializer):
     partial = serializers.BooleanField(
         required=False, default=False, help_text="Store the valid rows and list the rejected ones instead of a 400."
@@ -111,27 +134,7 @@ class IngestReportSerializer(serializers.Serializer):
     parameters=[IngestParams],
     request={"application/json": {"type": "array", "items": {"type": "object"}}, "application/x-ndjson": str},
     responses={201: IngestReportSerializer, 200: IngestReportSerializer},
-    examples=[
-        OpenApiExample(
-            "One probe",
-            value=[
-                {
-                    "time": "2026-01-15T10:30:00Z",
-                    "model": "gpt-4",
-                    "region": "us-east",
-                    "probe_location": "us-east-1",
-                    "availability": 99.92,
-                    "latency_p50": 420,
-                    "latency_p95": 980,
-                    "latency_p99": 1500,
-                    "error_rate": 0.08,
-                    "requests_per_minute": 3400,
-                    "metadata": {"lat": 38.9072, "lon": -77.0369},
-                }
-            ],
-            request_only=True,
-        )
-    ],
+    examples=[LiveExample("One probe", make=example_batch, request_only=True)],
 )
 class ProbeIngest(APIView):
     """Store up to 10,000 probes at once, atomically; a retried batch stores nothing twice."""

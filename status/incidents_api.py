@@ -8,8 +8,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from aigo.api.negotiation import JSONOnlyNegotiation
+from aigo.db.values import validate_utc_offset
 from status.models import SEVERITIES, Incident, IncidentUpdate
-from status.read_api import KeysNeedReadStatus
 
 
 class IncidentUpdateSerializer(serializers.Serializer):
@@ -44,8 +44,12 @@ class IncidentFilter(django_filters.FilterSet):
     model = django_filters.CharFilter(field_name="model__slug", help_text="Model slug.")
     provider = django_filters.CharFilter(field_name="provider__slug", help_text="Provider slug.")
     severity = django_filters.ChoiceFilter(choices=SEVERITIES)
-    started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
-    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+    started_after = django_filters.IsoDateTimeFilter(
+        field_name="started_at", lookup_expr="gte", validators=[validate_utc_offset]
+    )
+    started_before = django_filters.IsoDateTimeFilter(
+        field_name="started_at", lookup_expr="lt", validators=[validate_utc_offset]
+    )
 
     class Meta:
         model = Incident
@@ -67,7 +71,6 @@ class IncidentList(generics.ListAPIView):
     """Incidents, newest first, with their timelines."""
 
     serializer_class = IncidentSerializer
-    permission_classes = [KeysNeedReadStatus]
     content_negotiation_class = JSONOnlyNegotiation
     filter_backends = [DjangoFilterBackend]
     filterset_class = IncidentFilter
@@ -79,7 +82,6 @@ class IncidentList(generics.ListAPIView):
 @extend_schema(tags=["status"])
 class IncidentDetail(generics.RetrieveAPIView):
     serializer_class = IncidentSerializer
-    permission_classes = [KeysNeedReadStatus]
     content_negotiation_class = JSONOnlyNegotiation
 
     def get_queryset(self):

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from psycopg import sql
 
+from aigo.db.values import jsonb_problem, utc_offset_problem
 from aigo.ops.metrics import PROBES_STORED
 from catalog.models import AIModel
 from status.live import LiveRow, live_state_publish
@@ -46,7 +47,7 @@ INTEGER_FIELDS = (
     ("tokens_per_minute", INT8_MAX),
 )
 JSON_FIELDS = ("error_types", "status_code_distribution", "metadata")
-MODEL_FIELDS = ("model", "model_id")  # either one: a slug or an id
+MODEL_FIELDS = ("model", "model_id")  # a slug or an id in either; both only when they name the same model
 KNOWN_FIELDS = frozenset(
     ("time", "region", "probe_location", *MODEL_FIELDS, *PERCENT_FIELDS, *dict(INTEGER_FIELDS), *JSON_FIELDS)
 )
@@ -130,10 +131,11 @@ def clock_skew() -> timedelta:
 
 def _resolve_models(rows: Sequence[Any]) -> dict[str, tuple[uuid.UUID, str]]:
     """Every model reference in the batch (slug or id) -> (id, slug), in one query."""
-    refs = {_model_field_value(row) for row in rows if type(row) is dict}
+    refs = {row.get(name) for row in rows if type(row) is dict for name in MODEL_FIELDS}
     slugs, ids = set(), set()
     for ref in refs:
-        if type(ref) is str:
+        # A NUL byte cannot be in a slug, and PostgreSQL refuses it in a query.
+        if type(ref) is str and "\x00" not in ref:
             try:
                 ids.add(uuid.UUID(ref))
             except ValueError:
@@ -146,14 +148,6 @@ def _resolve_models(rows: Sequence[Any]) -> dict[str, tuple[uuid.UUID, str]]:
     return resolved
 
 
-def _model_field(row: dict) -> str:
-    return "model" if "model" in row or "model_id" not in row else "model_id"
-
-
-def _model_field_value(row: dict) -> Any:
-    return row.get(_model_field(row))
-
-
 def _model_ref(ref: str) -> str:
     try:
         return str(uuid.UUID(ref))
@@ -161,12 +155,16 @@ def _model_ref(ref: str) -> str:
         return ref
 
 
-def _json_text(value: dict) -> str | None:
+def _json_text(value: dict) -> tuple[str | None, str | None]:
+    """The JSON text to COPY, or the reason jsonb or orjson refuse it, so that one bad row cannot
+    fail the whole COPY. orjson.loads already refused unpaired surrogates and infinite numbers."""
     if not value:
-        return "{}"
-    text = orjson.dumps(value).decode()
-    # jsonb refuses \u0000; caught here so one bad row cannot fail the whole COPY.
-    return None if "\\u0000" in text else text
+        return "{}", None
+    try:
+        text = orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes
+        return None, jsonb_problem(value)
+    return (None, jsonb_problem(value)) if "\\u0000" in text else (text, None)
 
 
 def _in_range(value: Any, low: float, high: float) -> bool:
@@ -230,10 +228,12 @@ class _Checker:
                 json_texts.append("{}")
             elif type(value) is not dict:
                 found.append((name, "Must be a JSON object."))
-            elif (text := _json_text(value)) is None:
-                found.append((name, "Must not contain the character U+0000."))
             else:
-                json_texts.append(text)
+                text, problem = _json_text(value)
+                if problem:
+                    found.append((name, problem))
+                else:
+                    json_texts.append(text)
 
         lat, lon = self._coordinates(get("metadata"), location, found)
 
@@ -265,11 +265,24 @@ class _Checker:
         return row, live
 
     def _model(self, raw: dict, found: list) -> tuple[uuid.UUID, str] | None:
-        name = _model_field(raw)
-        value = raw.get(name)
-        if value is None:
-            found.append(("model", "This field is required: a model slug or id."))
+        by_slug, by_id = raw.get("model"), raw.get("model_id")
+        if by_id is None:
+            if by_slug is None:
+                found.append(("model", "This field is required: a model slug or id."))
+                return None
+            return self._model_of("model", by_slug, found)
+        if by_slug is None:
+            return self._model_of("model_id", by_id, found)
+        # Both: one answer for either unknown or the two disagreeing, so no row is stored under a guess.
+        model = self._model_of("model", by_slug, [])
+        if model is None or model != self._model_of("model_id", by_id, []):
+            found.append(
+                ("model_id", "Ambiguous: model and model_id do not name the same known model; give one of them.")
+            )
             return None
+        return model
+
+    def _model_of(self, name: str, value: Any, found: list) -> tuple[uuid.UUID, str] | None:
         if type(value) is not str:
             found.append((name, "Must be a string: a model slug or id."))
             return None
@@ -293,6 +306,9 @@ class _Checker:
             return None
         if when.tzinfo is None or when.utcoffset() is None:
             found.append(("time", "The time needs a time zone (e.g. Z or +00:00)."))
+            return None
+        if problem := utc_offset_problem(when):
+            found.append(("time", problem))
             return None
         if when > self.latest:
             found.append(("time", f"The time is in the future (beyond a clock skew of {clock_skew().seconds} s)."))

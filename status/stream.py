@@ -13,18 +13,15 @@ import time
 
 import redis.asyncio as aioredis
 from django.conf import settings
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from redis.exceptions import RedisClusterException
 
+from aigo.api.errors import error_response
 from aigo.redis import async_redis_client, rkey
 from status.live import updates_channel
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 MAX_MODELS = 100  # the status page follows every model it shows in one stream
-
-
-def _error(code: str, message: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message, "details": {}}}, status=status)
 
 
 def _subscriptions_key(slug: str) -> str:
@@ -71,13 +68,13 @@ async def status_stream(request):
     raw = request.GET.get("models", "")
     slugs = list(dict.fromkeys(slug.strip() for slug in raw.split(",") if slug.strip()))
     if not slugs or len(slugs) > MAX_MODELS or not all(SLUG.match(slug) for slug in slugs):
-        return _error("invalid", f"Give 1 to {MAX_MODELS} model slugs in ?models=, comma-separated.")
+        return error_response(400, "invalid", f"Give 1 to {MAX_MODELS} model slugs in ?models=, comma-separated.")
     try:
         probe = await async_redis_client()
         await probe.ping()
         await probe.aclose()
     except (OSError, aioredis.RedisError, RedisClusterException):  # the last: no cluster node answered
-        response = _error("stream_unavailable", "Live updates are unavailable right now.", status=503)
+        response = error_response(503, "stream_unavailable", "Live updates are unavailable right now.")
         response["Retry-After"] = "5"
         return response
     response = StreamingHttpResponse(_events(slugs, secrets.token_hex(8)), content_type="text/event-stream")

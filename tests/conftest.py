@@ -5,20 +5,29 @@ from django.contrib.auth.models import Group, User
 from redis.exceptions import RedisError
 
 from aigo.api.cache import response_cache
+from aigo.db.owner import owner_login
 from aigo.redis import redis_client
 from tests.db import stop_redis
-from tests.pooling import pooler_connections, pooler_use_own_test_database
+from tests.pooling import app_connections, owner_makes_test_database
 
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings):
-    pooler_use_own_test_database()
+    owner_makes_test_database()
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Under `make test-pgbouncer` the tests reach the test database through PgBouncer (tests/pooling.py)."""
-    with pooler_connections(django_db_blocker):
+    """The tests log in as the app does, through PgBouncer under `make test-pgbouncer` (tests/pooling.py)."""
+    with app_connections(django_db_blocker):
+        yield
+
+
+@pytest.fixture(scope="module")
+def owner_session(django_db_setup):
+    """The module's tests log in as the tables' owner, which switches to the app role (aigo/db/role.py) and
+    can switch back inside a test's transaction (tests.db.no_change_events); the app's own login cannot."""
+    with owner_login():
         yield
 
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import connection
 from psycopg import sql as psql
 
+from aigo.db.owner import owner_connect
+
 CLOSED_REDIS = "redis://127.0.0.1:1/0"  # nothing listens there: Redis is "down"
 
 
@@ -25,16 +27,14 @@ def stop_redis(settings) -> None:
 def owner_connection():
     """A connection of its own to the test database, as the tables' owner, that commits: for what a
     test's own transaction cannot show (rows written before it began, other transactions)."""
-    import psycopg
-
-    database = connection.settings_dict
-    return psycopg.connect(host=database["HOST"], port=database["PORT"], user=database["USER"], dbname=database["NAME"])
+    return owner_connect(connection.settings_dict["NAME"])
 
 
 @contextmanager
 def no_change_events():
     """Rows written here leave no event, as if made before events existed: a test's one transaction
-    would otherwise make every later change to them part of their creation (catalog_change_in_creation)."""
+    would otherwise make every later change to them part of their creation (catalog_change_in_creation).
+    Only a superuser may switch triggers off: the test's module uses the owner_session fixture."""
     sql("RESET ROLE")  # the test connection's own user may switch triggers off; the app role may not
     sql("SET LOCAL session_replication_role = replica")
     try:

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from accounts.models import ApiKey
 from accounts.permissions import RequireScope
 from aigo.api.negotiation import JSONOnlyNegotiation
+from aigo.api.schema import error_response
 
 from .models import WebhookDelivery, WebhookEndpoint
 from .send import delivery_redeliver
@@ -56,7 +57,9 @@ class EndpointList(_Owned, generics.ListCreateAPIView):
     def get_queryset(self):
         return self.endpoints().order_by("created_at")
 
-    @extend_schema(request=WebhookEndpointSerializer, responses={201: WebhookEndpointCreatedSerializer})
+    @extend_schema(
+        request=WebhookEndpointSerializer, responses={201: WebhookEndpointCreatedSerializer, 409: error_response(409)}
+    )
     def post(self, request):
         serializer = WebhookEndpointSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

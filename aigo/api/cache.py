@@ -8,6 +8,12 @@ those channels in a background thread and drops its in-memory copies when one ar
 it is not listening (Redis down, just started) it does not use in-memory copies at all.
 
 If Redis is down, responses are computed every time: slower, never wrong.
+
+Responses read from a regional replica are cached apart from the primary's, and only for
+AIGO_REPLICA_MAX_LAG_SECONDS: a replica may not yet have applied the write that bumped a
+generation, so what it answers is as stale as it is, for its own region's readers only and no
+longer than the lag it is allowed to serve with. Primary reads fill the shared entries, which
+every client within its read-your-writes window (routed to the primary) reads.
 """
 
 import hashlib
@@ -19,12 +25,15 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.http import HttpResponse, HttpResponseNotModified
 from redis.exceptions import RedisError
 from rest_framework.response import Response
 
+from aigo.db.router import read_alias_pinned
 from aigo.ops.metrics import RESPONSE_CACHE_HITS, RESPONSE_CACHE_MISSES
 from aigo.redis import mget, redis_client, rkey
+from aigo.release import release_id
 
 log = logging.getLogger(__name__)
 
@@ -104,11 +113,12 @@ class ResponseCache:
 
     # -- lookups -----------------------------------------------------------------------
     def key(self, kinds, generations: dict[str, int], variant: str) -> str:
+        """By the code's release too: a deploy's new templates and translations are served at once."""
         digest = hashlib.blake2b(variant.encode(), digest_size=20).hexdigest()
         stamp = ".".join(f"{kind}{generations[kind]}" for kind in kinds)
-        return rkey("cache", "response", stamp, digest)
+        return rkey("cache", "response", release_id(), stamp, digest)
 
-    def get(self, key: str) -> CachedResponse | None:
+    def get(self, key: str, ttl: int = REDIS_TTL) -> CachedResponse | None:
         if self._listening:
             with self._lock:
                 entry = self._local.get(key)
@@ -121,21 +131,21 @@ class ResponseCache:
         if raw is None:
             return None
         cached = CachedResponse.deserialize(raw)
-        self._remember(key, cached)
+        self._remember(key, cached, ttl)
         return cached
 
     def set(self, key: str, cached: CachedResponse, ttl: int = REDIS_TTL) -> None:
-        self._remember(key, cached)
+        self._remember(key, cached, ttl)
         try:
             redis_client().set(key, cached.serialize(), ex=ttl)
         except RedisError:
             log.warning("response cache: Redis unavailable, response not cached")
 
-    def _remember(self, key: str, cached: CachedResponse) -> None:
+    def _remember(self, key: str, cached: CachedResponse, ttl: int) -> None:
         if not self._listening:
             return
         with self._lock:
-            self._local[key] = (time.monotonic() + LOCAL_TTL, cached)
+            self._local[key] = (time.monotonic() + min(LOCAL_TTL, ttl), cached)
             self._local.move_to_end(key)
             while len(self._local) > LOCAL_SIZE:
                 self._local.popitem(last=False)
@@ -196,9 +206,13 @@ response_cache = ResponseCache()
 def serve_cached(request, kinds, variant: str, produce, ttl: int = REDIS_TTL) -> HttpResponse:
     """The response for `variant` of `kinds` from the cache, else `produce()`d (a rendered
     response) and stored when it is a 200. Answers If-None-Match with 304 either way."""
+    alias = read_alias_pinned()
+    if alias != DEFAULT_DB_ALIAS:
+        variant = f"{variant}|{alias}"
+        ttl = min(ttl, max(1, int(settings.AIGO_REPLICA_MAX_LAG_SECONDS)))
     generations = response_cache.current_generations(kinds) if settings.AIGO_RESPONSE_CACHE else None
     key = response_cache.key(kinds, generations, variant) if generations is not None else None
-    cached = response_cache.get(key) if key else None
+    cached = response_cache.get(key, ttl) if key else None
     (RESPONSE_CACHE_MISSES if cached is None else RESPONSE_CACHE_HITS).inc()
     if cached is None:
         response = produce()

@@ -23,7 +23,7 @@ LOCALE_PARAMETER = OpenApiParameter(
 
 def negotiate_locale(query: dict, accept_language: str) -> str:
     raw = query.get("locale")
-    if raw is not None:
+    if raw:  # `?locale=` is no locale given, as for every optional parameter
         if raw.strip() == ALL:
             return ALL
         locale = normalize_locale(raw)

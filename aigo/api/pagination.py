@@ -6,6 +6,12 @@ from rest_framework.pagination import PageNumberPagination
 from aigo.api.errors import BadRequest
 
 
+def bounded(parameters: list[dict], max_page_size: int) -> list[dict]:
+    """The OpenAPI query parameters of a paginator, with the bounds get_page_size enforces."""
+    bounds = {"page": {"minimum": 1}, "page_size": {"minimum": 1, "maximum": max_page_size}}
+    return [{**p, "schema": {**p["schema"], **bounds.get(p["name"], {})}} for p in parameters]
+
+
 class StrictPageNumberPagination(PageNumberPagination):
     """Page numbers with `page_size` up to a cap; asking for more is an error, not a silent clamp."""
 
@@ -28,6 +34,9 @@ class StrictPageNumberPagination(PageNumberPagination):
                 {"max_page_size": self.max_page_size},
             )
         return size
+
+    def get_schema_operation_parameters(self, view):
+        return bounded(super().get_schema_operation_parameters(view), self.max_page_size)
 
     def get_json_text_response(self, rows: list[str]) -> HttpResponse:
         """The usual page envelope around rows that are already JSON text."""

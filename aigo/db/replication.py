@@ -2,8 +2,9 @@
 Strategy): the ai_go_global publication, a replica's schema and subscription, slot lag, and
 the upkeep logical replication leaves to each replica.
 
-Everything here connects as the login user of DATABASES / the DSN given, not the app role:
-CREATE PUBLICATION ... FOR ALL TABLES and CREATE SUBSCRIPTION need a superuser.
+Everything here connects as the primary's owner (aigo/db/owner.py) / the login user of the replica's
+DATABASES entry or DSN, not the app role: CREATE PUBLICATION ... FOR ALL TABLES and CREATE SUBSCRIPTION
+need a superuser.
 
 Not replicated, so kept up on each replica by maintain_replica(): partitions (DDL; rows for a
 day without a partition would stop the subscription) and materialized views (refreshed there).
@@ -17,9 +18,10 @@ import time
 import psycopg
 from django.conf import settings
 from psycopg import sql
-from psycopg.conninfo import make_conninfo
 
+from aigo.db.owner import owner_connect, owner_conninfo
 from aigo.db.partitions import partitions_keep
+from aigo.db.rebuild.subscribers import Subscriber
 from aigo.db.replicas import connect, replica_alias, replica_lag
 
 PUBLICATION = "ai_go_global"
@@ -32,22 +34,10 @@ WHERE c.relkind = 'r'
 """
 
 
-def primary_conninfo() -> str:
-    """How a replica's server reaches the primary, from DATABASES["default"]."""
-    database = settings.DATABASES["default"]
-    return make_conninfo(
-        host=database["HOST"] or None,
-        port=database["PORT"] or None,
-        dbname=database["NAME"],
-        user=database["USER"] or None,
-        password=database["PASSWORD"] or None,
-    )
-
-
 def primary_setup() -> tuple[bool, list[str]]:
     """Create the publication (True if created now) and list the tables it cannot replicate
     updates or deletes of (no primary key or replica identity: only inserts are allowed on those)."""
-    with connect("default", autocommit=True) as conn:
+    with owner_connect(autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_publication WHERE pubname = %s", [PUBLICATION]).fetchone()
         if not exists:
             # Partitions publish as their root table, so a replica needs only the same root
@@ -87,7 +77,7 @@ def schema_copy(replica_dsn: str) -> None:
             "--no-owner",
             "--no-publications",
             "--no-subscriptions",
-            primary_conninfo(),
+            owner_conninfo(),
         ],
         check=True,
         capture_output=True,
@@ -129,7 +119,7 @@ def replica_add(region: str, dsn: str, name: str | None = None, timeout: float =
                 conn.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(schema, table)))
             conn.execute(
                 sql.SQL("CREATE SUBSCRIPTION {} CONNECTION {} PUBLICATION {}").format(
-                    sql.Identifier(name), sql.Literal(primary_conninfo()), sql.Identifier(PUBLICATION)
+                    sql.Identifier(name), sql.Literal(owner_conninfo()), sql.Identifier(PUBLICATION)
                 )
             )
         deadline = time.monotonic() + timeout
@@ -163,6 +153,27 @@ def replicas_maintain() -> dict[str, str]:
         except psycopg.Error as exc:
             report[region] = f"{type(exc).__name__}: {exc}"
     return report
+
+
+SUBSCRIPTION_SLOTS_SQL = """
+SELECT subname, subslotname FROM pg_subscription
+WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY 1
+"""
+
+
+def replica_subscribers() -> list[Subscriber]:
+    """Every configured replica's subscriptions, for the online rebuild of a published table. A
+    replica that cannot be reached raises: the rebuild must not start without it."""
+    subscribers = []
+    for region in settings.AIGO_DB_REPLICAS:
+        alias = replica_alias(region)
+        with connect(alias, autocommit=True) as conn:
+            rows = conn.execute(SUBSCRIPTION_SLOTS_SQL).fetchall()
+        subscribers += [
+            Subscriber(f"{region} ({name})", slot, lambda alias=alias: connect(alias, autocommit=True))
+            for name, slot in rows
+        ]
+    return subscribers
 
 
 def replica_status() -> list[dict]:

@@ -1,9 +1,11 @@
 """Database connections run as the application role (settings.AIGO_DB_APP_ROLE).
 
-Locally the connection string names the cluster's superuser (the owner of every table), and
-each new connection switches to the app role with SET ROLE, so row-level security and grants
-apply to the app exactly as in production, where the app connects as that role directly.
-Migrations switch back to the owner for their duration (pre_migrate / post_migrate).
+The app logs in as that role (DATABASE_URL), locally as in production, so nothing it runs can
+regain the owner's or a superuser's rights. Should DATABASE_URL name the owner instead (`check
+--deploy` warns), each new connection switches to the app role with SET ROLE, so row-level security
+and grants still apply, but RESET ROLE undoes that. Migrations log in as the owner
+(aigo/db/owner.py) and, on a connection that switched, switch back for their duration
+(pre_migrate / post_migrate).
 """
 
 from django.conf import settings

@@ -46,6 +46,16 @@ def read_alias() -> str:
     return DEFAULT_DB_ALIAS
 
 
+def read_alias_pinned() -> str:
+    """read_alias(), and the rest of the request reads there too: a cached response is keyed by
+    the database it is read from, so a replica turning healthy mid-request must not serve it."""
+    alias = read_alias()
+    route = _route.get()
+    if route is not None and alias == DEFAULT_DB_ALIAS:
+        route.primary = True
+    return alias
+
+
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
         return read_alias()

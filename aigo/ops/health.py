@@ -1,6 +1,7 @@
 """Liveness and readiness probes for load balancers and orchestrators."""
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -11,6 +12,15 @@ from django.views.decorators.cache import never_cache
 
 from aigo.redis import redis_client, rkey
 from aigo.tasks import HEARTBEAT_KEY
+
+# What apps add to /readyz from their AppConfig.ready() (the core names no app): reported, never
+# making the process unready. A report returns a dict, or raises.
+ReadyReport = Callable[[], dict]
+_reports: dict[str, ReadyReport] = {}
+
+
+def ready_report_register(name: str, report: ReadyReport) -> None:
+    _reports[name] = report
 
 
 @never_cache
@@ -54,9 +64,10 @@ def _check_redis() -> dict:
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     """503 when PostgreSQL or Redis is unreachable. A late heartbeat (no Celery beat or
-    worker) is reported but does not make the web process unready."""
+    worker) and the apps' reports are shown but do not make the web process unready."""
     checks = {"postgres": _timed(_check_postgres), "redis": _timed(_check_redis)}
     ready = all(check["ok"] for check in checks.values())
+    checks.update({name: _timed(report) for name, report in _reports.items()})
     return JsonResponse(
         {"status": "ready" if ready else "unavailable", "checks": checks},
         status=200 if ready else 503,

@@ -15,6 +15,9 @@ DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
+    # runserver leaves static files to WhiteNoise, as every other server does: Django's own static
+    # handler answers /static/.. with an uncaught SuspiciousFileOperation (a bare 500).
+    "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,11 +44,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every error under /api/ leaves in the JSON error shape, whichever layer answered it.
+    "aigo.api.errors.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files, compressed and (in production) fingerprinted, before anything else runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Request latency and query count by view for /metrics (aigo.ops.metrics); static files are not counted.
     "aigo.ops.metrics.MetricsMiddleware",
+    # NUL bytes in the address, query or form and over-deep JSON bodies, refused before a query or parser sees them.
+    "aigo.api.bad_input.BadInputMiddleware",
     # Before anything reads the database: which replica this request reads from (aigo.db.router).
     "aigo.db.router.ReplicaRoutingMiddleware",
     "aigo.api.ratelimit.RateLimitHeadersMiddleware",
@@ -82,9 +89,11 @@ TEMPLATES = [
     },
 ]
 
+# The app's connection: it logs in as the app role (AIGO_DB_APP_ROLE), never as the owner or a superuser
+# (`check --deploy` warns when it does).
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:54320/aigo"),
+        env_str("DATABASE_URL", "postgres://aigo_app@127.0.0.1:54320/aigo"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -96,6 +105,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The role the app runs as (aigo/db/role.py); empty when DATABASE_URL already names it and no
 # switch is wanted (e.g. behind PgBouncer in transaction mode).
 AIGO_DB_APP_ROLE = env_str("AIGO_DB_APP_ROLE", "aigo_app")
+# The tables' owner, for migrations, the test database, backup and restore, replication set-up and
+# online rebuilds (aigo/db/owner.py): its host, port, user and password; the database is DATABASE_URL's.
+# Unset, the local services' superuser `postgres` on DATABASE_URL's server.
+_OWNER_URL = env_str("DATABASE_OWNER_URL", "")
+_OWNER = (
+    dj_database_url.parse(_OWNER_URL) if _OWNER_URL else {**DATABASES["default"], "USER": "postgres", "PASSWORD": ""}
+)
+DATABASE_OWNER = {key: _OWNER[key] for key in ("HOST", "PORT", "USER", "PASSWORD")}
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:63790/0")
 # Prefix for every raw Redis key the project writes (tests give each test its own).
@@ -192,6 +209,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task whose worker died without acknowledging it (SIGKILL, OOM, a lost machine) is handed to
+# another worker once it has been unacknowledged this long: more than the hard time limit, or a
+# task still running would be handed out twice. Checked every tenth of it.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * CELERY_TASK_TIME_LIMIT)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, CELERY_VISIBILITY_TIMEOUT // 10),
+    "unacked_restore_throttle": 1,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 LOGGING = {
@@ -234,6 +260,11 @@ SESSION_COOKIE_HTTPONLY = True
 AIGO_HEARTBEAT_MAX_AGE = env_int("AIGO_HEARTBEAT_MAX_AGE", 180)
 
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
+
+# The release the deploy names (e.g. its image tag); unset, the git commit or the package version (aigo/release.py).
+AIGO_RELEASE = env_str("AIGO_RELEASE", "")
+# Where `manage.py backup` writes (one directory per backup).
+AIGO_BACKUP_DIR = env_str("AIGO_BACKUP_DIR", str(LOCAL_DIR / "backups"))
 
 # API keys (accounts.keys): keys older than this get a successor from the daily rotation task;
 # the old key keeps working for the grace period, then expires.
@@ -305,7 +336,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_THROTTLE_CLASSES": ["aigo.api.ratelimit.RedisRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "aigo.api.pagination.StrictPageNumberPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "aigo.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "aigo.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -321,4 +352,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The change events' types: one enum for the feed and the webhooks' filters.
     "ENUM_NAME_OVERRIDES": {"ChangeTypeEnum": "catalog.models.changes.EVENT_TYPES"},
+    # What Django's <slug:...> converter matches: another value is no route at all.
+    "PATH_CONVERTER_OVERRIDES": {"slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}},
 }

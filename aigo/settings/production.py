@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
+# Earlier keys, still accepted for what they signed while SECRET_KEY is rotated (docs/operations.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -47,7 +47,7 @@ class Badge:
 
 def _text_width(text: str) -> int:
     """Approximate width in px of Verdana 11px: wide (CJK) characters count double."""
-    return round(sum(13 if unicodedata.east_asian_width(char) in "WF" else 7 for char in text)) + 10
+    return sum(13 if unicodedata.east_asian_width(char) in "WF" else 7 for char in text) + 10
 
 
 def badge_svg(badge: Badge) -> str:

@@ -25,15 +25,9 @@ FEED_SIZE = 50
 
 
 def _recent(filters: ChangeFilters, days: int | None, limit: int) -> list[ChangeEvent]:
-    events = ChangeEvent.objects.order_by("-id")
+    events = filters.apply(ChangeEvent.objects.order_by("-id"))
     if days:
         events = events.filter(occurred_at__gte=timezone.now() - timedelta(days=days))
-    if filters.types:
-        events = events.filter(type__in=filters.types)
-    if filters.models:
-        events = events.filter(model__in=filters.models)
-    if filters.providers:
-        events = events.filter(provider__in=filters.providers)
     return list(events[:limit])
 
 

@@ -1,11 +1,15 @@
 """The friendly error pages, in the locale of the address (else the browser's)."""
 
+import sys
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
 
+from aigo.api.errors import API_PREFIX, error_response
+from aigo.api.unavailable import DatabaseUnavailable, database_unavailable
 from aigo.i18n import locale_from_accept_language
 from aigo.site.locale import django_language, locale_of_path
 
@@ -25,7 +29,18 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    """Plain: no context processors, which might need the database or cache that just failed."""
-    locale = _error_locale(request)
-    with translation.override(django_language(locale)):
-        return HttpResponse(loader.get_template("site/500.html").render({"locale": locale}), status=500)
+    """Plain: no context processors, which might need the database or cache that just failed.
+    Django calls this while handling the exception: a database that cannot answer is a 503 that
+    says when to retry (the page's "try again in a minute" fits both)."""
+    unavailable = database_unavailable(sys.exception())
+    if unavailable and request.path_info.startswith(API_PREFIX):
+        error = DatabaseUnavailable()
+        response = error_response(error.status_code, error.default_code, str(error.detail), error.details)
+    else:
+        locale = _error_locale(request)
+        with translation.override(django_language(locale)):
+            page = loader.get_template("site/500.html").render({"locale": locale})
+        response = HttpResponse(page, status=503 if unavailable else 500)
+    if unavailable:
+        response["Retry-After"] = str(DatabaseUnavailable.wait)
+    return response

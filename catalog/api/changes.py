@@ -62,7 +62,7 @@ class ChangeList(APIView):
         except FilterError as error:
             raise BadRequest(error.code, error.message, error.details) from None
         limit = _limit(request.query_params.get("limit"))
-        events = changes_after(after, limit=limit, **filters.as_kwargs())
+        events = changes_after(after, limit=limit, filters=filters)
         last = Cursor(events[-1].txid, events[-1].id) if events else after
         query = request.query_params.copy()
         query["since"] = str(last.id)

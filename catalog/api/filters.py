@@ -34,8 +34,11 @@ class CommaListField(forms.Field):
         items = [item.strip() for item in value.split(",") if item.strip()]
         unknown = [item for item in items if item not in self.allowed]
         if unknown:
+            # Through params: django-filter %-formats the message, and the values may hold a %.
             raise forms.ValidationError(
-                f"Unknown value {', '.join(unknown)}; choose from {', '.join(self.allowed)}.", code="invalid_choice"
+                "Unknown value %(unknown)s; choose from %(allowed)s.",
+                code="invalid_choice",
+                params={"unknown": ", ".join(unknown), "allowed": ", ".join(self.allowed)},
             )
         return items
 
@@ -51,7 +54,9 @@ class StrictBooleanField(forms.Field):
         try:
             return self.VALUES[str(value).strip().lower()]
         except KeyError:
-            raise forms.ValidationError(f"Use true or false, not {value!r}.", code="invalid") from None
+            raise forms.ValidationError(
+                "Use true or false, not %(value)r.", code="invalid", params={"value": value}
+            ) from None
 
 
 class StrictBooleanFilter(django_filters.Filter):

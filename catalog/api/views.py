@@ -13,8 +13,10 @@ from rest_framework.response import Response
 from aigo.api.cache import cached_response
 from aigo.api.errors import ResourceNotFound
 from aigo.api.locale import LOCALE_PARAMETER
+from aigo.api.schema import error_response
 from aigo.api.views import LocalizedAPIView
 from catalog import selectors
+from catalog.listings import listings_read
 from catalog.models import AIModel, BenchmarkSuite
 from catalog.provenance import models_provenance
 
@@ -114,7 +116,7 @@ class ModelList(LocalizedAPIView, generics.ListAPIView):
         else:  # nothing to filter: skip building the filter form (most of a cold request)
             listings = self.get_queryset().order_by("slug")
         documents = listings.annotate(document=listing_json_sql(self.locale)).values_list("id", "document")
-        page = self.paginate_queryset(documents)
+        page = listings_read(lambda: self.paginate_queryset(documents), documents.db)
         if "sources" in include.validated_data["include"]:
             return self.paginator.get_json_text_response(_with_sources(page))
         return self.paginator.get_json_text_response([document for _id, document in page])
@@ -239,7 +241,7 @@ class CompareParams(serializers.Serializer):
 @extend_schema(
     tags=["models"],
     parameters=[LOCALE_PARAMETER, CompareParams],
-    responses=CompareSerializer,
+    responses={200: CompareSerializer, 404: error_response(404)},
     examples=[OpenApiExample("Two models", value={"models": [], "shared_benchmarks": []}, response_only=True)],
 )
 class Compare(LocalizedAPIView):

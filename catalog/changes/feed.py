@@ -11,7 +11,6 @@ txid and the horizon are the primary's: replicas number transactions their own w
 always reads the primary.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connections
@@ -36,6 +35,29 @@ class Cursor:
 START = Cursor(0, 0)
 
 
+@dataclass(frozen=True)
+class ChangeFilters:
+    """Events of these types, models and providers (an empty one: any)."""
+
+    types: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()
+    providers: tuple[str, ...] = ()
+
+    def as_kwargs(self) -> dict[str, tuple[str, ...]]:
+        return {"types": self.types, "models": self.models, "providers": self.providers}
+
+    def apply(self, events):
+        """`events` (a ChangeEvent queryset) narrowed to these filters."""
+        # uses index: idx_changes_model / idx_changes_provider with those filters
+        if self.types:
+            events = events.filter(type__in=self.types)
+        if self.models:
+            events = events.filter(model__in=self.models)
+        if self.providers:
+            events = events.filter(provider__in=self.providers)
+        return events
+
+
 def cursor_of(event_id: int) -> Cursor:
     """The feed position just after event `event_id` (0: the beginning)."""
     if event_id == 0:
@@ -48,14 +70,7 @@ def cursor_of(event_id: int) -> Cursor:
     return Cursor(row[0], event_id)
 
 
-def changes_after(
-    after: Cursor,
-    *,
-    limit: int,
-    types: Sequence[str] = (),
-    models: Sequence[str] = (),
-    providers: Sequence[str] = (),
-) -> list[ChangeEvent]:
+def changes_after(after: Cursor, *, limit: int, filters: ChangeFilters = ChangeFilters()) -> list[ChangeEvent]:
     """Up to `limit` events after `after`, oldest first, that match every filter given (each event
     carries its `txid`: Cursor(event.txid, event.id) resumes after it)."""
     settled = RawSQL(
@@ -63,13 +78,7 @@ def changes_after(
         [str(after.txid), after.id],
         output_field=BooleanField(),
     )
-    events = ChangeEvent.objects.using(PRIMARY).filter(settled)
-    if types:
-        events = events.filter(type__in=types)
-    if models:
-        events = events.filter(model__in=models)
-    if providers:
-        events = events.filter(provider__in=providers)
-    # uses index: idx_changes_feed (idx_changes_model / idx_changes_provider with those filters)
+    # uses index: idx_changes_feed
+    events = filters.apply(ChangeEvent.objects.using(PRIMARY).filter(settled))
     events = events.annotate(txid=RawSQL("txid::text::bigint", [], output_field=BigIntegerField()))
     return list(events.order_by(RawSQL("txid", []).asc(), "id")[:limit])

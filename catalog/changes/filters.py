@@ -2,11 +2,10 @@
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from catalog.models import EVENT_TYPES
 
-from .feed import START, Cursor, CursorUnknown, cursor_of
+from .feed import START, ChangeFilters, Cursor, CursorUnknown, cursor_of
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_.]{1,100}$")
 MAX_LIST = 50  # slugs or types per filter
@@ -16,16 +15,6 @@ class FilterError(ValueError):
     def __init__(self, code: str, message: str, details: dict | None = None):
         super().__init__(message)
         self.code, self.message, self.details = code, message, details or {}
-
-
-@dataclass(frozen=True)
-class ChangeFilters:
-    types: tuple[str, ...] = ()
-    models: tuple[str, ...] = ()
-    providers: tuple[str, ...] = ()
-
-    def as_kwargs(self) -> dict[str, tuple[str, ...]]:
-        return {"types": self.types, "models": self.models, "providers": self.providers}
 
 
 def _listed(params: Mapping[str, str], name: str) -> tuple[str, ...]:

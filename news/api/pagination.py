@@ -2,7 +2,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
 from aigo.api.errors import BadRequest
-from aigo.api.pagination import StrictPageNumberPagination
+from aigo.api.pagination import StrictPageNumberPagination, bounded
 
 
 class NewestFirstCursorPagination(CursorPagination):
@@ -14,6 +14,9 @@ class NewestFirstCursorPagination(CursorPagination):
     max_page_size = 100
     # The same strict page_size check as the page-number lists.
     get_page_size = StrictPageNumberPagination.get_page_size
+
+    def get_schema_operation_parameters(self, view):
+        return bounded(super().get_schema_operation_parameters(view), self.max_page_size)
 
     def decode_cursor(self, request):
         try:

@@ -5,15 +5,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_deploy_checks_pass_with_production_settings():
+    database = settings.DATABASES["default"]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "aigo.settings.production",
+        # The app's login, as production has it: the check warns when DATABASE_URL is a superuser.
+        "DATABASE_URL": f"postgres://{settings.AIGO_DB_APP_ROLE}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "example.org",
     }

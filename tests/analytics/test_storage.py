@@ -1,4 +1,4 @@
-"""analytics_events on the native engine, the shared partition manager, and daily_stats."""
+"""analytics_events on either engine (tests/timeseries.py), the shared partition manager, and daily_stats."""
 
 import datetime
 import importlib
@@ -12,6 +12,7 @@ from aigo.db import partitions
 from aigo.db.partitions import PARTITIONED, Partitioning, partitions_ensure
 from analytics.stats import daily_stats_refresh
 from tests.db import sql
+from tests.timeseries import assert_days_kept, day_of, holders, timescale
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
@@ -37,30 +38,24 @@ def _midnight() -> datetime.datetime:
     return datetime.datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def test_daily_partitions_are_kept_a_week_ahead_and_back_to_retention():
+def test_events_are_kept_by_day_a_week_ahead_and_back_to_retention():
     plan = PARTITIONED["analytics_events"]
     assert plan.step == "day" and plan.ahead >= 7 and plan.retention == 90
-    partitions_ensure()
-    today = _midnight().date()
-    names = {
-        name
-        for (name,) in sql(
-            "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = 'analytics_events'::regclass"
-        )
-    }
-    wanted = {f"analytics_events_{today + datetime.timedelta(days=d):%Y_%m_%d}" for d in range(-plan.retention, 8)}
-    assert wanted <= names
+    assert_days_kept("analytics_events")
 
 
-def test_events_land_in_their_days_partition(history):
+def test_events_land_in_their_days_partition_or_chunk(history):
     midnight = _midnight()
     _event(midnight - datetime.timedelta(microseconds=1))
     _event(midnight)
-    placed = sql("SELECT tableoid::regclass::text FROM analytics_events ORDER BY timestamp")
-    day_before = midnight - datetime.timedelta(days=1)
-    assert placed == [(f"analytics_events_{day_before:%Y_%m_%d}",), (f"analytics_events_{midnight:%Y_%m_%d}",)]
+    assert holders("analytics_events", "timestamp") == [day_of(midnight - datetime.timedelta(days=1)), day_of(midnight)]
+    later = midnight + datetime.timedelta(days=30)
+    if timescale():  # a chunk is made for the day of any row
+        _event(later)
+        assert holders("analytics_events", "timestamp")[-1] == day_of(later)
+        return
     with pytest.raises(Exception, match="no partition"), transaction.atomic():
-        _event(midnight + datetime.timedelta(days=30))
+        _event(later)
 
 
 def test_the_partition_manager_skips_tables_that_are_not_partitioned(monkeypatch):

@@ -33,8 +33,8 @@ def _free_port() -> int:
 
 
 def _admin_dsn() -> dict:
-    database = settings.DATABASES["default"]
-    return {"host": database["HOST"], "port": database["PORT"], "user": database["USER"], "dbname": "postgres"}
+    owner = settings.DATABASE_OWNER
+    return {"host": owner["HOST"], "port": owner["PORT"], "user": owner["USER"], "dbname": "postgres"}
 
 
 def _manage(env: dict, *args: str) -> None:

@@ -6,14 +6,12 @@ import uuid
 from datetime import date
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.test import override_settings
-from psycopg import sql
 
 from aigo.redis import redis_client
 from catalog.listings import listings_refresh
 from catalog.sources.apply.sync import sources_import
+from tests.db import owner_connection
 
 from .factories import (
     AIModelFactory,
@@ -116,15 +114,13 @@ def first_import(django_db_setup, django_db_blocker):
     prefix = f"test:{uuid.uuid4().hex[:12]}:"
     with django_db_blocker.unblock(), override_settings(AIGO_REDIS_PREFIX=prefix):
         yield sources_import(today=IMPORT_DAY)
-        with connection.cursor() as cursor:
-            # The database cascades to models, prices and scores, without a signal per row.
-            # The import's history is append-only for the app role: the owner clears it.
-            cursor.execute("RESET ROLE")
-            cursor.execute(
+        # The database cascades to models, prices and scores, without a signal per row.
+        # The import's history is append-only for the app role: the owner clears it.
+        with owner_connection() as owner:
+            owner.execute(
                 "TRUNCATE providers, canonical_models, benchmark_suites, source_imports, source_observations, "
                 "source_values, source_mappings, source_disagreements, catalog_changes CASCADE"
             )
-            cursor.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(settings.AIGO_DB_APP_ROLE)))
         listings_refresh()
         client = redis_client()
         for key in client.scan_iter(match=f"{prefix}*"):

@@ -19,7 +19,7 @@ from catalog.models import AIModel, BenchmarkScore, Pricing, Provider
 from tests.catalog.factories import AIModelFactory, BenchmarkScoreFactory, PricingFactory
 from tests.db import no_change_events
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("owner_session")]  # no_change_events
 
 TODAY = datetime.date.today()
 

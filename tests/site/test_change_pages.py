@@ -14,7 +14,7 @@ from tests.catalog.factories import AIModelFactory, PricingFactory, ProviderFact
 from tests.db import no_change_events
 from tests.news.factories import NewsArticleFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("owner_session")]  # no_change_events
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 TODAY = timezone.localdate()

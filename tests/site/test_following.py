@@ -13,7 +13,7 @@ from subscriptions.models import Subscription
 from tests.catalog.factories import AIModelFactory, PricingFactory
 from tests.db import no_change_events
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("owner_session")]  # no_change_events
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

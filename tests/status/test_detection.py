@@ -1,27 +1,23 @@
 import datetime
 
 import pytest
-from django.db import connection
 
 from status.detection import incidents_detect
 from status.models import Incident
 from tests.catalog.factories import AIModelFactory
 
+from .rollups import probe_store, rollups_current
+
 pytestmark = pytest.mark.django_db
 
 
 def _buckets(model, region, availabilities):
-    """The most recent 5-minute buckets, oldest first."""
+    """The most recent 5-minute buckets, oldest first: one probe each, measured again on a second call."""
     now = datetime.datetime.now(datetime.UTC)
     latest = now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0)
-    with connection.cursor() as cursor:
-        for back, availability in enumerate(reversed(availabilities)):
-            cursor.execute(
-                "INSERT INTO status_5min (bucket, model_id, region, avg_availability, probe_count)"
-                " VALUES (%s, %s, %s, %s, 1)"
-                " ON CONFLICT (model_id, region, bucket) DO UPDATE SET avg_availability = EXCLUDED.avg_availability",
-                [latest - datetime.timedelta(minutes=5 * back), model.id, region, availability],
-            )
+    for back, availability in enumerate(reversed(availabilities)):
+        probe_store(model.id, region, latest - datetime.timedelta(minutes=5 * back), availability)
+    rollups_current()
 
 
 def test_a_sustained_drop_opens_one_automatic_incident(settings):

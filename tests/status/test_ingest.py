@@ -1,15 +1,17 @@
 """Probe ingestion: POST /api/v1/status/probes and the COPY service, what is stored and what is refused."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from accounts.keys import api_key_issue
 from status.ingest import MAX_ROWS, InvalidProbes, probes_ingest, probes_validate
 from tests.db import sql as _sql
+from tests.timeseries import day_of, holders
 
 from .probes import URL, batch, iso, probe, stored_probes
+from .rollups import rolled_up_probes, rollup_keys, rollups_current
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pgbouncer]
 
@@ -17,7 +19,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.pgbouncer]
 # Storing
 
 
-def test_a_valid_batch_is_stored_with_its_rollup_keys_queued(post, models, now):
+def test_a_valid_batch_is_stored_and_reaches_the_rollups(post, models, now):
     response = post({"probes": batch(now)})
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -39,13 +41,15 @@ def test_a_valid_batch_is_stored_with_its_rollup_keys_queued(post, models, now):
     expected = _sql(
         "SELECT DISTINCT model_id, region, time_bucket('5 minutes', time) FROM status_probes ORDER BY 1, 2, 3"
     )
-    assert _sql("SELECT model_id, region, bucket FROM status_rollup_queue ORDER BY 1, 2, 3") == expected
+    rollups_current()
+    assert rollup_keys() == expected
     assert len(expected) >= 2
 
 
 def test_the_same_batch_again_stores_nothing_twice(post, models, now):
     assert post(batch(now)).json()["stored"] == 3
-    queued = _sql("SELECT count(*) FROM status_rollup_queue")
+    rollups_current()
+    assert rolled_up_probes() == 3
     response = post(batch(now))  # a retry, including the probe without a location (NULLS NOT DISTINCT)
     assert response.status_code == 200
     assert response.json() == {
@@ -57,7 +61,8 @@ def test_the_same_batch_again_stores_nothing_twice(post, models, now):
         "live_state_updated": True,
     }
     assert stored_probes() == 3
-    assert _sql("SELECT count(*) FROM status_rollup_queue") == queued
+    rollups_current()
+    assert rolled_up_probes() == 3
 
 
 def test_duplicates_within_one_batch_are_stored_once(post, models, now):
@@ -79,13 +84,10 @@ def test_a_model_may_be_named_by_id(post, models, now):
     assert sorted(_sql("SELECT model_id FROM status_probes")) == sorted([(models[0].id,), (models[1].id,)])
 
 
-def test_rows_land_in_their_daily_partition(post, models, now):
+def test_rows_land_in_their_days_partition_or_chunk(post, models, now):
     days_ago = now - timedelta(days=2)
     assert post([probe(now), probe(days_ago)]).status_code == 201
-    rows = _sql("SELECT tableoid::regclass::text, time FROM status_probes ORDER BY time")
-    assert [partition for partition, _ in rows] == [
-        f"status_probes_{when.astimezone(UTC):%Y_%m_%d}" for when in (days_ago, now)
-    ]
+    assert holders("status_probes", "time") == [day_of(days_ago), day_of(now)]
 
 
 def test_the_models_of_a_batch_are_resolved_in_one_query(models, now, django_assert_num_queries):
@@ -154,7 +156,8 @@ def test_an_invalid_row_refuses_the_whole_batch(post, models, now, case):
     assert error["code"] == "invalid_probes"
     assert {(e["index"], e["field"]) for e in error["details"]["errors"]} == {(1, field)}
     assert stored_probes() == 0
-    assert _sql("SELECT count(*) FROM status_rollup_queue") == [(0,)]
+    rollups_current()
+    assert rollup_keys() == []
 
 
 def test_a_row_that_is_not_an_object_is_an_error_of_its_own(post, models, now):

@@ -11,16 +11,17 @@ from status.selectors import _bucket_start, latency_by_hour, status_history, sta
 from tests.catalog.factories import AIModelFactory
 from tests.db import sql
 
+from .rollups import probe_store, rollups_current
+
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
 
 
-def _five_minutes(model_id, region: str, bucket: datetime.datetime, availability, p95: int = 500) -> None:
-    sql(
-        "INSERT INTO status_5min (bucket, model_id, region, avg_availability, avg_latency_p95, probe_count)"
-        " VALUES (%s, %s, %s, %s, %s, 1)",
-        [bucket, model_id, region, availability, p95],
-    )
+def _five_minutes(model_id, region: str, bucket: datetime.datetime, *availabilities, p95: int = 500) -> None:
+    """A probe per availability in the bucket (from different locations), so it holds their mean."""
+    for location, availability in enumerate(availabilities):
+        probe_store(model_id, region, bucket, availability, p95=p95, location=f"loc-{location}")
+    rollups_current()
 
 
 def _database_bucket(width: str) -> datetime.datetime:
@@ -42,10 +43,7 @@ def test_python_buckets_are_the_databases_time_buckets(minutes):
 def test_history_has_every_bucket_of_every_region_with_nulls_where_nothing_was_measured():
     model = AIModelFactory()
     hour = _database_bucket("1 hour") - datetime.timedelta(hours=5)
-    sql(
-        "INSERT INTO status_hourly (bucket, model_id, region, avg_availability) VALUES (%s, %s, 'us-west', 99.5)",
-        [hour + datetime.timedelta(hours=1), model.id],
-    )
+    _five_minutes(model.id, "us-west", hour + datetime.timedelta(hours=1), 99.5)
     start = hour + datetime.timedelta(minutes=42)  # within the first hour: its bucket starts the series
     points = status_history(
         model_id=model.id, resolution="1h", start=start, end=hour + datetime.timedelta(hours=2), region=None
@@ -65,7 +63,8 @@ def test_summary_counts_each_pairs_newest_bucket_against_the_exact_thresholds():
     up, degraded, down, silent = AIModelFactory(), AIModelFactory(), AIModelFactory(), AIModelFactory()
     _five_minutes(up.id, "us-east", newest, Decimal("99.9"))
     _five_minutes(up.id, "us-east", older, Decimal("10"))  # superseded by the newer bucket
-    _five_minutes(degraded.id, "us-east", newest, Decimal("99.8999999999999999"))
+    # The mean of ten probes, 99.899: just below the threshold, compared as numeric.
+    _five_minutes(degraded.id, "us-east", newest, *[Decimal("99.90")] * 9, Decimal("99.89"))
     _five_minutes(degraded.id, "eu-west", newest, Decimal("99"))
     _five_minutes(down.id, "us-east", newest, Decimal("98.99"))
     _five_minutes(silent.id, "us-east", newest, None)  # counted as a model, in no state

@@ -15,6 +15,8 @@ from status.management.commands import simulate_probes
 from status.simulation import Simulator, locations_for, models_pick, time_slots
 from tests.catalog.factories import AIModelFactory
 
+from .rollups import rolled_up_probes
+
 SMALL = {"models": 3, "regions": 2, "days": 1, "interval_minutes": 30, "seed": 7}
 # 48 half-hour slots x 3 models x (2 + 2 locations in us-east and us-west)
 SMALL_ROWS = 48 * 3 * 4
@@ -174,7 +176,7 @@ def test_simulate_probes_stores_rows_and_fills_the_rollups(catalog, frozen_now):
         assert cursor.fetchone()[0] <= frozen_now
     assert _count("status_5min") == 48 * 3 * 2
     assert _count("status_hourly") > 0
-    assert _count("status_rollup_queue") == 0
+    assert rolled_up_probes() == SMALL_ROWS
     assert f"{SMALL_ROWS} probes, seed 7" in output
     assert "day 1/1" in output and "rows/s" in output
     assert f"Done: {SMALL_ROWS:,} stored, 0 duplicates" in output
@@ -217,7 +219,7 @@ def test_simulate_probes_live_sends_rounds_until_ctrl_c(catalog, monkeypatch, dj
     assert all(0 <= seconds <= 15 for seconds in rounds)
     slug = models_pick([(m.slug, 0) for m in catalog], 1, seed=1)[0]
     assert redis_client().hget(status_key(slug, "us-east"), "availability") is not None
-    assert _count("status_5min") > 0 and _count("status_rollup_queue") == 0
+    assert _count("status_probes") > 0 and rolled_up_probes() == _count("status_probes")
 
 
 @pytest.mark.django_db

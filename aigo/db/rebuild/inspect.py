@@ -65,16 +65,15 @@ def inspect(conn: psycopg.Connection, qualified: str) -> Table:
     )
     table.columns = [c[0] for c in columns if not c[1]]
     table.identity_always = any(c[2] == "a" for c in columns)
-    published = _rows(
+    publications = _rows(
         conn,
-        "SELECT pubname FROM pg_publication_tables WHERE schemaname = %(s)s AND tablename = %(n)s",
+        """SELECT p.pubname, p.puballtables FROM pg_publication p
+           JOIN pg_publication_tables t ON t.pubname = p.pubname
+           WHERE t.schemaname = %(s)s AND t.tablename = %(n)s ORDER BY 1""",
         {"s": table.schema, "n": name},
     )
-    if published:
-        raise Refused(
-            f"{qualified} is published ({', '.join(r[0] for r in published)}): subscribers would have to "
-            "resynchronise a new table; rebuild it on a primary without publications, or drop it from them first"
-        )
+    table.publications = [pub for pub, all_tables in publications if not all_tables]
+    table.published_to_all = any(all_tables for _, all_tables in publications)
     for suffix in ("_rebuild", "_old"):
         if not _rows(conn, "SELECT to_regclass(%(n)s)", {"n": _qualified(table, suffix)})[0][0]:
             continue

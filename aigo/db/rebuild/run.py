@@ -4,7 +4,7 @@ Progress goes to `out`; a dry run prints the plan, every statement in order, and
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import psycopg
 from psycopg import sql
@@ -19,6 +19,7 @@ from .statements import (
     swap_statements,
     verify_statement,
 )
+from .subscribers import Subscriber, placeholder_statements, placeholders_create, placeholders_drop, subscribers_check
 from .table import Table, _qualified, _rows
 
 Out = Callable[[str], None]
@@ -86,16 +87,20 @@ def rebuild(
     abort: bool = False,
     lock_timeout: str = "2s",
     retries: int = 5,
+    subscribers: Sequence[Subscriber] = (),
     out: Out = print,
 ) -> None:
-    """Rebuild the table online; `conn` is an autocommit connection as the table's owner."""
+    """Rebuild the table online; `conn` is an autocommit connection as the table's owner. When a
+    FOR ALL TABLES publication sends it, `subscribers` are all of them (subscribers.py)."""
     # Row-level security must not hide rows from the copy or the checksums: with it off, a query
     # it would filter fails instead (an owner under FORCE ROW LEVEL SECURITY needs BYPASSRLS).
     conn.execute("SET row_security = off")
     table = inspect(conn, qualified)
+    subscribers_check(conn, table, list(subscribers))
     setting = sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(lock_timeout))
     if abort:
         _transaction(conn, [setting, *abort_statements(table)], retries, out)
+        placeholders_drop(conn, table, list(subscribers), out)
         out(f"Dropped {_qualified(table, '_rebuild')} and its sync trigger.")
         return
     prepare = [] if table.resuming else [setting, *prepare_statements(table)]
@@ -110,6 +115,7 @@ def rebuild(
             swap = swap_statements(conn, table, lock_timeout)
         _print_plan(conn, table, prepare, swap, batch_size, retries, keep_old, out)
         return
+    placeholders_create(table, list(subscribers), out)
     if prepare:
         out(f"Creating {_qualified(table, '_rebuild')} and the trigger keeping it in step")
         _transaction(conn, prepare, retries, out)
@@ -126,6 +132,7 @@ def rebuild(
     for statement in finish_statements(table, keep_old):
         out(f"  {statement.as_string(conn)}")
         _transaction(conn, [setting, statement], retries, out)
+    placeholders_drop(conn, table, list(subscribers), out)
     out(
         f"Rebuilt {_qualified(table)}" + (f"; the old table is kept as {_qualified(table, '_old')}" if keep_old else "")
     )
@@ -138,6 +145,9 @@ def _print_plan(conn, table, prepare, swap, batch_size, retries, keep_old, out: 
             out(statement.as_string(conn) + ";")
         out("")
 
+    create, drop = placeholder_statements(table)
+    if table.published_to_all:
+        block("0. on each subscriber, before the copy exists (it is published as it is made)", [create])
     if prepare:
         block("1. the copy and its sync trigger, in one transaction", [sql.SQL("BEGIN"), *prepare, sql.SQL("COMMIT")])
     block(
@@ -158,3 +168,5 @@ def _print_plan(conn, table, prepare, swap, batch_size, retries, keep_old, out: 
         [sql.SQL("BEGIN"), *swap, sql.SQL("COMMIT")],
     )
     block("5. after the swap, each in its own transaction", finish_statements(table, keep_old))
+    if table.published_to_all:
+        block("6. on each subscriber, once every subscriber confirmed the primary's WAL up to here", [drop])

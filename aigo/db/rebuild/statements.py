@@ -177,6 +177,11 @@ def swap_statements(conn: psycopg.Connection, table: Table, lock_timeout: str) -
             sql.SQL("ALTER TABLE {} REPLICA IDENTITY USING INDEX {}").format(old, sql.Identifier(replica_index))
         )
     statements += table.carry
+    for publication in table.publications:  # a publication lists tables by oid, not by name
+        statements += [
+            sql.SQL("ALTER PUBLICATION {} DROP TABLE {}").format(sql.Identifier(publication), table.ident("_old")),
+            sql.SQL("ALTER PUBLICATION {} ADD TABLE {}").format(sql.Identifier(publication), table.ident()),
+        ]
     statements += [
         sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(fk.table, sql.Identifier(fk.name), fk.definition)
         for fk in table.outgoing + table.incoming

@@ -50,6 +50,8 @@ class Table:
     view_oids: list[int] = field(default_factory=list)
     indexes: list[tuple[str, tuple, bool]] = field(default_factory=list)  # name, match key, replica identity
     carry: list[sql.Composable] = field(default_factory=list)  # run on the copy once it has the name
+    publications: list[str] = field(default_factory=list)  # that list the table by name: the copy takes its place
+    published_to_all: bool = False  # in a FOR ALL TABLES publication: the copy is published as it is made
 
     def ident(self, suffix: str = "") -> sql.Identifier:
         return sql.Identifier(self.schema, self.name + suffix)

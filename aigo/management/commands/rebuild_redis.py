@@ -4,7 +4,7 @@ registered (aigo.redis.rebuild), in the order the apps are installed."""
 from django.core.management.base import BaseCommand, CommandError
 from redis.exceptions import RedisError
 
-from aigo.redis.rebuild import rebuild_steps
+from aigo.redis.rebuild import rebuild_marked, rebuild_steps
 
 
 class Command(BaseCommand):
@@ -20,3 +20,4 @@ class Command(BaseCommand):
                 raise CommandError(f"Redis is unreachable: {done}.") from error
             rebuilt.append(name)
             self.stdout.write(line)
+        rebuild_marked()

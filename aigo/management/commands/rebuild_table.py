@@ -4,13 +4,16 @@ import psycopg
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from aigo.db.owner import owner_connect
 from aigo.db.rebuild import Mismatch, Refused, rebuild
+from aigo.db.replication import replica_subscribers
 
 
 class Command(BaseCommand):
     help = (
         "Rebuild TABLE online: copy it beside itself while a trigger keeps the copy in step, verify, swap in one "
-        "short transaction, drop the old table (unless --keep-old). Run as the table's owner, like migrations."
+        "short transaction, drop the old table (unless --keep-old). Run as the table's owner, like migrations. "
+        "With replicas (AIGO_DB_REPLICAS), each must be reachable: they keep replicating throughout."
     )
 
     def add_arguments(self, parser):
@@ -25,12 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--database", default="default")
 
     def handle(self, *args, table: str, database: str, **options):
-        # A connection of its own, not Django's: that one switches to the app role (aigo/db/role.py),
-        # which owns nothing; this one stays the role DATABASE_URL names, the tables' owner.
-        params = connections[database].get_connection_params()
-        params.pop("cursor_factory", None)
-        params.pop("context", None)
-        with psycopg.connect(**params, autocommit=True) as conn:
+        try:
+            subscribers = replica_subscribers() if database == "default" else []
+        except psycopg.Error as error:
+            raise CommandError(f"A replica cannot be reached ({error}); nothing was changed") from None
+        # A connection of its own as the tables' owner, not Django's: that one is the app role, which owns nothing.
+        with owner_connect(connections[database].settings_dict["NAME"], autocommit=True) as conn:
             try:
                 rebuild(
                     conn,
@@ -42,6 +45,7 @@ class Command(BaseCommand):
                     abort=options["abort"],
                     lock_timeout=options["lock_timeout"],
                     retries=options["retries"],
+                    subscribers=subscribers,
                     out=self.stdout.write,
                 )
             except Refused as error:

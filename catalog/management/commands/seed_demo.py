@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from catalog.demo import demo_seed
+from catalog.listings import catalog_changes_batched
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        counts = demo_seed()
+        with catalog_changes_batched():  # listings refreshed at the end, whether or not a worker runs
+            counts = demo_seed()
         summary = ", ".join(f"{count} {label}" for label, count in sorted(counts.items()) if count)
         self.stdout.write(f"Demo content: {summary or 'nothing to do'}.")

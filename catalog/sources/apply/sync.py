@@ -20,7 +20,7 @@ from django.db.models import F, Func, Min, TextField
 from django.utils import timezone
 
 from catalog.changes import actor_set, importer_actor
-from catalog.listings import catalog_changes_batched, listings_refresh
+from catalog.listings import catalog_changes_batched
 from catalog.models import AIModel, SourceImport, SourceValue
 from catalog.sources import SOURCES, source_load
 from catalog.sources.genai_prices import SOURCE as GENAI_PRICES
@@ -66,7 +66,7 @@ def sources_import(
     actor = importer_actor()
     desired, genai_offers = None, Mapped()
     rollback = transaction.atomic() if dry_run else nullcontext()  # a dry run rolls back at the end
-    with catalog_changes_batched(), rollback:
+    with catalog_changes_batched() as changed, rollback:
         for name in names or SOURCES:
             if name == GENAI_PRICES:
                 desired = desired_catalog(default_providers() if genai_providers is None else genai_providers)
@@ -93,8 +93,8 @@ def sources_import(
             report.price_review = prices_review(today, recency)
         if dry_run:
             transaction.set_rollback(True)
-    if report.changed and not dry_run:
-        listings_refresh()  # at once, whether or not a worker runs: pages and the API show the import
+        elif report.changed:
+            changed.add("models")  # bulk writes send no signals
     report.seconds = time.monotonic() - started
     return report
 

@@ -2,6 +2,10 @@
 
 import time
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from aigo.api.cache import CachedResponse, ResponseCache
 
 
@@ -41,3 +45,23 @@ def test_cached_bytes_round_trip_through_redis():
     key = writer.key(("models",), {"models": 0}, "x")
     writer.set(key, CachedResponse(b'{"a":\n1}', "application/json; charset=utf-8", '"etag"'))
     assert reader.get(key) == CachedResponse(b'{"a":\n1}', "application/json; charset=utf-8", '"etag"')
+
+
+def _queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/providers/", "/en-US/"])
+def test_a_deploy_serves_its_own_pages_and_responses_at_once(client, settings, path):
+    """Cached entries are keyed by the release (AIGO_RELEASE, else the git commit or the version):
+    a deploy's new templates and translations do not wait for the old entries to expire."""
+    settings.AIGO_RESPONSE_CACHE = True
+    settings.AIGO_RELEASE = "before-the-deploy"
+    client.get(path)
+    assert _queries(client, path) == 0  # from the cache
+    settings.AIGO_RELEASE = "after-the-deploy"
+    assert _queries(client, path) > 0  # not the old release's copy
+    assert _queries(client, path) == 0

@@ -61,6 +61,18 @@ def test_a_new_partition_takes_the_autovacuum_settings_of_its_siblings():
     assert newest[0][1] == ["autovacuum_vacuum_scale_factor=0.01"]
 
 
+@pytest.mark.parametrize("table", ["status_probes", "audit_logs", "analytics_events"])
+def test_tables_without_a_key_and_their_new_partitions_have_a_replica_identity(table):
+    step = "month" if table == "audit_logs" else "day"
+    assert sql("SELECT aigo_ensure_partitions(%s, %s, 40, 0)", [table, step])[0][0] > 0
+    identities = sql(
+        "SELECT DISTINCT c.relreplident FROM pg_class c WHERE c.oid = %s::regclass"
+        " OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = %s::regclass)",
+        [table, table],
+    )
+    assert identities == [("f",)]  # FULL: deletes work once the table is published
+
+
 # Slow queries
 
 

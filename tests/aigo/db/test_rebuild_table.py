@@ -23,8 +23,8 @@ MODELS = 3000
 
 
 def _admin() -> dict:
-    database = settings.DATABASES["default"]
-    return {"host": database["HOST"], "port": database["PORT"], "user": database["USER"]}
+    owner = settings.DATABASE_OWNER
+    return {"host": owner["HOST"], "port": owner["PORT"], "user": owner["USER"]}
 
 
 @pytest.fixture(scope="module")
