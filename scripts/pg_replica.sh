@@ -25,13 +25,8 @@ COMMAND=$1 NAME=$2 PORT=$3
 LINK="$REPO_ROOT/.local/pg-replica-$NAME"
 LABEL="replica $NAME"
 
-init() {
+configure() {
   local data=$1
-  if [[ ! -f "$data/PG_VERSION" ]]; then
-    as_pg "$PG_BIN/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 --auth=trust >"$data.initdb.log" 2>&1 ||
-      { cat "$data.initdb.log" >&2; die "initdb failed for $data"; }
-    rm -f "$data.initdb.log"
-  fi
   as_pg tee "$data/pg_hba.conf" >/dev/null <<'EOF'
 # Managed by scripts/pg_replica.sh: loopback only, no passwords (local dev).
 host    all          all   127.0.0.1/32   trust
@@ -54,66 +49,12 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
-  if ! grep -q "^include_if_exists = 'aigo.conf'" "$data/postgresql.conf"; then
-    printf "\ninclude_if_exists = 'aigo.conf'\n" | as_pg tee -a "$data/postgresql.conf" >/dev/null
-  fi
-}
-
-running() { [[ -e "$LINK" ]] && as_pg "$PG_BIN/pg_ctl" status -D "$(readlink -m "$LINK")" >/dev/null 2>&1; }
-ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; }
-
-start() {
-  local data
-  data=$(postgres_dir "$LINK")
-  if running; then
-    echo "$LABEL: already running on 127.0.0.1:$PORT"
-    return 0
-  fi
-  ready && die "$LABEL: another server already answers on 127.0.0.1:$PORT"
-  init "$data"
-  if ! as_pg "$PG_BIN/pg_ctl" start -D "$data" -w -t 60 -o "-p $PORT" -l "$data/postgres.log" >/dev/null; then
-    tail -n 20 "$data/postgres.log" >&2 || true
-    die "$LABEL: failed to start (log $data/postgres.log)"
-  fi
-  local i
-  for ((i = 0; i < 60; i++)); do
-    ready && break
-    sleep 0.5
-  done
-  ready || die "$LABEL: not accepting connections on 127.0.0.1:$PORT"
-  echo "$LABEL: started on 127.0.0.1:$PORT"
-}
-
-stop() {
-  if ! running; then
-    echo "$LABEL: not running"
-    return 0
-  fi
-  as_pg "$PG_BIN/pg_ctl" stop -D "$(readlink -m "$LINK")" -m fast -w >/dev/null
-  echo "$LABEL: stopped (port $PORT)"
-}
-
-status() {
-  if running; then
-    echo "$LABEL: running on 127.0.0.1:$PORT"
-  else
-    echo "$LABEL: stopped (port $PORT)"
-    return 3
-  fi
-}
-
-remove() {
-  stop
-  [[ -e "$LINK" ]] || return 0
-  rm -rf "$(readlink -m "$LINK")"
-  rm -rf "$LINK"
-  echo "$LABEL: removed"
 }
 
 case "$COMMAND" in
-  start) start ;;
-  stop) stop ;;
-  status) status ;;
-  remove) remove ;;
+  start) cluster_start ;;
+  stop) cluster_stop ;;
+  status) cluster_status ;;
+  remove) cluster_remove ;;
   *) die "unknown command $COMMAND (start, stop, status or remove)" ;;
 esac

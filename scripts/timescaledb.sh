@@ -62,7 +62,7 @@ build() {
   fi
   ensure_build_tools
   # A cluster still running from the old build would lose its binaries under it.
-  if running; then stop; fi
+  if cluster_running; then cluster_stop; fi
   local started=$SECONDS work="$CACHE/work"
   echo "$LABEL: building $(basename "$SOURCE") (about a minute on two cores)"
   rm -rf "$work" "$PREFIX" "$CACHE/built"
@@ -84,13 +84,8 @@ build() {
   echo "$LABEL: built in $((SECONDS - started))s into $(rel "$PREFIX")"
 }
 
-init() {
+configure() {
   local data=$1
-  if [[ ! -f "$data/PG_VERSION" ]]; then
-    as_pg "$PG_BIN/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 --auth=trust >"$data.initdb.log" 2>&1 ||
-      { cat "$data.initdb.log" >&2; die "initdb failed for $data"; }
-    rm -f "$data.initdb.log"
-  fi
   as_pg tee "$data/pg_hba.conf" >/dev/null <<'EOF'
 # Managed by scripts/timescaledb.sh: loopback only, no passwords (local dev).
 host    all          all   127.0.0.1/32   trust
@@ -114,74 +109,25 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
-  if ! grep -q "^include_if_exists = 'aigo.conf'" "$data/postgresql.conf"; then
-    printf "\ninclude_if_exists = 'aigo.conf'\n" | as_pg tee -a "$data/postgresql.conf" >/dev/null
-  fi
 }
-
-running() { [[ -e "$LINK" ]] && as_pg "$PG_BIN/pg_ctl" status -D "$(readlink -m "$LINK")" >/dev/null 2>&1; }
-ready() { "$SYSTEM_PG/bin/pg_isready" -q -h 127.0.0.1 -p "$PORT"; }
 
 start() {
   build
-  if running; then
-    echo "$LABEL: already running on 127.0.0.1:$PORT"
-    return 0
-  fi
-  ready && die "another server already answers on 127.0.0.1:$PORT"
-  local data
-  data=$(postgres_dir "$LINK")
-  init "$data"
-  if ! as_pg "$PG_BIN/pg_ctl" start -D "$data" -w -t 60 -o "-p $PORT" -l "$data/postgres.log" >/dev/null; then
-    tail -n 20 "$data/postgres.log" >&2 || true
-    die "failed to start (log $(rel "$LINK")/postgres.log)"
-  fi
-  local i
-  for ((i = 0; i < 60; i++)); do
-    ready && break
-    sleep 0.5
-  done
-  ready || die "not accepting connections on 127.0.0.1:$PORT"
+  cluster_start
   # The project's database, as on the primary, for manage.py with DATABASE_URL pointing here.
-  if [[ "$("$SYSTEM_PG/bin/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -tAc \
+  if [[ "$("$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = 'aigo'")" != 1 ]]; then
-    "$SYSTEM_PG/bin/createdb" -h 127.0.0.1 -p "$PORT" -U postgres aigo
+    "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres aigo
   fi
-  echo "$LABEL: started on 127.0.0.1:$PORT (data $(where "$LINK"))"
-}
-
-stop() {
-  if ! running; then
-    echo "$LABEL: not running"
-    return 0
-  fi
-  as_pg "$PG_BIN/pg_ctl" stop -D "$(readlink -m "$LINK")" -m fast -w >/dev/null
-  echo "$LABEL: stopped (port $PORT)"
-}
-
-status() {
-  if running; then
-    echo "$LABEL: running on 127.0.0.1:$PORT"
-  else
-    echo "$LABEL: stopped (port $PORT)"
-    return 3
-  fi
-}
-
-remove() {
-  stop
-  [[ -e "$LINK" ]] || return 0
-  rm -rf "$(readlink -m "$LINK")" "$LINK"
-  echo "$LABEL: removed"
 }
 
 case "${1:-}" in
   available) available || { echo "$LABEL: no source archive at $SOURCE" >&2; exit 3; } ;;
   build) build ;;
   start) start ;;
-  stop) stop ;;
-  status) status ;;
-  remove) remove ;;
+  stop) cluster_stop ;;
+  status) cluster_status ;;
+  remove) cluster_remove ;;
   *)
     echo "usage: $0 {available|build|start|stop|status|remove}" >&2
     exit 2

@@ -1,5 +1,5 @@
 """The app as a server process of its own, for the tests that talk to it over HTTP (the API
-fuzzing; the browser tests' `site` fixture does the same and can move here): `manage.py runserver`
+fuzzing, the browser tests): `manage.py runserver`
 with the test settings on a database of its own (created, migrated and loaded for the session,
 dropped after) and a Redis database of its own, so what the clients see was committed, as in
 production, while the rest of the suite keeps its per-test transactions."""

@@ -44,6 +44,18 @@ def _transaction(conn: psycopg.Connection, statements: list[sql.Composable], ret
             time.sleep(attempt)
 
 
+def _within_deadlock_timeout(conn: psycopg.Connection, wanted: str) -> str:
+    """`wanted`, capped at half the server's deadlock_timeout: in a lock cycle with the application
+    (a write planned on the old table while the old table is dropped), the rebuild's wait times out
+    and is retried before the server's deadlock check could pick the application's write to fail."""
+    wanted_ms, deadlock_ms = conn.execute(
+        "SELECT extract(epoch FROM %s::interval) * 1000, current_setting('deadlock_timeout')::interval",
+        [wanted],
+    ).fetchone()
+    cap_ms = deadlock_ms.total_seconds() * 1000 / 2
+    return f"{int(min(wanted_ms, cap_ms))}ms"
+
+
 def _copy(conn: psycopg.Connection, table: Table, batch_size: int, pause: float, out: Out) -> None:
     estimate = _rows(conn, "SELECT reltuples::bigint FROM pg_class WHERE oid = %(oid)s", {"oid": table.oid})[0][0]
     last, copied = None, 0
@@ -97,6 +109,7 @@ def rebuild(
     conn.execute("SET row_security = off")
     table = inspect(conn, qualified)
     subscribers_check(conn, table, list(subscribers))
+    lock_timeout = _within_deadlock_timeout(conn, lock_timeout)
     setting = sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(lock_timeout))
     if abort:
         _transaction(conn, [setting, *abort_statements(table)], retries, out)

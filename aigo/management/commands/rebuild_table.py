@@ -23,7 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--abort", action="store_true", help="drop an unfinished <table>_rebuild and its trigger")
         parser.add_argument("--batch-size", type=int, default=5000)
         parser.add_argument("--pause", type=float, default=0, help="seconds to sleep between batches (throttle)")
-        parser.add_argument("--lock-timeout", default="2s", help="for each transaction that takes locks")
+        parser.add_argument(
+            "--lock-timeout",
+            default="2s",
+            help="for each transaction that takes locks (at most half the server's deadlock_timeout)",
+        )
         parser.add_argument("--retries", type=int, default=5, help="attempts of a transaction that times out on locks")
         parser.add_argument("--database", default="default")
 
