@@ -5,7 +5,6 @@ dropped after) and a Redis database of its own, so what the clients see was comm
 production, while the rest of the suite keeps its per-test transactions."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ import psycopg
 import redis
 from django.conf import settings
 from psycopg import sql
+
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,12 +35,6 @@ class Server:
             [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True, capture_output=True, text=True
         )
         return done.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _admin_dsn() -> dict:
@@ -64,7 +59,7 @@ def app_server(
     _recreate(admin, database, create=True)
     redis_url = settings.REDIS_URL.rsplit("/", 1)[0] + f"/{redis_db}"
     server = Server(
-        url=f"http://127.0.0.1:{_free_port()}",
+        url=f"http://127.0.0.1:{free_port()}",
         env={
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "aigo.settings.test",

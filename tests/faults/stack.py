@@ -7,7 +7,6 @@ supervisor would; logs go to the run's temporary directory and are shown when a 
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ import httpx
 import psycopg
 import redis
 
+from tests.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CLUSTER_SCRIPT = str(ROOT / "scripts" / "pg_replica.sh")
@@ -24,12 +25,6 @@ CLUSTER_SCRIPT = str(ROOT / "scripts" / "pg_replica.sh")
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 # Short, so a task lost with a killed worker is handed out again within seconds.
 VISIBILITY_TIMEOUT = 4
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(check, timeout: float, what: str, interval: float = 0.2):

@@ -10,7 +10,6 @@ are committed while the rest of the suite keeps its per-test transactions.
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
+
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 REPLICA_SCRIPT = str(ROOT / "scripts" / "pg_replica.sh")
@@ -44,14 +45,8 @@ print(json.dumps({"before": before, "after": after}))
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 # A replica cluster of this run's own (.local/pg-replica-test-<pid>), removed after.
-REPLICA = ["test-" + str(os.getpid()), str(_free_port())]
+REPLICA = ["test-" + str(os.getpid()), str(free_port())]
 REPLICA_PORT = int(REPLICA[1])
 
 

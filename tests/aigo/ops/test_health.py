@@ -6,19 +6,15 @@ import time
 import pytest
 from django.core.management import call_command
 
+from tests.ports import free_port
+
 pytestmark = pytest.mark.django_db
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def own_redis(settings, tmp_path):
     """A Redis server of this test's own, pointed at by the cache, which the test may stop."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             shutil.which("redis-server"),
@@ -97,7 +93,7 @@ def test_readyz_reports_an_unreachable_postgres(client, settings):
     connection = connections["default"]
     saved_port = connection.settings_dict["PORT"]
     connection.close()
-    connection.settings_dict["PORT"] = _free_port()
+    connection.settings_dict["PORT"] = free_port()
     try:
         response = client.get("/readyz")
     finally:
