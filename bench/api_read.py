@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORT = 8765
+PORT = int(os.environ.get("AIGO_BENCH_PORT", "8765"))  # several checkouts can bench side by side
 BASE = f"http://127.0.0.1:{PORT}"
 ENDPOINTS = {
     "list": "/api/v1/models/?page_size=50",
