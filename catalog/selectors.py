@@ -294,3 +294,11 @@ def headline_scores(*, canonical_ids: Iterable) -> dict[uuid.UUID, BenchmarkScor
     for score in scores:
         found.setdefault(score.canonical_id, []).append(score)
     return {canonical_id: min(group, key=rank) for canonical_id, group in found.items()}
+
+
+def model_head(*, slug: str) -> AIModel:
+    """One model with its provider and its canonical model's maker and successor: what a model
+    page shows around its cached parts, in one query."""
+    return AIModel.objects.select_related("provider", "canonical_model__maker", "canonical_model__successor").get(
+        slug=slug
+    )

@@ -203,15 +203,21 @@ class ResponseCache:
 response_cache = ResponseCache()
 
 
-def serve_cached(request, kinds, variant: str, produce, ttl: int = REDIS_TTL) -> HttpResponse:
-    """The response for `variant` of `kinds` from the cache, else `produce()`d (a rendered
-    response) and stored when it is a 200. Answers If-None-Match with 304 either way."""
+def cache_slot(kinds, variant: str, ttl: int, enabled: bool) -> tuple[str | None, int]:
+    """The key of `variant` of `kinds` (None when caching is off or Redis unreachable) and how
+    long it may be kept: by the database the request reads from (see the module's docstring)."""
     alias = read_alias_pinned()
     if alias != DEFAULT_DB_ALIAS:
         variant = f"{variant}|{alias}"
         ttl = min(ttl, max(1, int(settings.AIGO_REPLICA_MAX_LAG_SECONDS)))
-    generations = response_cache.current_generations(kinds) if settings.AIGO_RESPONSE_CACHE else None
-    key = response_cache.key(kinds, generations, variant) if generations is not None else None
+    generations = response_cache.current_generations(kinds) if enabled else None
+    return (response_cache.key(kinds, generations, variant) if generations is not None else None), ttl
+
+
+def serve_cached(request, kinds, variant: str, produce, ttl: int = REDIS_TTL) -> HttpResponse:
+    """The response for `variant` of `kinds` from the cache, else `produce()`d (a rendered
+    response) and stored when it is a 200. Answers If-None-Match with 304 either way."""
+    key, ttl = cache_slot(kinds, variant, ttl, settings.AIGO_RESPONSE_CACHE)
     cached = response_cache.get(key, ttl) if key else None
     (RESPONSE_CACHE_MISSES if cached is None else RESPONSE_CACHE_HITS).inc()
     if cached is None:
