@@ -5,7 +5,8 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 
 from .models import (
     AIModel,
@@ -189,7 +190,11 @@ def provider_choices() -> QuerySet[Provider]:
 def canonical_list(*, offer_ids: QuerySet | None = None) -> QuerySet[CanonicalModel]:
     """The catalog's rows: canonical models with their maker and how many offers each has; with
     `offer_ids` (a query of offer ids: a filtered listing), those that have one of these offers."""
-    models = CanonicalModel.objects.select_related("maker").annotate(offer_count=Count("offers"))
+    # A count per row rather than a GROUP BY over every model: PostgreSQL then counts only the
+    # rows of the page, unless the sort is by the count.
+    offers = AIModel.objects.filter(canonical_model_id=OuterRef("pk")).order_by().values("canonical_model_id")
+    offer_count = Coalesce(Subquery(offers.annotate(count=Count("*")).values("count")), 0)
+    models = CanonicalModel.objects.select_related("maker").annotate(offer_count=offer_count)
     if offer_ids is not None:
         models = models.filter(pk__in=AIModel.objects.filter(id__in=offer_ids).values("canonical_model_id"))
     return models
