@@ -169,21 +169,24 @@ def model_detail(request, locale: str, slug: str):
 
 @cached_page("models", "benchmarks", ttl=LIVE_TTL)
 def canonical_detail(request, locale: str, slug: str):
-    """A model as its maker releases it: its facts and lifecycle, and every provider's offer."""
+    """A model as its maker releases it: its facts and lifecycle, and every provider's offer. Its
+    parts are cached apart, as the offer page's are."""
     visitor = visitor_of(request, locale)
     try:
         canonical = selectors.canonical_detail(slug=slug)
     except CanonicalModel.DoesNotExist:
         raise Http404("No such model") from None
-    offers = list(selectors.offers_of(canonical_id=canonical.pk))
-    if not offers:
+    offers = functools.cache(lambda: list(selectors.offers_of(canonical_id=canonical.pk)))
+    if not canonical.offers.exists():
         raise Http404("No provider offers this model")
     return TemplateResponse(
         request,
         "site/catalog/canonical_detail.html",
         {
-            **model_parts(canonical, offers, visitor),
+            **lazy_context(lambda: model_parts(canonical, offers(), visitor), MODEL_PARTS),
             "nav": "models",
+            "canonical": canonical,
+            "today": timezone.localdate(),
             "name": canonical.display_name(locale),
             "description": resolve(canonical.description, locale),
             "lead": _lead(canonical, locale),
