@@ -57,14 +57,15 @@ def timed(client: Client, path: str, rounds: int) -> tuple[float, int, float]:
 
 # Where a whole render's own time (cProfile's tottime) is spent, by the code that spends it.
 GROUPS = [
-    ("templates (Django's engine)", "django/template/"),
-    ("queries: ORM", "django/db/"),
-    ("queries: driver and wait", "psycopg/"),
-    ("numbers and dates (Babel)", "babel/"),
-    ("translations", "django/utils/translation/"),
-    ("the catalog's code (provenance, selectors, sources)", "/catalog/"),
-    ("the site's code (views, charts, tags)", "/aigo/site/"),
-    ("the status code", "/status/"),
+    ("templates (Django's engine, escaping, tags)", ("template/", "templatetags/", "/html/", "formats.py")),
+    ("queries: ORM", ("django/db/",)),
+    ("queries: driver and wait", ("psycopg/",)),
+    ("numbers and dates (Babel)", ("babel/",)),
+    ("translations (gettext, lazy strings)", ("translation/", "gettext.py", "functional.py", "asgiref/local.py")),
+    ("JSON decoding", ("/json/",)),
+    ("the catalog's code (provenance, selectors, sources)", ("/catalog/",)),
+    ("the site's code (views, charts, tags)", ("/aigo/site/",)),
+    ("the status code", ("/status/",)),
 ]
 
 
@@ -76,10 +77,10 @@ def profile(client: Client, path: str) -> None:
     profiler.disable()
     stats = pstats.Stats(profiler)
     rest = "the rest (middleware, Python, other libraries)"
-    spent = dict.fromkeys([name for name, _marker in GROUPS] + [rest], 0.0)
+    spent = dict.fromkeys([name for name, _markers in GROUPS] + [rest], 0.0)
 
     def group_of(file: str) -> str:
-        return next((name for name, marker in GROUPS if marker in file), rest)
+        return next((name for name, markers in GROUPS if any(marker in file for marker in markers)), rest)
 
     for (file, _line, _name), (_calls, _primitive, own, _cumulative, callers) in stats.stats.items():
         if file == "~":  # a builtin: its time goes to the code that called it
