@@ -37,7 +37,7 @@ from aigo.release import release_id
 
 log = logging.getLogger(__name__)
 
-KINDS = ("models", "benchmarks", "news", "sources")
+KINDS = ("models", "benchmarks", "news", "sources", "status")
 MAX_AGE = 60  # seconds browsers and CDNs may reuse a catalog response
 REDIS_TTL = 600
 LOCAL_TTL = 60  # safety net should an invalidation message be lost

@@ -1,6 +1,10 @@
 """Status pages of the public site: the model x region grid, a model's status history and
 the incidents with their timelines. Live values arrive over the SSE stream when JavaScript
-runs; without it every page is complete as served."""
+runs; without it every page is complete as served.
+
+The overview is what a crowd polls when a provider is down: it is served from the page cache
+for a few seconds at most, and each ingest that shows a new value and each incident change
+drops it (kind "status"), so the next request renders the live state."""
 
 from datetime import timedelta
 
@@ -15,8 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from aigo.i18n import resolve
 from aigo.i18n.formatting import day, moment, number
+from aigo.site.cache import cached_page
 from aigo.site.charts import Series, line_chart, sparkline
 from catalog.models import AIModel
+from status.live import CACHE_KIND as STATUS
 from status.models import Incident
 from status.selectors import latency_by_hour, latency_series, status_current, status_grid, status_uptime
 from status.stream import MAX_MODELS as STREAM_MAX_MODELS
@@ -27,6 +33,9 @@ RANGES = {
     "30d": (timedelta(days=30), timedelta(hours=6)),
 }
 INCIDENTS_PER_PAGE = 25
+# Browsers polling the overview revalidate this often (a 304 when nothing changed); cells with no
+# live value show rollups, which change without an invalidation, so this also bounds their age.
+OVERVIEW_TTL = 5
 
 
 def live_labels() -> dict[str, str]:
@@ -40,6 +49,7 @@ def live_labels() -> dict[str, str]:
     }
 
 
+@cached_page("models", STATUS, ttl=OVERVIEW_TTL)
 def overview(request, locale: str):
     grid = status_grid()
     latency = latency_by_hour(slugs=[entry["slug"] for entry in grid])
