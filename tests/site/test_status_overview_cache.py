@@ -117,3 +117,12 @@ def test_with_redis_unreachable_the_page_is_rendered_from_postgresql(client, set
     response = client.get(URL)
     assert response.status_code == 200 and response.content == with_redis
     assert "99.50%" in _cell(response.content.decode(), "shaky", "us-east")
+
+
+def test_a_re_render_after_an_ingest_reads_the_grid_and_incidents_only(
+    client, probed, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    client.get(URL)
+    _ingest(django_capture_on_commit_callbacks, model="shaky", region="us-east", availability=99.25)
+    with django_assert_num_queries(2):  # the sparklines' hourly p95s are shared for a minute
+        assert "99.25%" in _cell(client.get(URL).content.decode(), "shaky", "us-east")
