@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -55,6 +56,22 @@ def live_labels() -> dict[str, str]:
     }
 
 
+def cells_render(request, grid: list[dict]) -> None:
+    """Each entry's cells (region, label and percentage), rendered once per distinct availability:
+    a template include per cell was a third of the overview's render."""
+    template = get_template("site/status/cell.html")
+    rendered: dict[float | None, str] = {}
+    for entry in grid:
+        cells = []
+        for region in settings.AIGO_REGIONS:
+            value = entry["regions"][region]["availability"]
+            if value not in rendered:
+                # The request carries the page's locale; the context processors are not needed.
+                rendered[value] = template.render({"value": value, "request": request})
+            cells.append((region, rendered[value]))
+        entry["cells"] = cells
+
+
 def latency_by_hour_shared(slugs: list[str]) -> dict[str, list[float | None]]:
     """latency_by_hour() of these models, computed once a minute for every process (and every
     time when Redis is down)."""
@@ -68,6 +85,7 @@ def overview(request, locale: str):
     latency = latency_by_hour_shared([entry["slug"] for entry in grid])
     for entry in grid:
         entry["sparkline"] = sparkline(latency.get(entry["slug"], []), label=gettext("p95 latency, last 24 hours"))
+    cells_render(request, grid)
     return TemplateResponse(
         request,
         "site/status/overview.html",
