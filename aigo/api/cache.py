@@ -21,6 +21,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import wraps
 
@@ -201,6 +202,8 @@ class ResponseCache:
 
 
 response_cache = ResponseCache()
+# Striped: a fixed set, so nothing grows with the keys; reentrant, as a view may serve another.
+_FILL_LOCKS = tuple(threading.RLock() for _ in range(64))
 
 
 def serve_cached(request, kinds, variant: str, produce, ttl: int = REDIS_TTL) -> HttpResponse:
@@ -215,12 +218,17 @@ def serve_cached(request, kinds, variant: str, produce, ttl: int = REDIS_TTL) ->
     cached = response_cache.get(key, ttl) if key else None
     (RESPONSE_CACHE_MISSES if cached is None else RESPONSE_CACHE_HITS).inc()
     if cached is None:
-        response = produce()
-        if response.status_code != 200:
-            return response
-        cached = CachedResponse(response.content, response["Content-Type"], etag_for(response.content))
-        if key:
-            response_cache.set(key, cached, ttl)
+        # One thread of this process renders a missing entry while the others wait for its copy:
+        # an invalidation or expiry under a crowd costs a render per process, not one per request.
+        with _FILL_LOCKS[hash(key) % len(_FILL_LOCKS)] if key else nullcontext():
+            cached = response_cache.get(key, ttl) if key else None
+            if cached is None:
+                response = produce()
+                if response.status_code != 200:
+                    return response
+                cached = CachedResponse(response.content, response["Content-Type"], etag_for(response.content))
+                if key:
+                    response_cache.set(key, cached, ttl)
     if not_modified(request, cached.etag):
         return HttpResponseNotModified(headers={"ETag": cached.etag})
     response = HttpResponse(cached.body, content_type=cached.content_type)
