@@ -21,7 +21,6 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import wraps
 
@@ -91,6 +90,8 @@ def cache_headers(response, etag: str) -> None:
 class ResponseCache:
     def __init__(self) -> None:
         self._local: OrderedDict[str, tuple[float, CachedResponse]] = OrderedDict()
+        # Per variant, the copy served last and when (serve_cached's `stale`).
+        self._previous: OrderedDict[str, tuple[float, CachedResponse]] = OrderedDict()
         self._generations: dict[str, int] = {}
         self._listening = False
         self._lock = threading.Lock()
@@ -141,6 +142,20 @@ class ResponseCache:
             redis_client().set(key, cached.serialize(), ex=ttl)
         except RedisError:
             log.warning("response cache: Redis unavailable, response not cached")
+
+    def previous(self, variant: str, seconds: int) -> CachedResponse | None:
+        """The copy of `variant` this process last served, whatever its generations, if it did so
+        less than `seconds` ago."""
+        with self._lock:
+            entry = self._previous.get(variant)
+        return entry[1] if entry and entry[0] > time.monotonic() - seconds else None
+
+    def previous_set(self, variant: str, cached: CachedResponse) -> None:
+        with self._lock:
+            self._previous[variant] = (time.monotonic(), cached)
+            self._previous.move_to_end(variant)
+            while len(self._previous) > LOCAL_SIZE:
+                self._previous.popitem(last=False)
 
     def _remember(self, key: str, cached: CachedResponse, ttl: int) -> None:
         if not self._listening:
@@ -206,9 +221,13 @@ response_cache = ResponseCache()
 _FILL_LOCKS = tuple(threading.RLock() for _ in range(64))
 
 
-def serve_cached(request, kinds, variant: str, produce, ttl: int = REDIS_TTL) -> HttpResponse:
+def serve_cached(request, kinds, variant: str, produce, ttl: int = REDIS_TTL, stale: int = 0) -> HttpResponse:
     """The response for `variant` of `kinds` from the cache, else `produce()`d (a rendered
-    response) and stored when it is a 200. Answers If-None-Match with 304 either way."""
+    response) and stored when it is a 200. Answers If-None-Match with 304 either way.
+
+    With `stale` (seconds), while another thread of this process renders the entry anew (or one
+    sharing its lock), a copy of the variant this process served less than `stale` seconds ago is
+    answered at once."""
     alias = read_alias_pinned()
     if alias != DEFAULT_DB_ALIAS:
         variant = f"{variant}|{alias}"
@@ -217,23 +236,47 @@ def serve_cached(request, kinds, variant: str, produce, ttl: int = REDIS_TTL) ->
     key = response_cache.key(kinds, generations, variant) if generations is not None else None
     cached = response_cache.get(key, ttl) if key else None
     (RESPONSE_CACHE_MISSES if cached is None else RESPONSE_CACHE_HITS).inc()
+    previous = None
     if cached is None:
-        # One thread of this process renders a missing entry while the others wait for its copy:
-        # an invalidation or expiry under a crowd costs a render per process, not one per request.
-        with _FILL_LOCKS[hash(key) % len(_FILL_LOCKS)] if key else nullcontext():
-            cached = response_cache.get(key, ttl) if key else None
-            if cached is None:
-                response = produce()
-                if response.status_code != 200:
-                    return response
-                cached = CachedResponse(response.content, response["Content-Type"], etag_for(response.content))
-                if key:
-                    response_cache.set(key, cached, ttl)
+        previous = response_cache.previous(variant, stale) if key and stale else None
+        cached = _fill(key, ttl, produce, previous)
+        if isinstance(cached, HttpResponse):
+            return cached
+    if stale and key and cached is not previous:
+        response_cache.previous_set(variant, cached)
     if not_modified(request, cached.etag):
         return HttpResponseNotModified(headers={"ETag": cached.etag})
     response = HttpResponse(cached.body, content_type=cached.content_type)
     response["ETag"] = cached.etag
     return response
+
+
+def _fill(key: str | None, ttl: int, produce, previous: CachedResponse | None) -> CachedResponse | HttpResponse:
+    """One thread of this process renders a missing entry while the others wait for its copy (or
+    take `previous` at once): an invalidation or expiry under a crowd costs a render per process,
+    not one per request. Without Redis (no key) every request renders."""
+    if key is None:
+        return _rendered(produce)
+    lock = _FILL_LOCKS[hash(key) % len(_FILL_LOCKS)]
+    if not lock.acquire(blocking=previous is None):
+        return previous
+    try:
+        cached = response_cache.get(key, ttl)
+        if cached is None:
+            cached = _rendered(produce)
+            if isinstance(cached, CachedResponse):
+                response_cache.set(key, cached, ttl)
+        return cached
+    finally:
+        lock.release()
+
+
+def _rendered(produce) -> CachedResponse | HttpResponse:
+    """What `produce()` rendered, as a cache entry when it is a 200, else the response itself."""
+    response = produce()
+    if response.status_code != 200:
+        return response
+    return CachedResponse(response.content, response["Content-Type"], etag_for(response.content))
 
 
 def cached_response(*kinds: str):

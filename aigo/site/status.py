@@ -40,6 +40,9 @@ INCIDENTS_PER_PAGE = 25
 # Browsers polling the overview revalidate this often (a 304 when nothing changed); cells with no
 # live value show rollups, which change without an invalidation, so this also bounds their age.
 OVERVIEW_TTL = 5
+# While one thread renders the overview anew, the others answer the copy they served last (if it
+# is this recent) rather than queue behind it: under a crowd that wait was the page's slowest tail.
+OVERVIEW_STALE = 30
 # The hourly p95s behind the sparklines move only when a rollup run lands (once a minute): shared
 # that long, they spare each re-render of the overview its costliest query.
 SPARKLINES_TTL = 60
@@ -79,7 +82,7 @@ def latency_by_hour_shared(slugs: list[str]) -> dict[str, list[float | None]]:
     return cache.get_or_set(rkey("status", "sparklines", digest), lambda: latency_by_hour(slugs=slugs), SPARKLINES_TTL)
 
 
-@cached_page("models", STATUS, ttl=OVERVIEW_TTL)
+@cached_page("models", STATUS, ttl=OVERVIEW_TTL, stale=OVERVIEW_STALE)
 def overview(request, locale: str):
     grid = status_grid()
     latency = latency_by_hour_shared([entry["slug"] for entry in grid])

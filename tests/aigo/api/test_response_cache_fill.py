@@ -1,4 +1,5 @@
-"""A crowd missing the same cached response: one render per process, the others take its copy."""
+"""A crowd missing the same cached response: one render per process, the others take its copy
+(or, where the view allows it, the copy it served last, at once)."""
 
 import threading
 import time
@@ -6,7 +7,7 @@ import time
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from aigo.api.cache import serve_cached
+from aigo.api.cache import response_cache, serve_cached
 
 
 def _crowd(produce, clients: int = 8) -> list[bytes]:
@@ -49,3 +50,39 @@ def test_without_redis_every_request_renders(settings, redis_down):
 
     assert _crowd(produce, clients=3) == [b"page"] * 3
     assert len(renders) == 3
+
+
+def _serve(produce) -> bytes:
+    request = RequestFactory().get("/en-US/status/")
+    return serve_cached(request, ("status",), "page", produce, ttl=5, stale=30).content
+
+
+def _never() -> HttpResponse:
+    raise AssertionError("rendered, where a cached copy was due")
+
+
+def test_while_one_thread_renders_anew_the_others_answer_the_previous_copy_at_once(settings):
+    settings.AIGO_RESPONSE_CACHE = True
+    assert _serve(lambda: HttpResponse(b"before")) == b"before"
+    response_cache.invalidate("status")
+    rendering, finish, served = threading.Event(), threading.Event(), []
+
+    def slow() -> HttpResponse:
+        rendering.set()
+        finish.wait(5)
+        return HttpResponse(b"after")
+
+    renderer = threading.Thread(target=lambda: served.append(_serve(slow)))
+    renderer.start()
+    assert rendering.wait(5)
+    assert _serve(_never) == b"before"  # no wait for the render
+    finish.set()
+    renderer.join(timeout=5)
+    assert served == [b"after"] and _serve(_never) == b"after"
+
+
+def test_a_copy_older_than_stale_is_not_answered(settings):
+    settings.AIGO_RESPONSE_CACHE = True
+    _serve(lambda: HttpResponse(b"before"))
+    response_cache.invalidate("status")
+    assert response_cache.previous("page", 30) is not None and response_cache.previous("page", 0) is None
