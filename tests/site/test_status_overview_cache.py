@@ -78,6 +78,7 @@ def test_a_browser_that_has_the_page_gets_304_without_a_body(client, probed):
     again = client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and again.content == b""
     assert again["ETag"] == first["ETag"] and again["Cache-Control"] == "public, max-age=5"
+    assert "Cookie" in again["Vary"]
     assert client.get(URL, HTTP_IF_NONE_MATCH='"stale"').status_code == 200
 
 
