@@ -19,18 +19,15 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from aigo.api.cache import CachedResponse, cache_slot, response_cache
+from aigo.api.cache import CachedResponse, cache_fill, cache_slot, response_cache
 
 
 def fragment_cached(kinds: tuple[str, ...], variant: str, ttl: int, render: Callable[[], str]) -> SafeString:
-    key, ttl = cache_slot(kinds, f"fragment:{variant}", ttl, settings.AIGO_FRAGMENT_CACHE)
+    key, _variant, ttl = cache_slot(kinds, f"fragment:{variant}", ttl, settings.AIGO_FRAGMENT_CACHE)
     cached = response_cache.get(key, ttl) if key else None
-    if cached is not None:
-        return mark_safe(cached.body.decode())
-    html = render()
-    if key:
-        response_cache.set(key, CachedResponse(html.encode(), "text/html", ""), ttl)
-    return mark_safe(html)
+    if cached is None:
+        cached = cache_fill(key, ttl, lambda: CachedResponse(render().encode(), "text/html", ""))
+    return mark_safe(cached.body.decode())
 
 
 def lazy_context(compute: Callable[[], dict], names: Iterable[str]) -> dict:
