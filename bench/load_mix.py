@@ -5,7 +5,7 @@ Visitors, each in one of three locales, with a pause of 0.5-2 s between requests
 60 %, API reads 25 %, search 5 %, event beacons 8 % (of their requests). Beside them, 10 probes
 each POST a batch of live rows every 20 s and an editor saves a model in the admin every 30 s.
 Requests are named by kind (page, status, api, search, event, probe, editor), so locust's
-statistics are per kind; a failure's message names the request. The load steps through the
+statistics are per kind; a failed request's error names its URL. The load steps through the
 plan's user counts, each held for a settling time and then measured; each step's figures are
 written as one JSON line to the plan's report file.
 """
@@ -59,8 +59,8 @@ class Visitor(FastHttpUser):
     def on_start(self) -> None:
         self.locale = random.choice(LOCALES)
         self.session = f"load-{random.getrandbits(48):012x}"
-        # AIGO_TRUSTED_PROXIES=1: each visitor is a client address of its own (a benchmarking
-        # range, only ever a header), so per-address limits count as they would in production.
+        # bench/load.py trusts one proxy's X-Forwarded-For: each visitor is an address of its own (a
+        # benchmarking range, only ever a header), so per-address limits count as in production.
         self.address = f"198.18.{random.randrange(256)}.{random.randrange(1, 255)}"
         self.last_page = (f"/{self.locale}/", "[]")
 
