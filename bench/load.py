@@ -5,11 +5,11 @@ simulated probes) on the local services, starts a Celery worker and beat and gun
 workers x 4 threads, production settings, static files collected), makes the API and probe
 keys and an editor account, then runs bench/load_mix.py headless, stepping the number of
 visitors. For each step it prints requests per second and p50/p95/p99 per kind (page, status
-overview, api, search, event, probe, editor), and the errors: any response other than 2xx/3xx
-and any connection error, which must be none. At the end, the highest rate at which the site's
+overview, api, search, event, probe, editor), and the errors: any response other than 2xx/3xx,
+any connection error and any exception in a task, which must be none. At the end, the highest rate at which the site's
 p95 stays under 200 ms and the status overview's p95 at that rate. Exits 1 on any error.
 
-    .venv/bin/python bench/load.py [--seconds 60] [--users 20,40,60,90,120,160,200] [--quick]
+    .venv/bin/python bench/load.py [--seconds 60] [--settle 10] [--users 20,40,60,90,120,160,200] [--quick]
 """
 
 import argparse
