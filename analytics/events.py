@@ -7,6 +7,7 @@ when they carry a known region / an ISO country code, else "unknown". Never the 
 the full User-Agent or the referrer's path and query.
 """
 
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -14,14 +15,17 @@ from urllib.parse import urlsplit
 
 import orjson
 from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
+from redis.exceptions import RedisError
 from rest_framework import serializers
 
 from aigo.api.errors import BadRequest
 from aigo.regions import REGION_HEADER
-from analytics.trending import trending_record
+from analytics.buffer import events_buffer, events_store
 from catalog.models import AIModel
+
+log = logging.getLogger(__name__)
 
 MAX_EVENTS = 20
 COUNTRY_HEADER = "HTTP_X_AIGO_COUNTRY"
@@ -185,9 +189,12 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def _row(event: dict, context: Context) -> dict:
+def _row(event: dict, context: Context, accepted_at: str) -> dict:
     referrer = event.get("referrer")
     return {
+        # Made at acceptance and carried through the buffer: a re-delivered row conflicts with its stored copy.
+        "id": str(uuid.uuid4()),
+        "timestamp": accepted_at,
         "session_id": event.get("session_id"),
         "event_type": event["type"],
         "event_properties": event["properties"],
@@ -198,27 +205,15 @@ def _row(event: dict, context: Context) -> dict:
     }
 
 
-# One statement for the whole batch: the rows travel as one JSON array.
-INSERT = """
-INSERT INTO analytics_events (session_id, event_type, event_properties, user_properties, device_properties,
-                              geo_properties, referrer_properties)
-SELECT session_id, event_type, event_properties, user_properties, device_properties, geo_properties,
-       referrer_properties
-FROM jsonb_to_recordset(%s::jsonb) AS r(session_id text, event_type text, event_properties jsonb,
-                                         user_properties jsonb, device_properties jsonb, geo_properties jsonb,
-                                         referrer_properties jsonb)
-"""
-
-
 def events_collect(*, events: list, context: Context) -> int:
-    """Validate the whole batch, store it in one INSERT, and count its model views in the
-    trending sets once the transaction commits. Returns the number of rows stored."""
+    """Validate the whole batch and append it to the buffer (one XADD), or, when Redis cannot
+    take it, store it at once as before. Returns the number of events accepted."""
     valid = events_validate(events=events)
-    rows = [_row(event, context) for event in valid]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(INSERT, [orjson.dumps(rows).decode()])
-        stored = cursor.rowcount
-        model_ids = [event["properties"]["model_id"] for event in valid if event["type"] == "model_view"]
-        if model_ids:
-            transaction.on_commit(lambda: trending_record(model_ids=model_ids))
-    return stored
+    accepted_at = timezone.now().isoformat()
+    batch = orjson.dumps([_row(event, context, accepted_at) for event in valid]).decode()
+    try:
+        events_buffer(batch=batch)
+    except RedisError as error:
+        log.warning("events: buffer unavailable (%r), %d events stored directly", error, len(valid))
+        events_store(batches=[batch])
+    return len(valid)
