@@ -3,8 +3,11 @@ analytics_events once, whatever is delivered twice, left pending by a dead drain
 Redis."""
 
 import json
+import uuid
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from aigo.redis import redis_client
 from analytics.buffer import FIELD, GROUP, _group_ensure, _lock_key, _stream_key, events_drain
@@ -106,3 +109,12 @@ def test_a_refused_xadd_stores_the_batch_directly(send, django_capture_on_commit
         send()
     assert len(_rows()) == 3
     assert _views_today(model) == 2
+
+
+def test_the_database_refuses_an_event_id_twice_at_the_same_time():
+    row = [str(uuid.uuid4()), timezone.now()]
+    insert = "INSERT INTO analytics_events (id, timestamp, event_type) VALUES (%s, %s, 'page_view')"
+    sql(insert, row)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sql(insert, row)
+    assert sql(insert + " ON CONFLICT (id, timestamp) DO NOTHING", row) == 0
