@@ -195,3 +195,14 @@ def test_events_are_stored_when_redis_is_down(post, model, redis_down, django_ca
         response = post({"type": "model_view", "properties": {"model": "gpt-4"}})
     assert response.status_code == 202
     assert _rows() == 1  # at once: no drain can reach the buffer
+
+
+def test_a_renamed_model_is_not_resolved_by_its_old_slug(post, model, django_capture_on_commit_callbacks):
+    view = {"type": "model_view", "properties": {"model": "gpt-4"}}
+    assert post(view).status_code == 202  # resolved, and remembered
+    with django_capture_on_commit_callbacks(execute=True):
+        model.slug = "gpt-4-renamed"
+        model.save()
+    response = post(view)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_events"
