@@ -4,8 +4,9 @@ XADD, and the drain-events beat task stores what the stream holds in analytics_e
 The drain reads entries through a consumer group (XREADGROUP), COPYs a batch of them into a
 temporary table and inserts the rows with ON CONFLICT DO NOTHING on (id, timestamp), both made
 when the event was accepted; it acknowledges (XACK, then XDEL) only after the commit. Killed
-anywhere, it leaves its entries pending: the next drain claims them (XAUTOCLAIM) once they were
-idle for longer than a drain may hold its lock, and stores again only the rows that are missing.
+anywhere, it leaves its entries pending: the next drain on the same machine reads them again
+first, one elsewhere claims them (XAUTOCLAIM) once they were idle for longer than a drain may
+hold its lock, and either stores again only the rows that are missing.
 
 XADD is never given MAXLEN: trimming drops the oldest entries whether or not they were drained.
 The stream holds only what is not drained yet (drained entries are deleted), and a Redis that is
@@ -13,7 +14,6 @@ full (maxmemory with noeviction) refuses the XADD, so the endpoint stores direct
 """
 
 import logging
-import os
 import socket
 import time
 import uuid
@@ -160,7 +160,10 @@ def events_drain(*, max_seconds: float = DRAIN_SECONDS, claim_idle_seconds: floa
     stream, lock, token = _stream_key(), _lock_key(), uuid.uuid4().hex
     if not client.set(lock, token, nx=True, ex=LOCK_SECONDS):
         return None
-    consumer = f"{socket.gethostname()}:{os.getpid()}"
+    # One consumer per machine, whichever worker process runs the drain: a run that failed (the
+    # database down) leaves its entries to the next run there, at once; a machine gone for good
+    # leaves them to XAUTOCLAIM.
+    consumer = socket.gethostname()
     claim_idle_ms = int(claim_idle_seconds * 1000)
     started, stored, entries_read = time.monotonic(), 0, 0
     try:

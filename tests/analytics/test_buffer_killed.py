@@ -102,7 +102,7 @@ def test_a_drain_killed_mid_batch_loses_and_duplicates_nothing(django_db_setup, 
         assert _stored(tag) == (stored_by_the_killed_drain * PER_REQUEST,) * 2
         assert redis_client().xpending(_stream_key(), GROUP)["pending"] == REQUESTS  # nothing acknowledged
 
-        time.sleep(1.2)  # the dead drain's lock expires, its entries have been idle that long
+        time.sleep(1.2)  # the dead drain's lock expires: the next drain reads its entries again
         restarted = _drain("none", lock_seconds=1)
         assert restarted.returncode == 0, restarted.stderr
         assert restarted.stdout.split()[-1] == str((REQUESTS - stored_by_the_killed_drain) * PER_REQUEST)
