@@ -145,7 +145,7 @@ def _acknowledge(client, stream: str, ids: list) -> None:
 
 
 def _consumers_forget(client, stream: str, consumer: str, idle_ms: int) -> None:
-    """Drop consumers of processes gone for good (nothing pending), so the group's list stays short."""
+    """Drop the consumers of machines gone for good (nothing pending), so the group's list stays short."""
     for info in client.xinfo_consumers(stream, GROUP):
         name = info["name"].decode() if isinstance(info["name"], bytes) else info["name"]
         if name != consumer and info["pending"] == 0 and info["idle"] > idle_ms:
