@@ -118,3 +118,18 @@ def test_the_database_refuses_an_event_id_twice_at_the_same_time():
     with pytest.raises(IntegrityError), transaction.atomic():
         sql(insert, row)
     assert sql(insert + " ON CONFLICT (id, timestamp) DO NOTHING", row) == 0
+
+
+def test_a_machine_gone_with_nothing_pending_is_dropped_from_the_group(send, drain):
+    send()
+    client = redis_client()
+    _group_ensure(client, _stream_key())
+    client.xreadgroup(GROUP, "gone-machine", {_stream_key(): ">"}, count=10)
+    assert drain(claim_idle_seconds=0) == 3  # claimed from it: it has nothing pending now
+    assert "gone-machine" in _consumers()
+    drain(claim_idle_seconds=0)
+    assert "gone-machine" not in _consumers()
+
+
+def _consumers() -> set[str]:
+    return {consumer["name"].decode() for consumer in redis_client().xinfo_consumers(_stream_key(), GROUP)}
