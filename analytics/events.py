@@ -1,4 +1,5 @@
-"""Collected events: the schema of each event type, and the service that stores a batch.
+"""Collected events: the schema of each event type, and the service that accepts a batch
+(analytics/buffer.py stores it).
 
 What is stored (README "Privacy"): the event's type and validated properties, the session id
 the page chose (no cookie is set), the locale, a device class derived from the User-Agent, the
@@ -229,8 +230,8 @@ class ModelRefs:
             return _models_named(refs)
         if generations["models"] != self.generation:
             self.generation, self.known = generations["models"], {}
-        # Read before the query, so nothing read after a write is kept under the older generation; a
-        # thread that started a new dict meanwhile leaves this one to be dropped.
+        # The generation was read before the query, so what a later write changed is never kept under
+        # the older one; a thread that moved on to a newer generation meanwhile drops this dict.
         known = self.known
         missing = refs - known.keys()
         if missing:
