@@ -2,8 +2,8 @@
 
 In a throwaway database of its own (created, migrated as the owner, dropped at the end unless
 --keep), with a provider and --models models inserted directly:
-- events/s accepted by POST /api/v1/events: gunicorn (production settings, 2 sync workers,
-  AIGO_EVENTS_RATE=off), --clients concurrent clients each sending batches of 20 events (half
+- events/s accepted by POST /api/v1/events: gunicorn (production settings, 2 sync workers, or
+  --threads N threads each, AIGO_EVENTS_RATE=off), --clients concurrent clients each sending batches of 20 events (half
   model views, half page views; bodies encoded before the clock starts), against COPY of the
   same number of rows straight into analytics_events in the same run, median of --repeats.
   The endpoint appends to the events buffer (analytics/buffer.py): the drain that stores them
@@ -133,7 +133,7 @@ def throughput(models, args) -> None:
     os.environ.update({"DATABASE_URL": DSN, "AIGO_EVENTS_RATE": "off", "AIGO_REDIS_PREFIX": PREFIX})
     bodies = batches(models, args.requests)
     events = len(bodies) * BATCH
-    server = serve(cache=False, threads=1)
+    server = serve(cache=False, threads=args.threads)
     try:
         post_events(bodies[:50], args.clients)  # warm the workers
         drain()
@@ -154,7 +154,11 @@ def throughput(models, args) -> None:
             client.delete(key)
     api, raw = events / statistics.median(posted), events / statistics.median(copied)
     stored = events / statistics.median(drained)
-    print(f"collection: {events} events in batches of {BATCH} from {args.clients} clients, median of {args.repeats}")
+    workers = "sync workers" if args.threads == 1 else f"workers x {args.threads} threads"
+    print(
+        f"collection: {events} events in batches of {BATCH} from {args.clients} clients, gunicorn 2 {workers},"
+        f" median of {args.repeats}"
+    )
     print(f"  POST /api/v1/events  {api:>10,.0f} events/s  ({api / BATCH:,.0f} requests/s, accepted into the buffer)")
     print(f"  drain                {stored:>10,.0f} rows/s    (all {events} stored once, each repetition)")
     print(f"  COPY (floor)         {raw:>10,.0f} events/s")
@@ -203,6 +207,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=4)
+    # 1: sync workers (a new connection per request), as the figures recorded so far; 4: the read benches' gthread.
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--models", type=int, default=200)
     parser.add_argument(
