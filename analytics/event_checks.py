@@ -52,6 +52,9 @@ def _field_check(field: fields.Field) -> Check:
             return value if ok else _NO
 
         return integer_check
+    if type(field) is fields.DictField and type(field.child) is fields._UnvalidatedField and field.allow_empty:
+        # Its values are taken as they are; JSON object keys are already text.
+        return lambda value: dict(value) if type(value) is dict else _NO
     if type(field) is fields.ListField and type(field.child) is fields.CharField:
         low, high = field.min_length, field.max_length
 
