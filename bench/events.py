@@ -3,8 +3,9 @@
 In a throwaway database of its own (created, migrated as the owner, dropped at the end unless
 --keep), with a provider and --models models inserted directly:
 - events/s accepted by POST /api/v1/events: gunicorn (production settings, 2 sync workers, or
-  --threads N threads each, AIGO_EVENTS_RATE=off), --clients concurrent clients each sending batches of 20 events (half
-  model views, half page views; bodies encoded before the clock starts), against COPY of the
+  --threads N threads each, AIGO_EVENTS_RATE=off), --clients concurrent clients each sending
+  batches of 20 events (half model views, half page views; bodies encoded before the clock
+  starts), against COPY of the
   same number of rows straight into analytics_events in the same run, median of --repeats.
   The endpoint appends to the events buffer (analytics/buffer.py): the drain that stores them
   runs next, alone, in a process of its own (as the beat task does), and its rows/s say whether
@@ -13,7 +14,7 @@ In a throwaway database of its own (created, migrated as the owner, dropped at t
   role) with each of --sizes events stored (default 1 M and 10 M), spread over 30 days, made
   with INSERT ... SELECT generate_series as the owner; the median of --refreshes runs.
 
-    .venv/bin/python bench/events.py [--requests 2000 --clients 4] [--sizes 1000000,10000000] [--keep]
+    .venv/bin/python bench/events.py [--requests 2000 --clients 4 --threads 1] [--sizes 1000000,10000000] [--keep]
     (--sizes "" skips the refresh)
 """
 
