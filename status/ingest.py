@@ -1,10 +1,13 @@
 """Probe ingestion: validate a batch, store it in one transaction, then refresh the live state.
 
-The valid rows are COPYed into a temporary staging table and moved into status_probes with
-INSERT ... ON CONFLICT DO NOTHING on the dedupe index (time, model_id, region, probe_location),
-so a retried batch stores nothing twice. The same statement queues the (model, region,
-5-minute bucket) keys of the rows it inserted for status.rollups. After the commit the newest
-values go to Redis (status.live); a dead Redis costs the live view, never the rows.
+The valid rows are COPYed straight into status_probes under a savepoint, and the (model,
+region, 5-minute bucket) keys of the batch are queued for status.rollups. When the dedupe index
+(time, model_id, region, probe_location) refuses a row (a retried batch, a duplicate inside the
+batch), the savepoint is rolled back and the batch takes the slower way: COPY into a temporary
+staging table and INSERT ... ON CONFLICT DO NOTHING, which queues the keys of the rows it
+inserted. Either way a retried batch stores nothing twice and the batch is stored whole or not
+at all. After the commit the newest values go to Redis (status.live); a dead Redis costs the
+live view, never the rows.
 """
 
 import functools
@@ -21,7 +24,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from psycopg import sql
+from psycopg import errors, sql
 
 from aigo.db.values import jsonb_problem, utc_offset_problem
 from aigo.ops.metrics import PROBES_STORED
@@ -98,6 +101,18 @@ SELECT count(*) FROM inserted
 """).format(insert=_INSERT)
 # TimescaleDB's continuous aggregates need no queue.
 INSERT_ONLY = sql.SQL("WITH inserted AS ({insert}) SELECT count(*) FROM inserted").format(insert=_INSERT)
+# The fast way, for a batch none of whose rows is stored yet: the rows' own COPY, no staging.
+DIRECT_COPY = sql.SQL("COPY status_probes ({columns}) FROM STDIN").format(columns=_COLUMN_LIST)
+# One row per (model, region, 5-minute bucket) of the batch, already few; time_bucket() decides.
+QUEUE_KEYS = """
+INSERT INTO status_rollup_queue (model_id, region, bucket)
+SELECT DISTINCT model_id, region, time_bucket('5 minutes', time)
+FROM unnest(%s::uuid[], %s::text[], %s::timestamptz[]) AS keys (model_id, region, time) ORDER BY 1, 2, 3
+ON CONFLICT DO NOTHING
+"""
+# What the dedupe index (or two batches locking its keys in different orders) throws at the fast way.
+_STORED_ALREADY = (errors.UniqueViolation, errors.DeadlockDetected)
+BUCKET_SECONDS = 300
 
 
 class InvalidProbes(Exception):
@@ -352,18 +367,39 @@ def _has_rollup_queue() -> bool:
         return cursor.fetchone()[0]
 
 
+def _queue_keys(rows: Sequence[tuple]) -> list[list]:
+    """One row of each 5-minute bucket per (model, region): the columns QUEUE_KEYS unnests."""
+    keys = {}
+    for row in rows:
+        keys.setdefault((row[1], row[2], int(row[0].timestamp()) // BUCKET_SECONDS), row[0])
+    return [[model_id for model_id, _, _ in keys], [region for _, region, _ in keys], list(keys.values())]
+
+
+def _copy(cursor, statement: sql.Composable, rows: Sequence[tuple]) -> None:
+    with cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def probes_store(*, rows: Sequence[tuple]) -> int:
     """COPY validated rows (COLUMNS order) into status_probes; returns how many were new."""
-    statement = INSERT_AND_QUEUE if _has_rollup_queue() else INSERT_ONLY
-    # No savepoint (a round trip each way): a failure here fails the caller's transaction anyway.
+    queue = _has_rollup_queue()
+    # No savepoint around the whole (a round trip each way): a failure here fails the caller's transaction anyway.
     with transaction.atomic(savepoint=False):
         connection.ensure_connection()
         with connection.connection.cursor() as cursor:
+            fresh = transaction.savepoint()
+            try:
+                _copy(cursor, DIRECT_COPY, rows)
+            except _STORED_ALREADY:
+                transaction.savepoint_rollback(fresh)
+            else:
+                if queue:
+                    cursor.execute(QUEUE_KEYS, _queue_keys(rows))
+                return len(rows)
             cursor.execute(STAGING_CREATE)
-            with cursor.copy(STAGING_COPY) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(statement)
+            _copy(cursor, STAGING_COPY, rows)
+            cursor.execute(INSERT_AND_QUEUE if queue else INSERT_ONLY)
             return cursor.fetchone()[0]
 
 
