@@ -16,19 +16,18 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
-from psycopg import errors, sql
+from psycopg import sql
+from psycopg.errors import DeadlockDetected, UniqueViolation
 
 from aigo.db.values import jsonb_problem, utc_offset_problem
 from aigo.ops.metrics import PROBES_STORED
-from catalog.models import AIModel
 from status.live import LiveRow, live_state_publish
 
 log = logging.getLogger(__name__)
@@ -49,10 +48,11 @@ INTEGER_FIELDS = (
     ("requests_per_minute", INT4_MAX),
     ("tokens_per_minute", INT8_MAX),
 )
+INTEGER_NAMES = tuple(name for name, _top in INTEGER_FIELDS)
 JSON_FIELDS = ("error_types", "status_code_distribution", "metadata")
 MODEL_FIELDS = ("model", "model_id")  # a slug or an id in either; both only when they name the same model
 KNOWN_FIELDS = frozenset(
-    ("time", "region", "probe_location", *MODEL_FIELDS, *PERCENT_FIELDS, *dict(INTEGER_FIELDS), *JSON_FIELDS)
+    ("time", "region", "probe_location", *MODEL_FIELDS, *PERCENT_FIELDS, *INTEGER_NAMES, *JSON_FIELDS)
 )
 
 # status_probes' columns in COPY order; a validated row is a tuple in this order.
@@ -103,16 +103,19 @@ SELECT count(*) FROM inserted
 INSERT_ONLY = sql.SQL("WITH inserted AS ({insert}) SELECT count(*) FROM inserted").format(insert=_INSERT)
 # The fast way, for a batch none of whose rows is stored yet: the rows' own COPY, no staging.
 DIRECT_COPY = sql.SQL("COPY status_probes ({columns}) FROM STDIN").format(columns=_COLUMN_LIST)
-# One row per (model, region, 5-minute bucket) of the batch, already few; time_bucket() decides.
+# One probe time per (model, region, 5-minute bucket) of the batch, already few, as one JSON
+# parameter (orjson writes it far faster than a driver formats three arrays); time_bucket() decides.
 QUEUE_KEYS = """
 INSERT INTO status_rollup_queue (model_id, region, bucket)
 SELECT DISTINCT model_id, region, time_bucket('5 minutes', time)
-FROM unnest(%s::uuid[], %s::text[], %s::timestamptz[]) AS keys (model_id, region, time) ORDER BY 1, 2, 3
+FROM json_to_recordset(%s::json) AS keys (model_id uuid, region text, time timestamptz) ORDER BY 1, 2, 3
 ON CONFLICT DO NOTHING
 """
 # What the dedupe index (or two batches locking its keys in different orders) throws at the fast way.
-_STORED_ALREADY = (errors.UniqueViolation, errors.DeadlockDetected)
+_STORED_ALREADY = (UniqueViolation, DeadlockDetected)
 BUCKET_SECONDS = 300
+# uses index: idx_models_slug, models_pkey
+MODELS_BY_REF = "SELECT id::text, slug FROM models WHERE slug = ANY(%s) OR id = ANY(%s)"
 
 
 class InvalidProbes(Exception):
@@ -136,15 +139,17 @@ class IngestReport:
 
 @dataclass
 class ValidBatch:
-    rows: list[tuple] = field(default_factory=list)  # in COLUMNS order
+    rows: list[tuple] = field(default_factory=list)  # in COLUMNS order, each value as COPY writes it fastest
     live: list[LiveRow] = field(default_factory=list)
+    # (model id, region, 5-minute bucket number) -> a probe time in it: what the rollup queue needs
+    buckets: dict[tuple[str, str, int], str] = field(default_factory=dict)
 
 
 def clock_skew() -> timedelta:
     return timedelta(seconds=getattr(settings, "AIGO_STATUS_CLOCK_SKEW_SECONDS", 120))
 
 
-def _resolve_models(rows: Sequence[Any]) -> dict[str, tuple[uuid.UUID, str]]:
+def _resolve_models(rows: Sequence[Any]) -> dict[str, tuple[str, str]]:
     """Every model reference in the batch (slug or id) -> (id, slug), in one query."""
     refs = {row.get(name) for row in rows if type(row) is dict for name in MODEL_FIELDS}
     slugs, ids = set(), set()
@@ -158,8 +163,11 @@ def _resolve_models(rows: Sequence[Any]) -> dict[str, tuple[uuid.UUID, str]]:
     if not slugs and not ids:
         return {}
     resolved = {}
-    for model_id, slug in AIModel.objects.filter(Q(slug__in=slugs) | Q(id__in=ids)).values_list("id", "slug"):
-        resolved[slug] = resolved[str(model_id)] = (model_id, slug)
+    with connection.cursor() as cursor:
+        # Written out: the ORM takes longer to compile this query than PostgreSQL takes to answer it.
+        cursor.execute(MODELS_BY_REF, [list(slugs), list(ids)])
+        for model_id, slug in cursor.fetchall():
+            resolved[slug] = resolved[model_id] = (model_id, slug)
     return resolved
 
 
@@ -192,48 +200,58 @@ class _Checker:
     """Validates rows against one clock reading and one model lookup.
 
     Called once per row of batches of up to 10,000, so it is written for speed: plain type
-    checks, problems gathered as (field, message) pairs and turned into dicts only when found.
+    checks, each field read once, problems gathered as (field, message) pairs and turned into
+    dicts only when found, and a row's model and time taken from what earlier rows of the batch
+    resolved (a prober names few models and sends few distinct times).
     """
 
     def __init__(self, rows: Sequence[Any]):
         self.models = _resolve_models(rows)
-        self.refs: dict[str, str] = {}  # a batch names few models many times
+        self.by_value: dict[str, tuple[str, str] | None] = {}  # a model slug or id as sent -> (id, slug)
+        self.times: dict[str, tuple[datetime, str, int]] = {}  # a valid time as sent -> _time()'s answer
         self.regions = frozenset(settings.AIGO_REGIONS)
         self.region_error = f"Known regions: {', '.join(sorted(self.regions))}."
         now = timezone.now()
         self.latest = now + clock_skew()
         self.earliest = now - timedelta(days=settings.AIGO_STATUS_RETENTION_DAYS)
 
-    def check(self, index: int, raw: Any, errors: list[dict]) -> tuple[tuple, LiveRow] | None:
+    def check(self, index: int, raw: Any, valid: ValidBatch, errors: list[dict]) -> None:
+        """Adds the row to `valid`, or its problems to `errors`."""
         if type(raw) is not dict:
             errors.append({"index": index, "field": None, "message": "A probe must be a JSON object."})
-            return None
+            return
         found: list[tuple[str | None, str]] = []
         if not raw.keys() <= KNOWN_FIELDS:
             found += [(name, "Unknown field.") for name in raw.keys() - KNOWN_FIELDS]
+        get = raw.get
 
-        when = self._time(raw.get("time"), found)
-        model = self._model(raw, found)
+        sent = get("time")
+        moment = self.times.get(sent) if type(sent) is str else None
+        if moment is None:
+            moment = self._time(sent, found)
+        by_slug, by_id = get("model"), get("model_id")
+        model = self.by_value.get(by_slug) if by_id is None and type(by_slug) is str else None
+        if model is None:
+            model = self._model(by_slug, by_id, found)
 
-        region = raw.get("region")
+        region = get("region")
         if region is None:
             found.append(("region", "This field is required."))
         elif type(region) is not str or region not in self.regions:
             found.append(("region", f"Unknown region {region!r}. {self.region_error}"))
 
-        location = raw.get("probe_location")
+        location = get("probe_location")
         if location is not None and (
             type(location) is not str or not 0 < len(location) <= LOCATION_MAX_LENGTH or "\x00" in location
         ):
             found.append(("probe_location", f"Must be a non-empty string of at most {LOCATION_MAX_LENGTH} characters."))
 
-        get = raw.get
-        for name in PERCENT_FIELDS:
-            value = get(name)
+        percents = tuple(map(get, PERCENT_FIELDS))
+        for name, value in zip(PERCENT_FIELDS, percents, strict=True):
             if value is not None and not _in_range(value, 0, 100):
                 found.append((name, "Must be a number from 0 to 100."))
-        for name, top in INTEGER_FIELDS:
-            value = get(name)
+        integers = tuple(map(get, INTEGER_NAMES))
+        for (name, top), value in zip(INTEGER_FIELDS, integers, strict=True):
             if value is not None and not (type(value) is int and 0 <= value <= top):
                 found.append((name, f"Must be a non-negative integer (at most {top})."))
         json_texts = []
@@ -254,33 +272,38 @@ class _Checker:
 
         if found:
             errors += [{"index": index, "field": name, "message": message} for name, message in found]
-            return None
+            return
+        when, when_text, bucket = moment
+        model_id, slug = model
+        availability, error_rate = percents
+        latency_p50, latency_p95, latency_p99, requests_per_minute, tokens_per_minute = integers
         error_types, status_codes, metadata = json_texts
-        availability, error_rate = get("availability"), get("error_rate")
-        latency_p95, requests_per_minute = get("latency_p95"), get("requests_per_minute")
-        row = (
-            when,
-            model[0],
-            region,
-            location,
-            availability,
-            get("latency_p50"),
-            latency_p95,
-            get("latency_p99"),
-            error_rate,
-            error_types,
-            requests_per_minute,
-            get("tokens_per_minute"),
-            status_codes,
-            metadata,
+        valid.rows.append(
+            (
+                when_text,
+                model_id,
+                region,
+                location,
+                availability,
+                latency_p50,
+                latency_p95,
+                latency_p99,
+                error_rate,
+                error_types,
+                requests_per_minute,
+                tokens_per_minute,
+                status_codes,
+                metadata,
+            )
         )
-        live = LiveRow(
-            model[1], region, when, availability, latency_p95, error_rate, requests_per_minute, location, lat, lon
+        valid.live.append(
+            LiveRow._make(
+                (slug, region, when, availability, latency_p95, error_rate, requests_per_minute, location, lat, lon)
+            )
         )
-        return row, live
+        valid.buckets.setdefault((model_id, region, bucket), when_text)
 
-    def _model(self, raw: dict, found: list) -> tuple[uuid.UUID, str] | None:
-        by_slug, by_id = raw.get("model"), raw.get("model_id")
+    def _model(self, by_slug: Any, by_id: Any, found: list) -> tuple[str, str] | None:
         if by_id is None:
             if by_slug is None:
                 found.append(("model", "This field is required: a model slug or id."))
@@ -297,17 +320,20 @@ class _Checker:
             return None
         return model
 
-    def _model_of(self, name: str, value: Any, found: list) -> tuple[uuid.UUID, str] | None:
+    def _model_of(self, name: str, value: Any, found: list) -> tuple[str, str] | None:
         if type(value) is not str:
             found.append((name, "Must be a string: a model slug or id."))
             return None
-        if (ref := self.refs.get(value)) is None:
-            ref = self.refs[value] = _model_ref(value)
-        if (model := self.models.get(ref)) is None:
+        if value in self.by_value:
+            model = self.by_value[value]
+        else:
+            model = self.by_value[value] = self.models.get(_model_ref(value))
+        if model is None:
             found.append((name, f"Unknown model {value!r}."))
         return model
 
-    def _time(self, value: Any, found: list) -> datetime | None:
+    def _time(self, value: Any, found: list) -> tuple[datetime, str, int] | None:
+        """The time, its UTC text for COPY and its 5-minute bucket number; remembered when valid."""
         if value is None:
             found.append(("time", "This field is required: an ISO-8601 time with a time zone."))
             return None
@@ -327,9 +353,16 @@ class _Checker:
             return None
         if when > self.latest:
             found.append(("time", f"The time is in the future (beyond a clock skew of {clock_skew().seconds} s)."))
-        elif when < self.earliest:
+            return None
+        if when < self.earliest:
             found.append(("time", f"The time is older than the {settings.AIGO_STATUS_RETENTION_DAYS}-day retention."))
-        return when
+            return None
+        moment = self.times[value] = (
+            when,
+            when.astimezone(UTC).isoformat(),
+            int(when.timestamp()) // BUCKET_SECONDS,
+        )
+        return moment
 
     @staticmethod
     def _coordinates(metadata: Any, location: Any, found: list) -> tuple[float | None, float | None]:
@@ -353,10 +386,7 @@ def probes_validate(rows: Sequence[Any]) -> tuple[ValidBatch, list[dict]]:
     checker = _Checker(rows)
     valid, errors = ValidBatch(), []
     for index, raw in enumerate(rows):
-        checked = checker.check(index, raw, errors)
-        if checked is not None:
-            valid.rows.append(checked[0])
-            valid.live.append(checked[1])
+        checker.check(index, raw, valid, errors)
     return valid, errors
 
 
@@ -367,22 +397,14 @@ def _has_rollup_queue() -> bool:
         return cursor.fetchone()[0]
 
 
-def _queue_keys(rows: Sequence[tuple]) -> list[list]:
-    """One row of each 5-minute bucket per (model, region): the columns QUEUE_KEYS unnests."""
-    keys = {}
-    for row in rows:
-        keys.setdefault((row[1], row[2], int(row[0].timestamp()) // BUCKET_SECONDS), row[0])
-    return [[model_id for model_id, _, _ in keys], [region for _, region, _ in keys], list(keys.values())]
-
-
 def _copy(cursor, statement: sql.Composable, rows: Sequence[tuple]) -> None:
     with cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
 
 
-def probes_store(*, rows: Sequence[tuple]) -> int:
-    """COPY validated rows (COLUMNS order) into status_probes; returns how many were new."""
+def probes_store(*, batch: ValidBatch) -> int:
+    """COPY a batch's valid rows into status_probes; returns how many were new."""
     queue = _has_rollup_queue()
     # No savepoint around the whole (a round trip each way): a failure here fails the caller's transaction anyway.
     with transaction.atomic(savepoint=False):
@@ -390,15 +412,19 @@ def probes_store(*, rows: Sequence[tuple]) -> int:
         with connection.connection.cursor() as cursor:
             fresh = transaction.savepoint()
             try:
-                _copy(cursor, DIRECT_COPY, rows)
+                _copy(cursor, DIRECT_COPY, batch.rows)
             except _STORED_ALREADY:
                 transaction.savepoint_rollback(fresh)
             else:
                 if queue:
-                    cursor.execute(QUEUE_KEYS, _queue_keys(rows))
-                return len(rows)
+                    keys = [
+                        {"model_id": model_id, "region": region, "time": when}
+                        for (model_id, region, _), when in batch.buckets.items()
+                    ]
+                    cursor.execute(QUEUE_KEYS, [orjson.dumps(keys).decode()])
+                return len(batch.rows)
             cursor.execute(STAGING_CREATE)
-            _copy(cursor, STAGING_COPY, rows)
+            _copy(cursor, STAGING_COPY, batch.rows)
             cursor.execute(INSERT_AND_QUEUE if queue else INSERT_ONLY)
             return cursor.fetchone()[0]
 
@@ -421,7 +447,7 @@ def probes_ingest(*, rows: Sequence[Any], partial: bool = False) -> IngestReport
         report.live_state_updated = True  # nothing to show
         return report
     with transaction.atomic(savepoint=False):
-        report.stored = probes_store(rows=valid.rows)
+        report.stored = probes_store(batch=valid)
         transaction.on_commit(functools.partial(_publish, report, valid.live))
     PROBES_STORED.inc(report.stored)
     report.duplicates = len(valid.rows) - report.stored
