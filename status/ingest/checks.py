@@ -1,18 +1,6 @@
-"""Probe ingestion: validate a batch, store it in one transaction, then refresh the live state.
+"""Probe rows checked against one clock reading and one model lookup: the valid ones become the
+values COPY writes (status.ingest.store), the others one error per problem found."""
 
-The valid rows are COPYed straight into status_probes under a savepoint, and the (model,
-region, 5-minute bucket) keys of the batch are queued for status.rollups. When the dedupe index
-(time, model_id, region, probe_location) refuses a row (a retried batch, a duplicate inside the
-batch), the savepoint is rolled back and the batch takes the slower way: COPY into a temporary
-staging table and INSERT ... ON CONFLICT DO NOTHING, which queues the keys of the rows it
-inserted. Either way a retried batch stores nothing twice and the batch is stored whole or not
-at all. After the commit the newest values go to Redis (status.live); a dead Redis costs the
-live view, never the rows.
-"""
-
-import functools
-import logging
-import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,16 +9,11 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
-from psycopg import sql
-from psycopg.errors import DeadlockDetected, UniqueViolation
 
 from aigo.db.values import jsonb_problem, utc_offset_problem
-from aigo.ops.metrics import PROBES_STORED
-from status.live import LiveRow, live_state_publish
-
-log = logging.getLogger(__name__)
+from status.live import LiveRow
 
 MAX_ROWS = 10_000
 INT4_MAX = 2**31 - 1
@@ -54,92 +37,15 @@ MODEL_FIELDS = ("model", "model_id")  # a slug or an id in either; both only whe
 KNOWN_FIELDS = frozenset(
     ("time", "region", "probe_location", *MODEL_FIELDS, *PERCENT_FIELDS, *INTEGER_NAMES, *JSON_FIELDS)
 )
-
-# status_probes' columns in COPY order; a validated row is a tuple in this order.
-COLUMNS = (
-    "time",
-    "model_id",
-    "region",
-    "probe_location",
-    "availability",
-    "latency_p50",
-    "latency_p95",
-    "latency_p99",
-    "error_rate",
-    "error_types",
-    "requests_per_minute",
-    "tokens_per_minute",
-    "status_code_distribution",
-    "metadata",
-)
-_COLUMN_LIST = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
-
-# Dropped first: inside an enclosing transaction (tests, ATOMIC_REQUESTS) ON COMMIT DROP has
-# not happened yet when the next batch arrives. Created per batch rather than kept per
-# session so the service also works behind a transaction-mode pooler.
-STAGING_CREATE = (
-    "DROP TABLE IF EXISTS pg_temp.status_probes_staging;"
-    " CREATE TEMP TABLE status_probes_staging (LIKE status_probes) ON COMMIT DROP"
-)
-STAGING_COPY = sql.SQL("COPY status_probes_staging ({columns}) FROM STDIN").format(columns=_COLUMN_LIST)
-# Ordered so that concurrent batches with overlapping keys take their locks in the same order.
-# uses index: status_probes_dedupe
-_INSERT = sql.SQL("""
-    INSERT INTO status_probes ({columns})
-    SELECT {columns} FROM status_probes_staging ORDER BY time, model_id, region, probe_location
-    ON CONFLICT (time, model_id, region, probe_location) DO NOTHING
-    RETURNING model_id, region, time
-""").format(columns=_COLUMN_LIST)
-INSERT_AND_QUEUE = sql.SQL("""
-WITH inserted AS ({insert}),
-queued AS (
-    INSERT INTO status_rollup_queue (model_id, region, bucket)
-    SELECT DISTINCT model_id, region, time_bucket('5 minutes', time) FROM inserted ORDER BY 1, 2, 3
-    ON CONFLICT DO NOTHING
-)
-SELECT count(*) FROM inserted
-""").format(insert=_INSERT)
-# TimescaleDB's continuous aggregates need no queue.
-INSERT_ONLY = sql.SQL("WITH inserted AS ({insert}) SELECT count(*) FROM inserted").format(insert=_INSERT)
-# The fast way, for a batch none of whose rows is stored yet: the rows' own COPY, no staging.
-DIRECT_COPY = sql.SQL("COPY status_probes ({columns}) FROM STDIN").format(columns=_COLUMN_LIST)
-# One probe time per (model, region, 5-minute bucket) of the batch, already few, as one JSON
-# parameter (orjson writes it far faster than a driver formats three arrays); time_bucket() decides.
-QUEUE_KEYS = """
-INSERT INTO status_rollup_queue (model_id, region, bucket)
-SELECT DISTINCT model_id, region, time_bucket('5 minutes', time)
-FROM json_to_recordset(%s::json) AS keys (model_id uuid, region text, time timestamptz) ORDER BY 1, 2, 3
-ON CONFLICT DO NOTHING
-"""
-# What the dedupe index (or two batches locking its keys in different orders) throws at the fast way.
-_STORED_ALREADY = (UniqueViolation, DeadlockDetected)
+# The rollup queue's 5-minute buckets, numbered: a time's is its epoch seconds // this.
 BUCKET_SECONDS = 300
 # uses index: idx_models_slug, models_pkey
 MODELS_BY_REF = "SELECT id::text, slug FROM models WHERE slug = ANY(%s) OR id = ANY(%s)"
 
 
-class InvalidProbes(Exception):
-    """The batch has invalid rows and partial storage was not asked for: nothing was stored."""
-
-    def __init__(self, errors: list[dict]):
-        super().__init__(f"{len({error['index'] for error in errors})} invalid probe(s)")
-        self.errors = errors
-
-
-@dataclass
-class IngestReport:
-    received: int
-    stored: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    errors: list[dict] = field(default_factory=list)
-    # None until the commit ran the Redis update: with an enclosing transaction open it runs later.
-    live_state_updated: bool | None = None
-
-
 @dataclass
 class ValidBatch:
-    rows: list[tuple] = field(default_factory=list)  # in COLUMNS order, each value as COPY writes it fastest
+    rows: list[tuple] = field(default_factory=list)  # in store.COLUMNS order, each value as COPY writes it fastest
     live: list[LiveRow] = field(default_factory=list)
     # (model id, region, 5-minute bucket number) -> a probe time in it: what the rollup queue needs
     buckets: dict[tuple[str, str, int], str] = field(default_factory=dict)
@@ -391,74 +297,3 @@ def probes_validate(rows: Sequence[Any]) -> tuple[ValidBatch, list[dict]]:
     for index, raw in enumerate(rows):
         checker.check(index, raw, valid, errors)
     return valid, errors
-
-
-@functools.cache
-def _has_rollup_queue() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('status_rollup_queue') IS NOT NULL")
-        return cursor.fetchone()[0]
-
-
-def _copy(cursor, statement: sql.Composable, rows: Sequence[tuple]) -> None:
-    with cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def probes_store(*, batch: ValidBatch) -> int:
-    """COPY a batch's valid rows into status_probes; returns how many were new."""
-    queue = _has_rollup_queue()
-    # No savepoint around the whole (a round trip each way): a failure here fails the caller's transaction anyway.
-    with transaction.atomic(savepoint=False):
-        connection.ensure_connection()
-        with connection.connection.cursor() as cursor:
-            fresh = transaction.savepoint()
-            try:
-                _copy(cursor, DIRECT_COPY, batch.rows)
-            except _STORED_ALREADY:
-                transaction.savepoint_rollback(fresh)
-            else:
-                if queue:
-                    keys = [
-                        {"model_id": model_id, "region": region, "time": when}
-                        for (model_id, region, _), when in batch.buckets.items()
-                    ]
-                    cursor.execute(QUEUE_KEYS, [orjson.dumps(keys).decode()])
-                return len(batch.rows)
-            cursor.execute(STAGING_CREATE)
-            _copy(cursor, STAGING_COPY, batch.rows)
-            cursor.execute(INSERT_AND_QUEUE if queue else INSERT_ONLY)
-            return cursor.fetchone()[0]
-
-
-def _publish(report: IngestReport, live: list[LiveRow]) -> None:
-    report.live_state_updated = live_state_publish(live)
-
-
-def probes_ingest(*, rows: Sequence[Any], partial: bool = False) -> IngestReport:
-    """Validate and store a batch: all of it or nothing, or with `partial` the valid rows only.
-
-    Raises InvalidProbes (nothing stored) when a row is invalid and `partial` is false.
-    """
-    started = time.monotonic()
-    valid, errors = probes_validate(rows)
-    if errors and not partial:
-        raise InvalidProbes(errors)
-    report = IngestReport(received=len(rows), rejected=len({error["index"] for error in errors}), errors=errors)
-    if not valid.rows:
-        report.live_state_updated = True  # nothing to show
-        return report
-    with transaction.atomic(savepoint=False):
-        report.stored = probes_store(batch=valid)
-        transaction.on_commit(functools.partial(_publish, report, valid.live))
-    PROBES_STORED.inc(report.stored)
-    report.duplicates = len(valid.rows) - report.stored
-    log.info(
-        "probes ingested: %d stored, %d duplicates, %d rejected in %.0f ms",
-        report.stored,
-        report.duplicates,
-        report.rejected,
-        (time.monotonic() - started) * 1000,
-    )
-    return report
