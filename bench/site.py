@@ -1,5 +1,9 @@
 """Site page throughput: home, catalog, model and status pages, cold and warm, against a bare view.
 
+"cold" turns the response cache off: every request runs the view, which assembles the page from
+its cached parts (aigo/site/fragments.py); "uncached" turns those off too, so every part is
+rendered on every request, as the first request after a change renders the parts it shows.
+
 The same harness as bench/api_read.py (gunicorn with production settings, wrk, a floor view
 serving the page's own bytes in the same run); static files are collected first, as a
 deployment would, since production settings serve them fingerprinted. The status overview
@@ -19,7 +23,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.api_read import ROOT, load, measure, prepare, report, serve, stop  # noqa: E402
+from bench.api_read import MODES, ROOT, load, measure, prepare, report, serve, stop  # noqa: E402
 
 PAGES = {
     "home": "/en-US/",
@@ -63,7 +67,8 @@ def main() -> None:
     prepare()
     collect_static()
     simulate_probes("--days", "1")
-    results = measure(PAGES, args.seconds, args.connections)
+    # uncached: neither the page nor its parts cached (aigo/site/fragments.py), every part rendered
+    results = measure(PAGES, args.seconds, args.connections, {**MODES, "uncached": (False, False)})
     probed = status_while_probed(args.seconds, args.connections)
     ratio = results[("status", "warm")]["rps"] / results[("catalog", "warm")]["rps"]
     print(f"\nstatus overview warm: {ratio:.0%} of the warm catalog page's req/s (goal: at least 50 %)")
