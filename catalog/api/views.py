@@ -3,12 +3,13 @@
 import json
 
 from django.conf import settings
+from django.db import router
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.response import Response
 
 from aigo.api.cache import cached_response
 from aigo.api.errors import ResourceNotFound
@@ -16,6 +17,7 @@ from aigo.api.locale import LOCALE_PARAMETER
 from aigo.api.schema import error_response
 from aigo.api.views import LocalizedAPIView
 from catalog import selectors
+from catalog.documents import compare_document, model_document, price_history_document
 from catalog.listings import listings_read
 from catalog.models import AIModel, BenchmarkSuite
 from catalog.provenance import models_provenance
@@ -132,13 +134,6 @@ class DetailParams(serializers.Serializer):
         self.fields["region"].choices = settings.AIGO_REGIONS
 
 
-def _model_or_404(slug: str) -> AIModel:
-    try:
-        return selectors.model_detail(slug=slug, sources=True)
-    except AIModel.DoesNotExist:
-        raise ResourceNotFound(f"No model with slug {slug!r}.", {"slug": slug}) from None
-
-
 @extend_schema(
     tags=["models"],
     parameters=[
@@ -155,17 +150,19 @@ class ModelDetail(LocalizedAPIView):
     def get(self, request, slug: str):
         params = DetailParams(data=request.query_params)
         params.is_valid(raise_exception=True)
-        model = _model_or_404(slug)
-        model.prices = selectors.prices_in_effect(
-            model.pricing.all(),
-            as_of=params.validated_data.get("as_of", timezone.localdate()),
+        today = timezone.localdate()
+        document = model_document(
+            slug,
+            locale=self.locale,
+            as_of=params.validated_data.get("as_of", today),
+            today=today,
             region=params.validated_data.get("region"),
             tier=params.validated_data.get("tier"),
+            using=router.db_for_read(AIModel),
         )
-        model.scores = list(model.benchmark_scores.all()[:RECENT_SCORES])
-        model.docs = selectors.documentation_for(model.documentation.all(), locale=self.locale)
-        model.sources = sources_block(models_provenance([model], model.prices)[model.pk], model.pk)
-        return Response(self.get_serializer(model).data)
+        if document is None:
+            raise ResourceNotFound(f"No model with slug {slug!r}.", {"slug": slug})
+        return HttpResponse(document, content_type="application/json")
 
 
 @extend_schema(tags=["models"], parameters=[LOCALE_PARAMETER])
@@ -175,13 +172,12 @@ class ModelPricing(LocalizedAPIView, generics.ListAPIView):
     serializer_class = PricingSerializer
     pagination_class = None
 
-    def get_queryset(self):
-        model = get_object_or_404(AIModel, slug=self.kwargs["slug"])
-        return selectors.price_history(model=model)
-
     @cached_response("models")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def get(self, request, slug: str):
+        document = price_history_document(slug, using=router.db_for_read(AIModel))
+        if document is None:
+            raise ResourceNotFound("No AIModel matches the given query.")
+        return HttpResponse(document, content_type="application/json")
 
 
 @extend_schema(tags=["benchmarks"], parameters=[LOCALE_PARAMETER])
@@ -252,34 +248,12 @@ class Compare(LocalizedAPIView):
         params = CompareParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         slugs = params.validated_data["models"]
-        models = {model.slug: model for model in selectors.models_to_compare(slugs=slugs)}
-        missing = [slug for slug in slugs if slug not in models]
+        document, missing = compare_document(
+            slugs, locale=self.locale, today=timezone.localdate(), using=router.db_for_read(AIModel)
+        )
         if missing:
             raise ResourceNotFound(f"Unknown model slug(s): {', '.join(missing)}.", {"missing": missing})
-        today = timezone.localdate()
-        context = self.get_serializer_context()
-        rows, suites_by_model = [], []
-        for slug in slugs:
-            model = models[slug]
-            model.prices = selectors.prices_in_effect(model.pricing.all(), as_of=today)
-            model.scores, model.docs = [], []
-            latest = {}
-            for score in model.benchmark_scores.all():
-                latest.setdefault(score.suite.slug, score)
-            suites_by_model.append(latest)
-            rows.append(ModelDetailSerializer(model, context=context).data)
-        shared = sorted(set.intersection(*(set(latest) for latest in suites_by_model)))
-        benchmarks = [
-            {
-                "suite": suite,
-                "scores": {
-                    slug: LeaderboardScore(latest[suite]).data
-                    for slug, latest in zip(slugs, suites_by_model, strict=True)
-                },
-            }
-            for suite in shared
-        ]
-        return Response({"models": rows, "shared_benchmarks": benchmarks})
+        return HttpResponse(document, content_type="application/json")
 
 
 class LeaderboardScore(serializers.Serializer):
