@@ -37,7 +37,6 @@ from .serializers import (
 
 COMPARE_MAX = 6
 INCLUDES = {"sources"}  # what a list's ?include= may add to each row
-RECENT_SCORES = 20
 
 
 @extend_schema(tags=["providers"], parameters=[LOCALE_PARAMETER])
@@ -254,10 +253,3 @@ class Compare(LocalizedAPIView):
         if missing:
             raise ResourceNotFound(f"Unknown model slug(s): {', '.join(missing)}.", {"missing": missing})
         return HttpResponse(document, content_type="application/json")
-
-
-class LeaderboardScore(serializers.Serializer):
-    score_raw = serializers.DecimalField(max_digits=10, decimal_places=4)
-    score_normalized = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
-    evaluation_date = serializers.DateField()
-    is_official = serializers.BooleanField()
