@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 from django.db import router
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -97,6 +98,28 @@ def _with_sources(page: list[tuple]) -> list[str]:
     ]
 
 
+class KnownPage:
+    """An unfiltered list for the paginator: the page it will ask for is read with the count the
+    view's last refresh stored, in one statement; any other slice (or no stored count) as usual."""
+
+    def __init__(self, documents: QuerySet, *, offset: int, limit: int) -> None:
+        self.documents, self.offset, self.limit = documents, offset, limit
+        self.known, self.rows = selectors.listing_page(documents, offset=offset, limit=limit)
+
+    def count(self) -> int:
+        return self.documents.count() if self.known is None else self.known
+
+    def __getitem__(self, index):
+        # The last page's slice ends at the count rather than a page further.
+        if (
+            isinstance(index, slice)
+            and index.start == self.offset
+            and index.stop in (self.offset + self.limit, self.known)
+        ):
+            return self.rows
+        return self.documents[index]
+
+
 @extend_schema(tags=["models"], parameters=[LOCALE_PARAMETER, IncludeParams])
 class ModelList(LocalizedAPIView, generics.ListAPIView):
     """Models, from the model_listings view: filter, search and sort; up to 200 per page."""
@@ -112,12 +135,21 @@ class ModelList(LocalizedAPIView, generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         include = IncludeParams(data=request.query_params)
         include.is_valid(raise_exception=True)
-        if set(request.query_params) - {"page", "page_size", "locale", "include"}:
+        filtered = bool(set(request.query_params) - {"page", "page_size", "locale", "include"})
+        if filtered:
             listings = self.filter_queryset(self.get_queryset())
         else:  # nothing to filter: skip building the filter form (most of a cold request)
             listings = self.get_queryset().order_by("slug")
         documents = listings.annotate(document=listing_json_sql(self.locale)).values_list("id", "document")
-        page = listings_read(lambda: self.paginate_queryset(documents), documents.db)
+
+        def read() -> list:
+            page = request.query_params.get(self.paginator.page_query_param, "1")
+            if filtered or not page.isdigit() or int(page) < 1:
+                return self.paginate_queryset(documents)
+            size = self.paginator.get_page_size(request)
+            return self.paginate_queryset(KnownPage(documents, offset=(int(page) - 1) * size, limit=size))
+
+        page = listings_read(read, documents.db)
         if "sources" in include.validated_data["include"]:
             return self.paginator.get_json_text_response(_with_sources(page))
         return self.paginator.get_json_text_response([document for _id, document in page])
