@@ -87,6 +87,9 @@ def enriched(db_catalog):
         DocumentationFactory(model=gpt, locale=locale, title=title, url=f"https://docs.example.com/{locale}")
     start = datetime.date(2024, 1, 1)
     PricingFactory(model=gpt, region="eu-west", currency="EUR", input_per_million="2.3", effective_from=start)
+    # Prices shown in the serializer's order: standard first, then by tier and currency.
+    for tier, currency in [("zeta", "USD"), ("alpha", "USD"), ("standard", "JPY"), ("standard", "AUD")]:
+        PricingFactory(model=gpt, tier=tier, currency=currency, input_per_million="3", effective_from=start)
     PricingFactory(
         model=gpt, tier="scale", input_per_million="1.25", effective_from=start, effective_to=datetime.date(2025, 6, 30)
     )
