@@ -4,9 +4,8 @@ import datetime
 import uuid
 from collections.abc import Iterable
 
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
-from psycopg import sql
 
 from .models import (
     AIModel,
@@ -28,20 +27,6 @@ def provider_list() -> QuerySet[Provider]:
 
 def listing_list() -> QuerySet[ModelListing]:
     return ModelListing.objects.all()
-
-
-def listing_page(listings: QuerySet, *, offset: int, limit: int) -> tuple[int | None, list[tuple]]:
-    """A page of a model_listings query and the view's row count as its last refresh stored it
-    (None when it has not), in one statement."""
-    page_sql, params = listings[offset : offset + limit].query.sql_with_params()
-    statement = sql.SQL(
-        "SELECT counted.row_count, page.* FROM (SELECT (SELECT row_count FROM model_listings_refreshed)) "
-        "AS counted (row_count) LEFT JOIN LATERAL ({}) AS page ON true"
-    ).format(sql.SQL(page_sql))
-    with connections[listings.db].cursor() as cursor:
-        cursor.execute(statement, params)
-        rows = cursor.fetchall()
-    return rows[0][0], [row[1:] for row in rows if row[1] is not None]
 
 
 def model_detail(*, slug: str) -> AIModel:

@@ -24,7 +24,7 @@ from catalog.models import AIModel, BenchmarkSuite
 from catalog.provenance import models_provenance
 
 from .filters import ModelListingFilter
-from .json_rows import listing_json_sql
+from .json_rows import listing_json_sql, unfiltered_page
 from .serializers import (
     CompareSerializer,
     LeaderboardEntrySerializer,
@@ -102,9 +102,9 @@ class KnownPage:
     """An unfiltered list for the paginator: the page it will ask for is read with the count the
     view's last refresh stored, in one statement; any other slice (or no stored count) as usual."""
 
-    def __init__(self, documents: QuerySet, *, offset: int, limit: int) -> None:
+    def __init__(self, documents: QuerySet, *, locale: str, offset: int, limit: int) -> None:
         self.documents, self.offset, self.limit = documents, offset, limit
-        self.known, self.rows = selectors.listing_page(documents, offset=offset, limit=limit)
+        self.known, self.rows = unfiltered_page(locale, offset=offset, limit=limit, using=documents.db)
 
     def count(self) -> int:
         return self.documents.count() if self.known is None else self.known
@@ -147,7 +147,9 @@ class ModelList(LocalizedAPIView, generics.ListAPIView):
             if filtered or not page.isdigit() or int(page) < 1:
                 return self.paginate_queryset(documents)
             size = self.paginator.get_page_size(request)
-            return self.paginate_queryset(KnownPage(documents, offset=(int(page) - 1) * size, limit=size))
+            return self.paginate_queryset(
+                KnownPage(documents, locale=self.locale, offset=(int(page) - 1) * size, limit=size)
+            )
 
         page = listings_read(read, documents.db)
         if "sources" in include.validated_data["include"]:
