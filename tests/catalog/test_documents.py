@@ -188,3 +188,10 @@ def test_detail_is_one_query_once_its_sources_are_stored(enriched):
     with CaptureQueriesContext(connection) as queries:
         documented_detail("gpt-4o", locale="ja-JP", as_of=timezone.localdate(), region="eu-west")
     assert len(queries) == 1
+
+
+@pytest.mark.parametrize("path", ["/api/v1/models/gpt-5/pricing/", "/api/v1/compare/?models=gpt-4o,gpt-5,glm-4-air"])
+def test_price_history_and_compare_are_one_query(client, enriched, path):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    assert len(queries) == 1
