@@ -1,6 +1,7 @@
 """Catalog read API: thin views over catalog.selectors, cached and localized."""
 
 import json
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import router
@@ -20,7 +21,7 @@ from aigo.api.views import LocalizedAPIView
 from catalog import selectors
 from catalog.documents import compare_document, model_document, price_history_document
 from catalog.listings import listings_read
-from catalog.models import AIModel, BenchmarkSuite
+from catalog.models import AIModel, BenchmarkSuite, ModelListing
 from catalog.provenance import models_provenance
 
 from .filters import ModelListingFilter
@@ -100,14 +101,15 @@ def _with_sources(page: list[tuple]) -> list[str]:
 
 class KnownPage:
     """An unfiltered list for the paginator: the page it will ask for is read with the count the
-    view's last refresh stored, in one statement; any other slice (or no stored count) as usual."""
+    view's last refresh stored, in one statement; any other slice (or no stored count) from the
+    query `documents()` builds, as usual."""
 
-    def __init__(self, documents: QuerySet, *, locale: str, offset: int, limit: int) -> None:
+    def __init__(self, documents: Callable[[], QuerySet], *, locale: str, offset: int, limit: int, using: str) -> None:
         self.documents, self.offset, self.limit = documents, offset, limit
-        self.known, self.rows = unfiltered_page(locale, offset=offset, limit=limit, using=documents.db)
+        self.known, self.rows = unfiltered_page(locale, offset=offset, limit=limit, using=using)
 
     def count(self) -> int:
-        return self.documents.count() if self.known is None else self.known
+        return self.documents().count() if self.known is None else self.known
 
     def __getitem__(self, index):
         # The last page's slice ends at the count rather than a page further.
@@ -117,7 +119,7 @@ class KnownPage:
             and index.stop in (self.offset + self.limit, self.known)
         ):
             return self.rows
-        return self.documents[index]
+        return self.documents()[index]
 
 
 @extend_schema(tags=["models"], parameters=[LOCALE_PARAMETER, IncludeParams])
@@ -133,26 +135,34 @@ class ModelList(LocalizedAPIView, generics.ListAPIView):
 
     @cached_response("models", "benchmarks", "sources")
     def get(self, request, *args, **kwargs):
-        include = IncludeParams(data=request.query_params)
-        include.is_valid(raise_exception=True)
+        include = set()
+        if "include" in request.query_params:
+            params = IncludeParams(data=request.query_params)
+            params.is_valid(raise_exception=True)
+            include = params.validated_data["include"]
         filtered = bool(set(request.query_params) - {"page", "page_size", "locale", "include"})
-        if filtered:
-            listings = self.filter_queryset(self.get_queryset())
-        else:  # nothing to filter: skip building the filter form (most of a cold request)
-            listings = self.get_queryset().order_by("slug")
-        documents = listings.annotate(document=listing_json_sql(self.locale)).values_list("id", "document")
+
+        def documents() -> QuerySet:
+            if filtered:
+                listings = self.filter_queryset(self.get_queryset())
+            else:  # nothing to filter: skip building the filter form (most of a cold request)
+                listings = self.get_queryset().order_by("slug")
+            return listings.annotate(document=listing_json_sql(self.locale)).values_list("id", "document")
+
+        using = router.db_for_read(ModelListing)
 
         def read() -> list:
             page = request.query_params.get(self.paginator.page_query_param, "1")
             if filtered or not page.isdigit() or int(page) < 1:
-                return self.paginate_queryset(documents)
+                return self.paginate_queryset(documents())
             size = self.paginator.get_page_size(request)
+            offset = (int(page) - 1) * size
             return self.paginate_queryset(
-                KnownPage(documents, locale=self.locale, offset=(int(page) - 1) * size, limit=size)
+                KnownPage(documents, locale=self.locale, offset=offset, limit=size, using=using)
             )
 
-        page = listings_read(read, documents.db)
-        if "sources" in include.validated_data["include"]:
+        page = listings_read(read, using)
+        if "sources" in include:
             return self.paginator.get_json_text_response(_with_sources(page))
         return self.paginator.get_json_text_response([document for _id, document in page])
 
