@@ -70,10 +70,14 @@ def model_document(
     if row is None:
         return None
     model_id, version, document = row
-    if document is None:
+    if document is not None:
+        return document
+    try:
         params["sources"] = json.dumps(provenance_store(model_id, version=version, today=today))
-        model_id, version, document = _run(using, DETAIL, params)
-    return document
+    except AIModel.DoesNotExist:  # deleted since the first statement
+        return None
+    row = _run(using, DETAIL, params)
+    return None if row is None else row[2]
 
 
 def provenance_store(model_id, *, version: int | None, today: datetime.date) -> dict:
