@@ -30,25 +30,25 @@ def listing_list() -> QuerySet[ModelListing]:
     return ModelListing.objects.all()
 
 
-def model_detail(*, slug: str, sources: bool = False) -> AIModel:
+def model_detail(*, slug: str) -> AIModel:
     """One model with its provider, canonical model, endpoints, every price row, recent scores
-    and documentation; with `sources`, what its provenance needs too (catalog.provenance's
-    models_provenance), loaded in the first query.
+    and documentation.
 
     Five queries whatever the model: the detail page never grows with the data.
     """
-    models = AIModel.objects.select_related("provider", "canonical_model")
-    if sources:
-        models = models.annotate(**provenance_annotations())
-    return models.prefetch_related(
-        Prefetch("endpoints", queryset=ModelEndpoint.objects.order_by("priority", "region")),
-        Prefetch("pricing", queryset=Pricing.objects.order_by("tier", "region", "currency", "-effective_from")),
-        Prefetch(
-            "benchmark_scores",
-            queryset=BenchmarkScore.objects.select_related("suite").order_by("-evaluation_date", "suite__slug"),
-        ),
-        Prefetch("documentation", queryset=Documentation.objects.order_by("doc_type", "locale", "url")),
-    ).get(slug=slug)
+    return (
+        AIModel.objects.select_related("provider", "canonical_model")
+        .prefetch_related(
+            Prefetch("endpoints", queryset=ModelEndpoint.objects.order_by("priority", "region")),
+            Prefetch("pricing", queryset=Pricing.objects.order_by("tier", "region", "currency", "-effective_from")),
+            Prefetch(
+                "benchmark_scores",
+                queryset=BenchmarkScore.objects.select_related("suite").order_by("-evaluation_date", "suite__slug"),
+            ),
+            Prefetch("documentation", queryset=Documentation.objects.order_by("doc_type", "locale", "url")),
+        )
+        .get(slug=slug)
+    )
 
 
 def models_with_sources(*, ids: Iterable, as_of: datetime.date) -> QuerySet[AIModel]:
@@ -114,10 +114,6 @@ def models_to_compare(*, slugs: list[str]) -> QuerySet[AIModel]:
             ),
         )
     )
-
-
-def price_history(*, model: AIModel) -> QuerySet[Pricing]:
-    return model.pricing.order_by("tier", "region", "currency", "effective_from")
 
 
 def suite_list() -> QuerySet[BenchmarkSuite]:
