@@ -72,5 +72,6 @@ def day(value: date, locale: str, style: str = "medium") -> str:
     return format_date(value, style, locale=babel_locale(locale))
 
 
+@_remembered
 def moment(value: datetime, locale: str, style: str = "medium") -> str:
     return format_datetime(value, style, tzinfo=value.tzinfo, locale=babel_locale(locale))

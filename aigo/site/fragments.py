@@ -14,7 +14,9 @@ part that is not cached reads them.
 """
 
 import functools
+import pickle
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
@@ -28,6 +30,17 @@ def fragment_cached(kinds: tuple[str, ...], variant: str, ttl: int, render: Call
     if cached is None:
         cached = cache_fill(key, ttl, lambda: CachedResponse(render().encode(), "text/html", ""))
     return mark_safe(cached.body.decode())
+
+
+def value_cached(kinds: tuple[str, ...], variant: str, ttl: int, compute: Callable[[], Any]) -> Any:
+    """`compute()`'s value (picklable: e.g. the rows a page's parts are keyed by), kept beside the
+    parts and dropped with them, so a page whose parts are all cached reads nothing else. An
+    exception (a row that does not exist) is raised each time, never kept."""
+    key, _variant, ttl = cache_slot(kinds, f"value:{variant}", ttl, settings.AIGO_FRAGMENT_CACHE)
+    cached = response_cache.get(key, ttl) if key else None
+    if cached is None:
+        cached = cache_fill(key, ttl, lambda: CachedResponse(pickle.dumps(compute()), "application/x-pickle", ""))
+    return pickle.loads(cached.body)
 
 
 def lazy_context(compute: Callable[[], dict], names: Iterable[str]) -> dict:

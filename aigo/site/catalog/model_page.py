@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aigo.api.cache import REDIS_TTL
 from aigo.i18n import resolve
 from aigo.i18n.formatting import day, money, percent
 from aigo.site.badges import badge_snippets
 from aigo.site.cache import LIVE_TTL, cached_page
 from aigo.site.catalog.model_parts import model_parts
 from aigo.site.charts import Series, line_chart, uptime_bar
-from aigo.site.fragments import lazy_context
+from aigo.site.fragments import lazy_context, value_cached
 from aigo.site.visitor import visitor_of
 from catalog import selectors
 from catalog.models import AIModel, CanonicalModel
@@ -108,7 +109,7 @@ def model_detail(request, locale: str, slug: str):
     (aigo.site.fragments): what they show is computed only for the parts not cached."""
     visitor = visitor_of(request, locale)
     try:
-        model = selectors.model_head(slug=slug)
+        model = value_cached(("models",), f"model-head:{slug}", REDIS_TTL, lambda: selectors.model_head(slug=slug))
     except AIModel.DoesNotExist:
         raise Http404("No such model") from None
     now = timezone.now()
@@ -167,18 +168,25 @@ def model_detail(request, locale: str, slug: str):
     )
 
 
+def _canonical_head(slug: str) -> tuple[CanonicalModel, bool]:
+    canonical = selectors.canonical_detail(slug=slug)
+    return canonical, canonical.offers.exists()
+
+
 @cached_page("models", "benchmarks", ttl=LIVE_TTL)
 def canonical_detail(request, locale: str, slug: str):
     """A model as its maker releases it: its facts and lifecycle, and every provider's offer. Its
     parts are cached apart, as the offer page's are."""
     visitor = visitor_of(request, locale)
     try:
-        canonical = selectors.canonical_detail(slug=slug)
+        canonical, offered = value_cached(
+            ("models",), f"canonical-head:{slug}", REDIS_TTL, lambda: _canonical_head(slug)
+        )
     except CanonicalModel.DoesNotExist:
         raise Http404("No such model") from None
-    offers = functools.cache(lambda: list(selectors.offers_of(canonical_id=canonical.pk)))
-    if not canonical.offers.exists():
+    if not offered:
         raise Http404("No provider offers this model")
+    offers = functools.cache(lambda: list(selectors.offers_of(canonical_id=canonical.pk)))
     return TemplateResponse(
         request,
         "site/catalog/canonical_detail.html",
