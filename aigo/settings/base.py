@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "accounts.login_throttle.AdminLoginThrottleMiddleware",
     "accounts.features.FeatureFlagsMiddleware",
     "accounts.audit.AuditMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "aigo.api.csp.PageCSPMiddleware",
 ]
 
 ROOT_URLCONF = "aigo.urls"

@@ -177,6 +177,9 @@ class DetailParams(serializers.Serializer):
         self.fields["region"].choices = settings.AIGO_REGIONS
 
 
+DETAIL_PARAMS = set(DetailParams().fields)
+
+
 @extend_schema(
     tags=["models"],
     parameters=[
@@ -191,16 +194,19 @@ class ModelDetail(LocalizedAPIView):
 
     @cached_response("models", "benchmarks", "sources")
     def get(self, request, slug: str):
-        params = DetailParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
+        wanted = {}
+        if DETAIL_PARAMS & request.query_params.keys():  # most reads give none: skip the serializer
+            params = DetailParams(data=request.query_params)
+            params.is_valid(raise_exception=True)
+            wanted = params.validated_data
         today = timezone.localdate()
         document = model_document(
             slug,
             locale=self.locale,
-            as_of=params.validated_data.get("as_of", today),
+            as_of=wanted.get("as_of", today),
             today=today,
-            region=params.validated_data.get("region"),
-            tier=params.validated_data.get("tier"),
+            region=wanted.get("region"),
+            tier=wanted.get("tier"),
             using=router.db_for_read(AIModel),
         )
         if document is None:
