@@ -92,6 +92,13 @@ SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="7-59/15"),
         "options": {"expires": 600},
     },
+    "drain-events": {
+        "task": "analytics.tasks.drain_events",
+        # Accepted events reach analytics_events within seconds; a run drains until the buffer is
+        # empty and one at a time (a lock), so a run that finds another at work returns at once.
+        "schedule": timedelta(seconds=2),
+        "options": {"expires": 2},
+    },
     "refresh-daily-stats": {
         "task": "analytics.tasks.refresh_daily_stats",
         "schedule": crontab(minute="*/15"),

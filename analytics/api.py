@@ -76,7 +76,8 @@ class EventReceipt(serializers.Serializer):
 )
 class EventCollect(APIView):
     """Store up to 20 events at once, all or none (sendBeacon-friendly: JSON sent as text/plain
-    is accepted, no key, no cookie). Requests from bots get 204 and store nothing. No IP address
+    is accepted, no key, no cookie). Accepted events are written within seconds (`stored` counts
+    them as soon as they are taken). Requests from bots get 204 and store nothing. No IP address
     is stored: see the README's privacy section."""
 
     authentication_classes = []  # anonymous by design: a stray Authorization header is ignored

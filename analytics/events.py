@@ -1,4 +1,5 @@
-"""Collected events: the schema of each event type, and the service that stores a batch.
+"""Collected events: the schema of each event type, and the service that accepts a batch
+(analytics/buffer.py stores it).
 
 What is stored (README "Privacy"): the event's type and validated properties, the session id
 the page chose (no cookie is set), the locale, a device class derived from the User-Agent, the
@@ -7,6 +8,7 @@ when they carry a known region / an ISO country code, else "unknown". Never the 
 the full User-Agent or the referrer's path and query.
 """
 
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -14,14 +16,19 @@ from urllib.parse import urlsplit
 
 import orjson
 from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
+from redis.exceptions import RedisError
 from rest_framework import serializers
 
+from aigo.api.cache import response_cache
 from aigo.api.errors import BadRequest
 from aigo.regions import REGION_HEADER
-from analytics.trending import trending_record
+from analytics.buffer import events_buffer, events_store
+from analytics.event_checks import FastCheck
 from catalog.models import AIModel
+
+log = logging.getLogger(__name__)
 
 MAX_EVENTS = 20
 COUNTRY_HEADER = "HTTP_X_AIGO_COUNTRY"
@@ -104,10 +111,28 @@ class CollectedEvent(StrictSerializer):
         return value
 
     def validate(self, attrs):
-        properties = PROPERTIES[attrs["type"]](data=attrs["properties"])
-        if not properties.is_valid():
-            raise serializers.ValidationError({"properties": properties.errors})
-        return {**attrs, "properties": properties.validated_data}
+        try:
+            properties = _PROPERTIES_CHECKS[attrs["type"]].run_validation(attrs["properties"])
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"properties": error.detail}) from None
+        return {**attrs, "properties": properties}
+
+
+# Made once and shared: a serializer deep-copies its declared fields for each new instance, which
+# took most of a request's time; run_validation keeps no state on the instance.
+_PROPERTIES_CHECKS = {event_type: serializer() for event_type, serializer in PROPERTIES.items()}
+_EVENT_CHECK = CollectedEvent()
+_PROPERTIES_FAST = {event_type: FastCheck(serializer) for event_type, serializer in _PROPERTIES_CHECKS.items()}
+_EVENT_FAST = FastCheck(_EVENT_CHECK)
+
+
+def event_fast(raw: object) -> dict | None:
+    """What CollectedEvent validates `raw` to, when the fast path can tell; else None."""
+    event = _EVENT_FAST.run(raw)
+    if event is None:
+        return None
+    properties = _PROPERTIES_FAST[event["type"]].run(event["properties"])
+    return None if properties is None else {**event, "properties": properties}
 
 
 @dataclass(frozen=True)
@@ -139,11 +164,14 @@ def events_validate(*, events: list) -> list[dict]:
         raise BadRequest("too_many_events", f"At most {MAX_EVENTS} events per request.", {"max_events": MAX_EVENTS})
     valid, errors = [], []
     for index, raw in enumerate(events):
-        event = CollectedEvent(data=raw)
-        if event.is_valid():
-            valid.append(event.validated_data)
-        else:
-            errors.append({"index": index, "fields": event.errors})
+        event = event_fast(raw)
+        if event is None:
+            try:
+                event = _EVENT_CHECK.run_validation(raw)
+            except serializers.ValidationError as error:
+                errors.append({"index": index, "fields": error.detail})
+                continue
+        valid.append(event)
     if not errors:
         errors = _resolve_models(valid)
     if errors:
@@ -160,10 +188,7 @@ def _resolve_models(events: list[dict]) -> list[dict]:
     refs = {event["properties"]["model"] for event in events if event["type"] == "model_view"}
     if not refs:
         return []
-    ids = {ref for ref in refs if _is_uuid(ref)}
-    known = {}
-    for model_id, slug in AIModel.objects.filter(Q(slug__in=refs) | Q(id__in=ids)).values_list("id", "slug"):
-        known[slug] = known[str(model_id)] = (str(model_id), slug)
+    known = MODEL_REFS.resolve(refs)
     errors = []
     for index, event in enumerate(events):
         if event["type"] != "model_view":
@@ -177,6 +202,46 @@ def _resolve_models(events: list[dict]) -> list[dict]:
     return errors
 
 
+def _models_named(refs: set[str]) -> dict[str, tuple[str, str]]:
+    """Slug or id -> (id, slug) of the models these refs name, in one query."""
+    ids = {ref for ref in refs if _is_uuid(ref)}
+    known = {}
+    for model_id, slug in AIModel.objects.filter(Q(slug__in=refs) | Q(id__in=ids)).values_list("id", "slug"):
+        known[slug] = known[str(model_id)] = (str(model_id), slug)
+    return known
+
+
+class ModelRefs:
+    """The models' slugs and ids resolved in this process, kept while the catalog's "models"
+    generation (aigo.api.cache) stays the same: every write to a model moves it on, so a renamed or
+    deleted model is never resolved from here. A query per request was half an accepted batch's time.
+    Unknown refs are never kept; with Redis down (no generation to trust) every batch queries."""
+
+    def __init__(self) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        self.generation: int | None = None
+        self.known: dict[str, tuple[str, str]] = {}
+
+    def resolve(self, refs: set[str]) -> dict[str, tuple[str, str]]:
+        generations = response_cache.current_generations(("models",))
+        if generations is None:
+            return _models_named(refs)
+        if generations["models"] != self.generation:
+            self.generation, self.known = generations["models"], {}
+        # The generation was read before the query, so what a later write changed is never kept under
+        # the older one; a thread that moved on to a newer generation meanwhile drops this dict.
+        known = self.known
+        missing = refs - known.keys()
+        if missing:
+            known.update(_models_named(missing))
+        return known
+
+
+MODEL_REFS = ModelRefs()
+
+
 def _is_uuid(value: str) -> bool:
     try:
         uuid.UUID(value)
@@ -185,9 +250,12 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def _row(event: dict, context: Context) -> dict:
+def _row(event: dict, context: Context, accepted_at: str) -> dict:
     referrer = event.get("referrer")
     return {
+        # Made at acceptance and carried through the buffer: a re-delivered row conflicts with its stored copy.
+        "id": str(uuid.uuid4()),
+        "timestamp": accepted_at,
         "session_id": event.get("session_id"),
         "event_type": event["type"],
         "event_properties": event["properties"],
@@ -198,27 +266,15 @@ def _row(event: dict, context: Context) -> dict:
     }
 
 
-# One statement for the whole batch: the rows travel as one JSON array.
-INSERT = """
-INSERT INTO analytics_events (session_id, event_type, event_properties, user_properties, device_properties,
-                              geo_properties, referrer_properties)
-SELECT session_id, event_type, event_properties, user_properties, device_properties, geo_properties,
-       referrer_properties
-FROM jsonb_to_recordset(%s::jsonb) AS r(session_id text, event_type text, event_properties jsonb,
-                                         user_properties jsonb, device_properties jsonb, geo_properties jsonb,
-                                         referrer_properties jsonb)
-"""
-
-
 def events_collect(*, events: list, context: Context) -> int:
-    """Validate the whole batch, store it in one INSERT, and count its model views in the
-    trending sets once the transaction commits. Returns the number of rows stored."""
+    """Validate the whole batch and append it to the buffer (one XADD), or, when Redis cannot
+    take it, store it at once as before. Returns the number of events accepted."""
     valid = events_validate(events=events)
-    rows = [_row(event, context) for event in valid]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(INSERT, [orjson.dumps(rows).decode()])
-        stored = cursor.rowcount
-        model_ids = [event["properties"]["model_id"] for event in valid if event["type"] == "model_view"]
-        if model_ids:
-            transaction.on_commit(lambda: trending_record(model_ids=model_ids))
-    return stored
+    accepted_at = timezone.now().isoformat()
+    batch = orjson.dumps([_row(event, context, accepted_at) for event in valid]).decode()
+    try:
+        events_buffer(batch=batch)
+    except RedisError as error:
+        log.warning("events: buffer unavailable (%r), %d events stored directly", error, len(valid))
+        events_store(batches=[batch])
+    return len(valid)

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from analytics.buffer import events_drain
 from analytics.review_queue import disagreements_rank
 from analytics.stats import daily_stats_refresh
 
@@ -13,3 +14,8 @@ def refresh_daily_stats() -> float | None:
 @shared_task
 def rank_review_queue() -> int:
     return disagreements_rank()
+
+
+@shared_task
+def drain_events() -> int | None:
+    return events_drain()

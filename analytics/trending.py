@@ -9,6 +9,8 @@ analytics_events, and trending_rebuild() refills the daily sets from there.
 """
 
 import logging
+from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Count
@@ -43,18 +45,20 @@ def decay(age_days: int) -> float:
     return 0.5 ** (age_days / HALF_LIFE_DAYS)
 
 
-def trending_record(*, model_ids: list[str]) -> bool:
-    """Count views of these models today; False (and a warning) when Redis is unreachable."""
+def trending_record(*, model_ids: Iterable[str]) -> bool:
+    """Count views of these models today (an id once per view); False (and a warning) when Redis
+    is unreachable."""
     key = day_key(_today())
+    views = Counter(model_ids)
     try:
         with redis_client().pipeline(transaction=False) as pipe:
-            for model_id in model_ids:
-                pipe.zincrby(key, 1, model_id)
+            for model_id, count in views.items():
+                pipe.zincrby(key, count, model_id)
             pipe.expire(key, DAY_TTL)
             pipe.execute()
     except RedisError as error:
         log.warning(
-            "trending: %d model views not counted in Redis (%r); rebuild_redis restores them", len(model_ids), error
+            "trending: %d model views not counted in Redis (%r); rebuild_redis restores them", views.total(), error
         )
         return False
     return True

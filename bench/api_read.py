@@ -43,8 +43,9 @@ def prepare() -> None:
     run(python, "manage.py", "periodic", "run", "refresh-model-listings")
 
 
-def serve(cache: bool, workers: int = 2, threads: int = 4) -> subprocess.Popen:
-    """gunicorn on PORT; threads=1 means sync workers, which take one connection at a time."""
+def serve(cache: bool, workers: int = 2, threads: int = 4, fragments: bool = True) -> subprocess.Popen:
+    """gunicorn on PORT; threads=1 means sync workers, which take one connection at a time.
+    `cache` is the response cache; `fragments` the cache of site pages' parts."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -52,6 +53,7 @@ def serve(cache: bool, workers: int = 2, threads: int = 4) -> subprocess.Popen:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "AIGO_RESPONSE_CACHE": "true" if cache else "false",
+        "AIGO_FRAGMENT_CACHE": "true" if fragments else "false",
         # DRF's anonymous throttle keeps every request of the window in one cached list: one
         # client at bench rates would measure that list, not the API.
         "AIGO_ANON_RATE": "off",
@@ -145,14 +147,18 @@ def post_all(path: str, bodies: list[bytes], headers: dict, clients: int, accept
     return elapsed
 
 
-def measure(paths: dict[str, str], seconds: int, connections: int) -> dict[tuple[str, str], dict]:
-    """Each path cold (response cache off) and warm, and its floor: a bare view serving the
-    same bytes through the same server, in the same run."""
+# mode: (response cache, cache of pages' parts); "cold" first: it saves the bytes the floor serves
+MODES = {"cold": (False, True), "warm": (True, True)}
+
+
+def measure(paths: dict[str, str], seconds: int, connections: int, modes: dict = MODES) -> dict[tuple[str, str], dict]:
+    """Each path in each mode (cold: response cache off; warm), and its floor: a bare view
+    serving the same bytes through the same server, in the same run."""
     bench_dir = ROOT / ".local" / "bench"
     bench_dir.mkdir(parents=True, exist_ok=True)
     results: dict[tuple[str, str], dict] = {}
-    for mode, cache in (("cold", False), ("warm", True)):
-        server = serve(cache)
+    for mode, (cache, fragments) in modes.items():
+        server = serve(cache, fragments=fragments)
         try:
             for name, path in paths.items():
                 if mode == "cold":  # the floor serves exactly the bytes of the real response
@@ -172,7 +178,9 @@ def report(paths: dict[str, str], results: dict[tuple[str, str], dict], seconds:
     row = "{:>9} {:>9} {:9.0f} {:9.2f} {:9.2f} {:9.2f} {:9d} {:>9.0%}"
     for name, path in paths.items():
         floor = results[(name, "floor")]["rps"]
-        for mode in ("floor", "warm", "cold"):
+        for mode in ("floor", "warm", "cold", "uncached"):
+            if (name, mode) not in results:
+                continue
             r = results[(name, mode)]
             print(row.format(name, mode, r["rps"], r["p50"], r["p95"], r["p99"], r["errors"], r["rps"] / floor))
         print(f"{'':8} ({path})")

@@ -5,7 +5,8 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 
 from .models import (
     AIModel,
@@ -29,25 +30,25 @@ def listing_list() -> QuerySet[ModelListing]:
     return ModelListing.objects.all()
 
 
-def model_detail(*, slug: str, sources: bool = False) -> AIModel:
+def model_detail(*, slug: str) -> AIModel:
     """One model with its provider, canonical model, endpoints, every price row, recent scores
-    and documentation; with `sources`, what its provenance needs too (catalog.provenance's
-    models_provenance), loaded in the first query.
+    and documentation.
 
     Five queries whatever the model: the detail page never grows with the data.
     """
-    models = AIModel.objects.select_related("provider", "canonical_model")
-    if sources:
-        models = models.annotate(**provenance_annotations())
-    return models.prefetch_related(
-        Prefetch("endpoints", queryset=ModelEndpoint.objects.order_by("priority", "region")),
-        Prefetch("pricing", queryset=Pricing.objects.order_by("tier", "region", "currency", "-effective_from")),
-        Prefetch(
-            "benchmark_scores",
-            queryset=BenchmarkScore.objects.select_related("suite").order_by("-evaluation_date", "suite__slug"),
-        ),
-        Prefetch("documentation", queryset=Documentation.objects.order_by("doc_type", "locale", "url")),
-    ).get(slug=slug)
+    return (
+        AIModel.objects.select_related("provider", "canonical_model")
+        .prefetch_related(
+            Prefetch("endpoints", queryset=ModelEndpoint.objects.order_by("priority", "region")),
+            Prefetch("pricing", queryset=Pricing.objects.order_by("tier", "region", "currency", "-effective_from")),
+            Prefetch(
+                "benchmark_scores",
+                queryset=BenchmarkScore.objects.select_related("suite").order_by("-evaluation_date", "suite__slug"),
+            ),
+            Prefetch("documentation", queryset=Documentation.objects.order_by("doc_type", "locale", "url")),
+        )
+        .get(slug=slug)
+    )
 
 
 def models_with_sources(*, ids: Iterable, as_of: datetime.date) -> QuerySet[AIModel]:
@@ -113,10 +114,6 @@ def models_to_compare(*, slugs: list[str]) -> QuerySet[AIModel]:
             ),
         )
     )
-
-
-def price_history(*, model: AIModel) -> QuerySet[Pricing]:
-    return model.pricing.order_by("tier", "region", "currency", "effective_from")
 
 
 def suite_list() -> QuerySet[BenchmarkSuite]:
@@ -189,7 +186,11 @@ def provider_choices() -> QuerySet[Provider]:
 def canonical_list(*, offer_ids: QuerySet | None = None) -> QuerySet[CanonicalModel]:
     """The catalog's rows: canonical models with their maker and how many offers each has; with
     `offer_ids` (a query of offer ids: a filtered listing), those that have one of these offers."""
-    models = CanonicalModel.objects.select_related("maker").annotate(offer_count=Count("offers"))
+    # A count per row rather than a GROUP BY over every model: PostgreSQL then counts only the
+    # rows of the page, unless the sort is by the count.
+    offers = AIModel.objects.filter(canonical_model_id=OuterRef("pk")).order_by().values("canonical_model_id")
+    offer_count = Coalesce(Subquery(offers.annotate(count=Count("*")).values("count")), 0)
+    models = CanonicalModel.objects.select_related("maker").annotate(offer_count=offer_count)
     if offer_ids is not None:
         models = models.filter(pk__in=AIModel.objects.filter(id__in=offer_ids).values("canonical_model_id"))
     return models
@@ -294,3 +295,11 @@ def headline_scores(*, canonical_ids: Iterable) -> dict[uuid.UUID, BenchmarkScor
     for score in scores:
         found.setdefault(score.canonical_id, []).append(score)
     return {canonical_id: min(group, key=rank) for canonical_id, group in found.items()}
+
+
+def model_head(*, slug: str) -> AIModel:
+    """One model with its provider and its canonical model's maker and successor: what a model
+    page shows around its cached parts, in one query."""
+    return AIModel.objects.select_related("provider", "canonical_model__maker", "canonical_model__successor").get(
+        slug=slug
+    )

@@ -14,5 +14,6 @@ class StatusConfig(AppConfig):
 
     def ready(self) -> None:
         from aigo.redis.rebuild import rebuild_step_register
+        from status import signals  # noqa: F401  (connects cache invalidation to incident writes)
 
         rebuild_step_register("live status", _rebuild_live_state)

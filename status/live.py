@@ -10,11 +10,12 @@
 
 Probes older than LIVE_WINDOW are not "live": a backfill stores its rows but leaves this alone.
 Redis is a copy: when it is down, the caller is told (False) and the rows are safe in PostgreSQL.
+Each update that shows a new value drops the cached responses of kind "status" (the status pages).
 """
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -24,12 +25,14 @@ from django.utils import timezone
 from psycopg import sql
 from redis.exceptions import RedisError
 
+from aigo.api.cache import response_cache
 from aigo.redis import is_cluster, redis_client, rkey
 from catalog.models import AIModel
 
 log = logging.getLogger(__name__)
 
 STATUS_TTL = 30
+CACHE_KIND = "status"  # the response cache's kind of every page or response showing live status
 LIVE_WINDOW = timedelta(minutes=10)
 RANKINGS = {"availability": "availability", "latency": "latency_p95", "usage": "requests_per_minute"}
 
@@ -170,7 +173,40 @@ def live_state_publish(rows: Iterable[LiveRow], *, replace_rankings: bool = Fals
     except (RedisError, OSError) as error:
         log.warning("live status not updated: Redis unavailable (%r)", error)
         return False
+    if by_model or replace_rankings:
+        # After the writes: a page rendered from the old values was keyed by the old generation.
+        response_cache.invalidate(CACHE_KIND)
     return True
+
+
+def _number(value: bytes | None) -> float | None:
+    return None if value in (None, b"") else float(value)
+
+
+def live_state_read(model_slugs: Sequence[str], regions: Sequence[str]) -> dict[tuple[str, str], dict]:
+    """The live values of every (model, region) that has a hash, in one round trip; empty when
+    Redis is unreachable (the caller shows PostgreSQL's values)."""
+    pairs = [(slug, region) for slug in model_slugs for region in regions]
+    if not pairs:
+        return {}
+    try:
+        with redis_client().pipeline(transaction=False) as pipe:
+            for slug, region in pairs:
+                pipe.hgetall(status_key(slug, region))
+            hashes = pipe.execute()
+    except (RedisError, OSError):
+        return {}
+    return {
+        pair: {
+            "availability": _number(values.get(b"availability")),
+            "latency_p95": _number(values.get(b"latency_p95")),
+            "error_rate": _number(values.get(b"error_rate")),
+            "requests_per_minute": _number(values.get(b"rpm")),
+            "as_of": values.get(b"last_updated", b"").decode() or None,
+        }
+        for pair, values in zip(pairs, hashes, strict=True)
+        if values
+    }
 
 
 # The newest probe of each (model, region, location): live_state_publish keeps the newest per

@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 from timescale.db.models.expressions import TimeBucket
 
 from aigo.redis import redis_client
-from status.live import locations_key, ranking_key, status_key
+from status.live import live_state_read, locations_key, ranking_key
 from status.models import FiveMinuteRollup, HourlyRollup
 
 HOUR = timedelta(hours=1)
@@ -40,32 +40,13 @@ DEGRADED = Decimal("99")
 BUCKET_ORIGIN = datetime(2000, 1, 3, tzinfo=UTC)
 
 
-def _number(value: bytes | None) -> float | None:
-    return None if value in (None, b"") else float(value)
-
-
 def status_current(*, model_id, slug: str) -> list[dict]:
     """Per region: the live Redis hash (seconds old), else the newest 5-minute bucket."""
     regions = settings.AIGO_REGIONS
-    live: dict[str, dict] = {}
-    try:
-        with redis_client().pipeline(transaction=False) as pipe:
-            for region in regions:
-                pipe.hgetall(status_key(slug, region))
-            hashes = pipe.execute()
-    except RedisError:
-        hashes = [{} for _ in regions]
-    for region, values in zip(regions, hashes, strict=True):
-        if values:
-            live[region] = {
-                "region": region,
-                "availability": _number(values.get(b"availability")),
-                "latency_p95": _number(values.get(b"latency_p95")),
-                "error_rate": _number(values.get(b"error_rate")),
-                "requests_per_minute": _number(values.get(b"rpm")),
-                "as_of": values.get(b"last_updated", b"").decode() or None,
-                "source": "live",
-            }
+    live = {
+        region: {"region": region, **values, "source": "live"}
+        for (_slug, region), values in live_state_read([slug], regions).items()
+    }
     missing = [region for region in regions if region not in live]
     if missing:
         newest = (
@@ -262,8 +243,9 @@ def status_summary() -> dict[str, int]:
 
 
 def status_grid() -> list[dict]:
-    """Every model probed in the last half hour with its newest 5-minute bucket per region,
-    models with the lowest availability first (problems on top)."""
+    """Every model probed in the last half hour with, per region, its live value (seconds old)
+    where Redis holds one, else its newest 5-minute bucket; models with the lowest availability
+    first (problems on top)."""
     rows = _newest_buckets().values_list("model__slug", "model__name", "region", "avg_availability", "avg_latency_p95")
     models: dict[str, dict] = {}
     for slug, name, region, availability, latency in rows:
@@ -276,6 +258,8 @@ def status_grid() -> list[dict]:
             },
         )
         entry["regions"][region] = {"availability": _round(availability), "latency_p95": _round(latency)}
+    for (slug, region), live in live_state_read(list(models), settings.AIGO_REGIONS).items():
+        models[slug]["regions"][region] = {name: _round(live[name]) for name in ("availability", "latency_p95")}
     for entry in models.values():
         present = [cell["availability"] for cell in entry["regions"].values() if cell["availability"] is not None]
         entry["worst"] = min(present) if present else None

@@ -20,9 +20,11 @@ import hashlib
 import logging
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
@@ -37,7 +39,7 @@ from aigo.release import release_id
 
 log = logging.getLogger(__name__)
 
-KINDS = ("models", "benchmarks", "news", "sources")
+KINDS = ("models", "benchmarks", "news", "sources", "status")
 MAX_AGE = 60  # seconds browsers and CDNs may reuse a catalog response
 REDIS_TTL = 600
 LOCAL_TTL = 60  # safety net should an invalidation message be lost
@@ -90,6 +92,8 @@ def cache_headers(response, etag: str) -> None:
 class ResponseCache:
     def __init__(self) -> None:
         self._local: OrderedDict[str, tuple[float, CachedResponse]] = OrderedDict()
+        # Per variant, the copy served last and when (serve_cached's `stale`).
+        self._previous: OrderedDict[str, tuple[float, CachedResponse]] = OrderedDict()
         self._generations: dict[str, int] = {}
         self._listening = False
         self._lock = threading.Lock()
@@ -140,6 +144,20 @@ class ResponseCache:
             redis_client().set(key, cached.serialize(), ex=ttl)
         except RedisError:
             log.warning("response cache: Redis unavailable, response not cached")
+
+    def previous(self, variant: str, seconds: int) -> CachedResponse | None:
+        """The copy of `variant` this process last served, whatever its generations, if it did so
+        less than `seconds` ago."""
+        with self._lock:
+            entry = self._previous.get(variant)
+        return entry[1] if entry and entry[0] > time.monotonic() - seconds else None
+
+    def previous_set(self, variant: str, cached: CachedResponse) -> None:
+        with self._lock:
+            self._previous[variant] = (time.monotonic(), cached)
+            self._previous.move_to_end(variant)
+            while len(self._previous) > LOCAL_SIZE:
+                self._previous.popitem(last=False)
 
     def _remember(self, key: str, cached: CachedResponse, ttl: int) -> None:
         if not self._listening:
@@ -201,31 +219,88 @@ class ResponseCache:
 
 
 response_cache = ResponseCache()
+# One lock per key being filled, dropped with its last user. Per key, not striped: a page's fill
+# holds its lock while its parts take theirs, and two keys sharing a stripe could then wait on
+# each other in opposite orders. Reentrant, as a view may serve another.
+_fill_locks: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
+_fill_locks_guard = threading.Lock()
+FILL_WAIT = 10  # seconds a request waits for another's render before rendering itself
 
 
-def serve_cached(request, kinds, variant: str, produce, ttl: int = REDIS_TTL) -> HttpResponse:
-    """The response for `variant` of `kinds` from the cache, else `produce()`d (a rendered
-    response) and stored when it is a 200. Answers If-None-Match with 304 either way."""
+def _fill_lock(key: str):
+    with _fill_locks_guard:
+        lock = _fill_locks.get(key)
+        if lock is None:
+            lock = _fill_locks[key] = threading.RLock()
+        return lock
+
+
+def cache_slot(kinds, variant: str, ttl: int, enabled: bool) -> tuple[str | None, str, int]:
+    """The key of `variant` of `kinds` (None when caching is off or Redis unreachable), the variant
+    as keyed and how long it may be kept: by the database the request reads from (see the
+    module's docstring)."""
     alias = read_alias_pinned()
     if alias != DEFAULT_DB_ALIAS:
         variant = f"{variant}|{alias}"
         ttl = min(ttl, max(1, int(settings.AIGO_REPLICA_MAX_LAG_SECONDS)))
-    generations = response_cache.current_generations(kinds) if settings.AIGO_RESPONSE_CACHE else None
-    key = response_cache.key(kinds, generations, variant) if generations is not None else None
+    generations = response_cache.current_generations(kinds) if enabled else None
+    return (response_cache.key(kinds, generations, variant) if generations is not None else None), variant, ttl
+
+
+def serve_cached(request, kinds, variant: str, produce, ttl: int = REDIS_TTL, stale: int = 0) -> HttpResponse:
+    """The response for `variant` of `kinds` from the cache, else `produce()`d (a rendered
+    response) and stored when it is a 200. Answers If-None-Match with 304 either way.
+
+    With `stale` (seconds), while another thread of this process renders the entry anew (or one
+    sharing its lock), a copy of the variant this process served less than `stale` seconds ago is
+    answered at once."""
+    key, variant, ttl = cache_slot(kinds, variant, ttl, settings.AIGO_RESPONSE_CACHE)
     cached = response_cache.get(key, ttl) if key else None
     (RESPONSE_CACHE_MISSES if cached is None else RESPONSE_CACHE_HITS).inc()
+    previous = None
     if cached is None:
-        response = produce()
-        if response.status_code != 200:
-            return response
-        cached = CachedResponse(response.content, response["Content-Type"], etag_for(response.content))
-        if key:
-            response_cache.set(key, cached, ttl)
+        previous = response_cache.previous(variant, stale) if key and stale else None
+        cached = cache_fill(key, ttl, lambda: _rendered(produce), previous)
+        if isinstance(cached, HttpResponse):
+            return cached
+    if stale and key and cached is not previous:
+        response_cache.previous_set(variant, cached)
     if not_modified(request, cached.etag):
         return HttpResponseNotModified(headers={"ETag": cached.etag})
     response = HttpResponse(cached.body, content_type=cached.content_type)
     response["ETag"] = cached.etag
     return response
+
+
+def cache_fill(key: str | None, ttl: int, render, previous: CachedResponse | None = None):
+    """`render()`'s entry for `key`, stored when it is one (a CachedResponse). One thread of this
+    process renders a missing entry while the others wait for its copy (or take `previous` at
+    once): an invalidation or expiry under a crowd costs a render per process, not one per
+    request. Without Redis (no key) every request renders."""
+    if key is None:
+        return render()
+    lock = _fill_lock(key)
+    if previous is not None and not lock.acquire(blocking=False):
+        return previous
+    if previous is None and not lock.acquire(timeout=FILL_WAIT):
+        return render()  # a render stuck elsewhere must not hold every reader of the key
+    try:
+        cached = response_cache.get(key, ttl)
+        if cached is None:
+            cached = render()
+            if isinstance(cached, CachedResponse):
+                response_cache.set(key, cached, ttl)
+        return cached
+    finally:
+        lock.release()
+
+
+def _rendered(produce) -> CachedResponse | HttpResponse:
+    """What `produce()` rendered, as a cache entry when it is a 200, else the response itself."""
+    response = produce()
+    if response.status_code != 200:
+        return response
+    return CachedResponse(response.content, response["Content-Type"], etag_for(response.content))
 
 
 def cached_response(*kinds: str):

@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "accounts.login_throttle.AdminLoginThrottleMiddleware",
     "accounts.features.FeatureFlagsMiddleware",
     "accounts.audit.AuditMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "aigo.api.csp.PageCSPMiddleware",
 ]
 
 ROOT_URLCONF = "aigo.urls"
@@ -318,6 +318,9 @@ AIGO_SITE_URL = env_str("AIGO_SITE_URL", "http://127.0.0.1:8000")
 
 # Cache rendered API responses in memory and Redis (aigo.api.cache); off only to measure.
 AIGO_RESPONSE_CACHE = env_bool("AIGO_RESPONSE_CACHE", True)
+# Cache the parts of site pages apart from the page ({% fragment %}, aigo.site.fragments); off only
+# to measure or to compare a page rendered whole with the same page built from its parts.
+AIGO_FRAGMENT_CACHE = env_bool("AIGO_FRAGMENT_CACHE", True)
 
 # Slow statements (aigo.db.health): every capture logs at most AIGO_SLOW_QUERY_TOP statements whose
 # mean time since the last capture is at least AIGO_SLOW_QUERY_MS; the log keeps this many days.

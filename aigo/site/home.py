@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from aigo.site.cache import LIVE_TTL, cached_page
 from aigo.site.catalog.prices import prices_listed
+from aigo.site.fragments import lazy_context
 from aigo.site.visitor import visitor_of
 from analytics.selectors import models_by_id
 from analytics.trending import trending_scores
@@ -29,23 +30,34 @@ def trending_models(limit: int) -> list:
 
 @cached_page("models", "news", ttl=LIVE_TTL)
 def home(request, locale: str):
+    """Its parts are cached apart (aigo.site.fragments), each computed only when not cached."""
     visitor = visitor_of(request, locale)
     today = timezone.localdate()
-    changes = list(catalog.price_changes(as_of=today, limit=8))
-    rates = rates_on([visitor.currency, *(row.currency for row in changes)], today)
-    incidents = (
-        Incident.objects.exclude(status="resolved").select_related("model", "provider").order_by("-started_at")[:5]
-    )
+
+    def prices() -> dict:
+        changes = list(catalog.price_changes(as_of=today, limit=8))
+        rates = rates_on([visitor.currency, *(row.currency for row in changes)], today)
+        return {
+            "price_changes": prices_listed(changes, visitor, rates, currency="currency"),
+            "conversions": conversions_used(rates, visitor.currency, [row.currency for row in changes], locale),
+        }
+
+    def live() -> dict:
+        incidents = Incident.objects.exclude(status="resolved").select_related("model", "provider")
+        return {"incidents": incidents.order_by("-started_at")[:5], "status": status_summary()}
+
     return TemplateResponse(
         request,
         "site/home.html",
         {
+            **lazy_context(prices, ("price_changes", "conversions")),
+            **lazy_context(live, ("incidents", "status")),
+            **lazy_context(lambda: {"trending": trending_models(TRENDING_ON_HOME)}, ("trending",)),
+            **lazy_context(
+                lambda: {"featured": news.news_list(featured=True).order_by("-published_at")[:FEATURED_ON_HOME]},
+                ("featured",),
+            ),
             "nav": "home",
-            "price_changes": prices_listed(changes, visitor, rates, currency="currency"),
-            "conversions": conversions_used(rates, visitor.currency, [row.currency for row in changes], locale),
-            "incidents": incidents,
-            "status": status_summary(),
-            "trending": trending_models(TRENDING_ON_HOME),
-            "featured": news.news_list(featured=True).order_by("-published_at")[:FEATURED_ON_HOME],
+            "today": today,
         },
     )

@@ -1,13 +1,20 @@
 """Status pages of the public site: the model x region grid, a model's status history and
 the incidents with their timelines. Live values arrive over the SSE stream when JavaScript
-runs; without it every page is complete as served."""
+runs; without it every page is complete as served.
 
+The overview is what a crowd polls when a provider is down: it is served from the page cache
+for a few seconds at most, and each ingest that shows a new value and each incident change
+drops it (kind "status"), so the next request renders the live state."""
+
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -15,8 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from aigo.i18n import resolve
 from aigo.i18n.formatting import day, moment, number
+from aigo.redis import rkey
+from aigo.site.cache import cached_page
 from aigo.site.charts import Series, line_chart, sparkline
 from catalog.models import AIModel
+from status.live import CACHE_KIND as STATUS
 from status.models import Incident
 from status.selectors import latency_by_hour, latency_series, status_current, status_grid, status_uptime
 from status.stream import MAX_MODELS as STREAM_MAX_MODELS
@@ -27,6 +37,15 @@ RANGES = {
     "30d": (timedelta(days=30), timedelta(hours=6)),
 }
 INCIDENTS_PER_PAGE = 25
+# Browsers polling the overview revalidate this often (a 304 when nothing changed); cells with no
+# live value show rollups, which change without an invalidation, so this also bounds their age.
+OVERVIEW_TTL = 5
+# While one thread renders the overview anew, the others answer the copy they served last (if it
+# is this recent) rather than queue behind it: under a crowd that wait was the page's slowest tail.
+OVERVIEW_STALE = 30
+# The hourly p95s behind the sparklines move only when a rollup run lands (once a minute): shared
+# that long, they spare each re-render of the overview its costliest query.
+SPARKLINES_TTL = 60
 
 
 def live_labels() -> dict[str, str]:
@@ -40,11 +59,36 @@ def live_labels() -> dict[str, str]:
     }
 
 
+def cells_render(request, grid: list[dict]) -> None:
+    """Each entry's cells (region, label and percentage), rendered once per distinct availability:
+    a template include per cell was a third of the overview's render."""
+    template = get_template("site/status/cell.html")
+    rendered: dict[float | None, str] = {}
+    for entry in grid:
+        cells = []
+        for region in settings.AIGO_REGIONS:
+            value = entry["regions"][region]["availability"]
+            if value not in rendered:
+                # The request carries the page's locale; the context processors are not needed.
+                rendered[value] = template.render({"value": value, "request": request})
+            cells.append((region, rendered[value]))
+        entry["cells"] = cells
+
+
+def latency_by_hour_shared(slugs: list[str]) -> dict[str, list[float | None]]:
+    """latency_by_hour() of these models, computed once a minute for every process (and every
+    time when Redis is down)."""
+    digest = hashlib.blake2b(",".join(slugs).encode(), digest_size=16).hexdigest()
+    return cache.get_or_set(rkey("status", "sparklines", digest), lambda: latency_by_hour(slugs=slugs), SPARKLINES_TTL)
+
+
+@cached_page("models", STATUS, ttl=OVERVIEW_TTL, stale=OVERVIEW_STALE)
 def overview(request, locale: str):
     grid = status_grid()
-    latency = latency_by_hour(slugs=[entry["slug"] for entry in grid])
+    latency = latency_by_hour_shared([entry["slug"] for entry in grid])
     for entry in grid:
         entry["sparkline"] = sparkline(latency.get(entry["slug"], []), label=gettext("p95 latency, last 24 hours"))
+    cells_render(request, grid)
     return TemplateResponse(
         request,
         "site/status/overview.html",

@@ -8,11 +8,12 @@ tests/catalog/test_api.py checks both give the same documents.
 
 from functools import cache
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Case, F, Func, JSONField, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, NullIf
+from psycopg import sql
 
 from aigo.api.locale import ALL
 from aigo.i18n import fallback_chain
@@ -82,3 +83,26 @@ def listing_json_sql(locale: str) -> RawSQL:
     request than running it."""
     sql, params = _compiled_listing_json(locale)
     return RawSQL(sql, params, output_field=TextField())
+
+
+@cache
+def _unfiltered_page_sql(locale: str) -> tuple[str, tuple]:
+    rows = (
+        ModelListing.objects.order_by("slug").annotate(document=listing_json_sql(locale)).values_list("id", "document")
+    )
+    page_sql, params = rows.query.sql_with_params()
+    statement = sql.SQL(
+        "SELECT counted.row_count, page.* FROM (SELECT (SELECT row_count FROM model_listings_refreshed)) "
+        "AS counted (row_count) LEFT JOIN LATERAL ({} LIMIT %s OFFSET %s) AS page ON true"
+    ).format(sql.SQL(page_sql))
+    return statement.as_string(), tuple(params)
+
+
+def unfiltered_page(locale: str, *, offset: int, limit: int, using: str) -> tuple[int | None, list[tuple]]:
+    """(id, JSON row) of the unfiltered list by slug from `offset`, and the view's row count as its
+    last refresh stored it (None when it has not): one statement, compiled once per locale."""
+    statement, params = _unfiltered_page_sql(locale)
+    with connections[using].cursor() as cursor:
+        cursor.execute(statement, (*params, limit, offset))
+        rows = cursor.fetchall()
+    return rows[0][0], [row[1:] for row in rows if row[1] is not None]

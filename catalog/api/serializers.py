@@ -238,10 +238,17 @@ class LeaderboardEntrySerializer(serializers.Serializer):
     is_official = serializers.BooleanField()
 
 
+class LatestScoreSerializer(serializers.Serializer):
+    score_raw = serializers.DecimalField(max_digits=10, decimal_places=4)
+    score_normalized = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    evaluation_date = serializers.DateField()
+    is_official = serializers.BooleanField()
+
+
 class SharedBenchmarkSerializer(serializers.Serializer):
     suite = serializers.CharField()
     scores = serializers.DictField(
-        child=serializers.DictField(), help_text="Model slug -> its latest score on this suite."
+        child=LatestScoreSerializer(), help_text="Model slug -> its latest score on this suite."
     )
 
 

@@ -1,14 +1,17 @@
 """Catalog read API: thin views over catalog.selectors, cached and localized."""
 
 import json
+from collections.abc import Callable
 
 from django.conf import settings
+from django.db import router
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.response import Response
 
 from aigo.api.cache import cached_response
 from aigo.api.errors import ResourceNotFound
@@ -16,12 +19,13 @@ from aigo.api.locale import LOCALE_PARAMETER
 from aigo.api.schema import error_response
 from aigo.api.views import LocalizedAPIView
 from catalog import selectors
+from catalog.documents import compare_document, model_document, price_history_document
 from catalog.listings import listings_read
-from catalog.models import AIModel, BenchmarkSuite
+from catalog.models import AIModel, BenchmarkSuite, ModelListing
 from catalog.provenance import models_provenance
 
 from .filters import ModelListingFilter
-from .json_rows import listing_json_sql
+from .json_rows import listing_json_sql, unfiltered_page
 from .serializers import (
     CompareSerializer,
     LeaderboardEntrySerializer,
@@ -35,7 +39,6 @@ from .serializers import (
 
 COMPARE_MAX = 6
 INCLUDES = {"sources"}  # what a list's ?include= may add to each row
-RECENT_SCORES = 20
 
 
 @extend_schema(tags=["providers"], parameters=[LOCALE_PARAMETER])
@@ -96,6 +99,29 @@ def _with_sources(page: list[tuple]) -> list[str]:
     ]
 
 
+class KnownPage:
+    """An unfiltered list for the paginator: the page it will ask for is read with the count the
+    view's last refresh stored, in one statement; any other slice (or no stored count) from the
+    query `documents()` builds, as usual."""
+
+    def __init__(self, documents: Callable[[], QuerySet], *, locale: str, offset: int, limit: int, using: str) -> None:
+        self.documents, self.offset, self.limit = documents, offset, limit
+        self.known, self.rows = unfiltered_page(locale, offset=offset, limit=limit, using=using)
+
+    def count(self) -> int:
+        return self.documents().count() if self.known is None else self.known
+
+    def __getitem__(self, index):
+        # The last page's slice ends at the count rather than a page further.
+        if (
+            isinstance(index, slice)
+            and index.start == self.offset
+            and index.stop in (self.offset + self.limit, self.known)
+        ):
+            return self.rows
+        return self.documents()[index]
+
+
 @extend_schema(tags=["models"], parameters=[LOCALE_PARAMETER, IncludeParams])
 class ModelList(LocalizedAPIView, generics.ListAPIView):
     """Models, from the model_listings view: filter, search and sort; up to 200 per page."""
@@ -109,15 +135,34 @@ class ModelList(LocalizedAPIView, generics.ListAPIView):
 
     @cached_response("models", "benchmarks", "sources")
     def get(self, request, *args, **kwargs):
-        include = IncludeParams(data=request.query_params)
-        include.is_valid(raise_exception=True)
-        if set(request.query_params) - {"page", "page_size", "locale", "include"}:
-            listings = self.filter_queryset(self.get_queryset())
-        else:  # nothing to filter: skip building the filter form (most of a cold request)
-            listings = self.get_queryset().order_by("slug")
-        documents = listings.annotate(document=listing_json_sql(self.locale)).values_list("id", "document")
-        page = listings_read(lambda: self.paginate_queryset(documents), documents.db)
-        if "sources" in include.validated_data["include"]:
+        include = set()
+        if "include" in request.query_params:
+            params = IncludeParams(data=request.query_params)
+            params.is_valid(raise_exception=True)
+            include = params.validated_data["include"]
+        filtered = bool(set(request.query_params) - {"page", "page_size", "locale", "include"})
+
+        def documents() -> QuerySet:
+            if filtered:
+                listings = self.filter_queryset(self.get_queryset())
+            else:  # nothing to filter: skip building the filter form (most of a cold request)
+                listings = self.get_queryset().order_by("slug")
+            return listings.annotate(document=listing_json_sql(self.locale)).values_list("id", "document")
+
+        using = router.db_for_read(ModelListing)
+
+        def read() -> list:
+            page = request.query_params.get(self.paginator.page_query_param, "1")
+            if filtered or not page.isdigit() or int(page) < 1:
+                return self.paginate_queryset(documents())
+            size = self.paginator.get_page_size(request)
+            offset = (int(page) - 1) * size
+            return self.paginate_queryset(
+                KnownPage(documents, locale=self.locale, offset=offset, limit=size, using=using)
+            )
+
+        page = listings_read(read, using)
+        if "sources" in include:
             return self.paginator.get_json_text_response(_with_sources(page))
         return self.paginator.get_json_text_response([document for _id, document in page])
 
@@ -132,11 +177,7 @@ class DetailParams(serializers.Serializer):
         self.fields["region"].choices = settings.AIGO_REGIONS
 
 
-def _model_or_404(slug: str) -> AIModel:
-    try:
-        return selectors.model_detail(slug=slug, sources=True)
-    except AIModel.DoesNotExist:
-        raise ResourceNotFound(f"No model with slug {slug!r}.", {"slug": slug}) from None
+DETAIL_PARAMS = set(DetailParams().fields)
 
 
 @extend_schema(
@@ -153,19 +194,24 @@ class ModelDetail(LocalizedAPIView):
 
     @cached_response("models", "benchmarks", "sources")
     def get(self, request, slug: str):
-        params = DetailParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        model = _model_or_404(slug)
-        model.prices = selectors.prices_in_effect(
-            model.pricing.all(),
-            as_of=params.validated_data.get("as_of", timezone.localdate()),
-            region=params.validated_data.get("region"),
-            tier=params.validated_data.get("tier"),
+        wanted = {}
+        if DETAIL_PARAMS & request.query_params.keys():  # most reads give none: skip the serializer
+            params = DetailParams(data=request.query_params)
+            params.is_valid(raise_exception=True)
+            wanted = params.validated_data
+        today = timezone.localdate()
+        document = model_document(
+            slug,
+            locale=self.locale,
+            as_of=wanted.get("as_of", today),
+            today=today,
+            region=wanted.get("region"),
+            tier=wanted.get("tier"),
+            using=router.db_for_read(AIModel),
         )
-        model.scores = list(model.benchmark_scores.all()[:RECENT_SCORES])
-        model.docs = selectors.documentation_for(model.documentation.all(), locale=self.locale)
-        model.sources = sources_block(models_provenance([model], model.prices)[model.pk], model.pk)
-        return Response(self.get_serializer(model).data)
+        if document is None:
+            raise ResourceNotFound(f"No model with slug {slug!r}.", {"slug": slug})
+        return HttpResponse(document, content_type="application/json")
 
 
 @extend_schema(tags=["models"], parameters=[LOCALE_PARAMETER])
@@ -175,13 +221,12 @@ class ModelPricing(LocalizedAPIView, generics.ListAPIView):
     serializer_class = PricingSerializer
     pagination_class = None
 
-    def get_queryset(self):
-        model = get_object_or_404(AIModel, slug=self.kwargs["slug"])
-        return selectors.price_history(model=model)
-
     @cached_response("models")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def get(self, request, slug: str):
+        document = price_history_document(slug, using=router.db_for_read(AIModel))
+        if document is None:
+            raise ResourceNotFound("No AIModel matches the given query.")
+        return HttpResponse(document, content_type="application/json")
 
 
 @extend_schema(tags=["benchmarks"], parameters=[LOCALE_PARAMETER])
@@ -252,38 +297,9 @@ class Compare(LocalizedAPIView):
         params = CompareParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         slugs = params.validated_data["models"]
-        models = {model.slug: model for model in selectors.models_to_compare(slugs=slugs)}
-        missing = [slug for slug in slugs if slug not in models]
+        document, missing = compare_document(
+            slugs, locale=self.locale, today=timezone.localdate(), using=router.db_for_read(AIModel)
+        )
         if missing:
             raise ResourceNotFound(f"Unknown model slug(s): {', '.join(missing)}.", {"missing": missing})
-        today = timezone.localdate()
-        context = self.get_serializer_context()
-        rows, suites_by_model = [], []
-        for slug in slugs:
-            model = models[slug]
-            model.prices = selectors.prices_in_effect(model.pricing.all(), as_of=today)
-            model.scores, model.docs = [], []
-            latest = {}
-            for score in model.benchmark_scores.all():
-                latest.setdefault(score.suite.slug, score)
-            suites_by_model.append(latest)
-            rows.append(ModelDetailSerializer(model, context=context).data)
-        shared = sorted(set.intersection(*(set(latest) for latest in suites_by_model)))
-        benchmarks = [
-            {
-                "suite": suite,
-                "scores": {
-                    slug: LeaderboardScore(latest[suite]).data
-                    for slug, latest in zip(slugs, suites_by_model, strict=True)
-                },
-            }
-            for suite in shared
-        ]
-        return Response({"models": rows, "shared_benchmarks": benchmarks})
-
-
-class LeaderboardScore(serializers.Serializer):
-    score_raw = serializers.DecimalField(max_digits=10, decimal_places=4)
-    score_normalized = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
-    evaluation_date = serializers.DateField()
-    is_official = serializers.BooleanField()
+        return HttpResponse(document, content_type="application/json")

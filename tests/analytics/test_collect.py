@@ -1,4 +1,5 @@
-"""POST /api/v1/events: validation (all or nothing), bots, privacy, rate limit, Redis down."""
+"""POST /api/v1/events: validation (all or nothing), bots, privacy, rate limit, Redis down. What is
+accepted goes through the buffer (tests/analytics/test_buffer.py): counts are read once it is drained."""
 
 import json
 
@@ -6,6 +7,7 @@ import pytest
 from django.test import Client
 
 from aigo.redis import redis_client
+from analytics.buffer import events_drain
 from analytics.events import MAX_EVENTS
 from analytics.trending import _today, day_key
 from tests.catalog.factories import AIModelFactory
@@ -32,8 +34,14 @@ def post(client):
     return post
 
 
-def _stored() -> int:
+def _rows() -> int:
     return sql("SELECT count(*) FROM analytics_events")[0][0]
+
+
+def _stored() -> int:
+    """The rows stored once the buffer is drained."""
+    events_drain()
+    return _rows()
 
 
 def page_view(**fields) -> dict:
@@ -49,10 +57,11 @@ def test_a_batch_is_stored_in_one_go_with_the_model_resolved(post, model, django
         {"type": "search", "properties": {"query": "vision", "results": 4}},
         {"type": "news_view", "properties": {"article": "launch"}},
     ]
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post({"events": events}, HTTP_X_AIGO_REGION="eu-west", HTTP_X_AIGO_COUNTRY="de")
+    response = post({"events": events}, HTTP_X_AIGO_REGION="eu-west", HTTP_X_AIGO_COUNTRY="de")
     assert response.status_code == 202
     assert response.json() == {"received": 6, "stored": 6}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _stored() == 6
     rows = sql(
         "SELECT event_type, event_properties, geo_properties, referrer_properties, user_properties, device_properties"
         " FROM analytics_events ORDER BY event_type"
@@ -79,6 +88,7 @@ def test_no_ip_address_is_stored_and_geo_is_unknown_without_edge_headers(post, s
     settings.AIGO_TRUSTED_PROXIES = 1
     response = post(page_view(), HTTP_X_FORWARDED_FOR="198.51.100.23")
     assert response.status_code == 202
+    assert _stored() == 1
     (row,) = sql("SELECT analytics_events::text FROM analytics_events")
     assert IP not in row[0] and "198.51.100.23" not in row[0]
     assert sql("SELECT geo_properties FROM analytics_events") == [('{"region": "unknown", "country": "unknown"}',)]
@@ -184,4 +194,15 @@ def test_events_are_stored_when_redis_is_down(post, model, redis_down, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         response = post({"type": "model_view", "properties": {"model": "gpt-4"}})
     assert response.status_code == 202
-    assert _stored() == 1
+    assert _rows() == 1  # at once: no drain can reach the buffer
+
+
+def test_a_renamed_model_is_not_resolved_by_its_old_slug(post, model, django_capture_on_commit_callbacks):
+    view = {"type": "model_view", "properties": {"model": "gpt-4"}}
+    assert post(view).status_code == 202  # resolved, and remembered
+    with django_capture_on_commit_callbacks(execute=True):
+        model.slug = "gpt-4-renamed"
+        model.save()
+    response = post(view)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_events"

@@ -21,13 +21,19 @@ REDIS_DB = 4
 
 
 @pytest.fixture(scope="session")
-def site():
-    """(base URL, database DSN) of the browser tests' server."""
+def site_server():
+    """The browser tests' server (tests/server.py): its URL, environment and manage.py."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (scripts/ensure_system.sh chromium)")
     load = ("shell", "-c", "from tests.browser.data import load; load()")
     with app_server("aigo_browser", redis_db=REDIS_DB, setup=[load]) as server:
-        yield server.url, server.env["DATABASE_URL"]
+        yield server
+
+
+@pytest.fixture(scope="session")
+def site(site_server):
+    """(base URL, database DSN) of the browser tests' server."""
+    return site_server.url, site_server.env["DATABASE_URL"]
 
 
 # Per module, not per session: sync Playwright keeps an event loop running while it is open,

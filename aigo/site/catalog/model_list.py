@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from aigo.site.cache import cached_page
 from aigo.site.catalog.catalog_rows import catalog_rows, models_sorted
 from aigo.site.catalog.prices import prices_listed
+from aigo.site.fragments import lazy_context
 from aigo.site.visitor import Visitor, visitor_of
 from catalog import choices, selectors
 from catalog.api.filters import ModelListingFilter
@@ -72,46 +73,50 @@ def _price_range(query, visitor: Visitor, currencies: list[str], rates) -> tuple
 
 @cached_page("models", "benchmarks")
 def model_list(request, locale: str):
+    """The filter form and the results are cached apart (aigo.site.fragments): the listing is
+    queried only for a part that is not cached."""
     visitor = visitor_of(request, locale)
     every_offer = request.GET.get("offers") == "1"
-    data = _filter_data(request.GET)
-    if not every_offer:
-        data["ordering"] = ""  # the models' sorts are not the offers'
-    listings = selectors.listing_list()
-    filters = ModelListingFilter(data=data, queryset=listings, request=request)
-    rows = filters.qs if filters.is_valid() else listings.none()
-
-    currencies = list(selectors.listing_currencies())
     today = timezone.localdate()
-    rates = rates_on([visitor.currency, *currencies], today)
-    bounds, bound_errors = _price_range(request.GET, visitor, currencies, rates)
-    for condition in bounds:
-        rows = rows.filter(condition)
 
-    if every_offer:
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        shown = {
-            "models": prices_listed(page, visitor, rates),
-            "conversions": conversions_used(
-                rates, visitor.currency, [row.price_currency for row in page if row.price_currency], locale
-            ),
-        }
-    else:
-        sort = request.GET.get("sort", "")
-        page = Paginator(models_sorted(rows, sort), PAGE_SIZE).get_page(request.GET.get("page"))
-        shown = catalog_rows(page, visitor, today, rates)
+    def results() -> dict:
+        data = _filter_data(request.GET)
+        if not every_offer:
+            data["ordering"] = ""  # the models' sorts are not the offers'
+        listings = selectors.listing_list()
+        filters = ModelListingFilter(data=data, queryset=listings, request=request)
+        rows = filters.qs if filters.is_valid() else listings.none()
+        currencies = list(selectors.listing_currencies())
+        rates = rates_on([visitor.currency, *currencies], today)
+        bounds, bound_errors = _price_range(request.GET, visitor, currencies, rates)
+        for condition in bounds:
+            rows = rows.filter(condition)
+        if every_offer:
+            page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+            shown = {
+                "models": prices_listed(page, visitor, rates),
+                "conversions": conversions_used(
+                    rates, visitor.currency, [row.price_currency for row in page if row.price_currency], locale
+                ),
+            }
+        else:
+            sort = request.GET.get("sort", "")
+            page = Paginator(models_sorted(rows, sort), PAGE_SIZE).get_page(request.GET.get("page"))
+            shown = catalog_rows(page, visitor, today, rates)
+        return {"attributions": None, **shown, "page": page, "errors": {**filters.errors, **bound_errors}}
+
     query = request.GET.copy()
     query.pop("page", None)
     return TemplateResponse(
         request,
         "site/catalog/model_list.html",
         {
-            **shown,
+            **lazy_context(results, ("models", "conversions", "attributions", "page", "errors")),
+            **lazy_context(lambda: {"providers": list(selectors.provider_choices())}, ("providers",)),
             "nav": "models",
-            "page": page,
+            "query_key": repr(sorted(request.GET.lists())),
+            "today": today,
             "every_offer": every_offer,
-            "errors": {**filters.errors, **bound_errors},
-            "providers": selectors.provider_choices(),
             "modalities": choices.MODALITIES,
             "capabilities": choices.CAPABILITIES,
             "sorts": OFFER_SORTS if every_offer else MODEL_SORTS,

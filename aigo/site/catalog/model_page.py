@@ -2,6 +2,7 @@
 news) and the canonical model (what its maker released, every offer side by side), both with the
 facts, lifecycle dates and benchmark scores, each value with its sources."""
 
+import functools
 from datetime import timedelta
 from decimal import Decimal
 
@@ -11,12 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aigo.api.cache import REDIS_TTL
 from aigo.i18n import resolve
 from aigo.i18n.formatting import day, money, percent
 from aigo.site.badges import badge_snippets
 from aigo.site.cache import LIVE_TTL, cached_page
 from aigo.site.catalog.model_parts import model_parts
 from aigo.site.charts import Series, line_chart, uptime_bar
+from aigo.site.fragments import lazy_context, value_cached
 from aigo.site.visitor import visitor_of
 from catalog import selectors
 from catalog.models import AIModel, CanonicalModel
@@ -96,67 +99,102 @@ def _lead(canonical: CanonicalModel | None, locale: str, model: AIModel | None =
     return lines
 
 
+MODEL_PARTS = ("facts", "lifecycle", "successor", "offers", "cheapest", "conversions", "scores", "attributions")
+
+
 @cached_page("models", "benchmarks", "news", ttl=LIVE_TTL)
 def model_detail(request, locale: str, slug: str):
     """One provider's offer of a model: the model's facts and every offer beside this one's own
-    prices, history, live status, docs and news."""
+    prices, history, live status, docs and news. The page's parts are cached apart
+    (aigo.site.fragments): what they show is computed only for the parts not cached."""
     visitor = visitor_of(request, locale)
     try:
-        model = selectors.model_detail(slug=slug)
+        model = value_cached(("models",), f"model-head:{slug}", REDIS_TTL, lambda: selectors.model_head(slug=slug))
     except AIModel.DoesNotExist:
         raise Http404("No such model") from None
     now = timezone.now()
     today = timezone.localdate(now)
-    canonical = selectors.canonical_detail(pk=model.canonical_model_id) if model.canonical_model_id else None
-    offers = list(selectors.offers_of(canonical_id=canonical.pk)) if canonical else [model]
-    parts = model_parts(canonical, offers, visitor, now)
+    canonical = model.canonical_model
     sunset = min((day for day in (model.sunset_at, getattr(canonical, "sunset_at", None)) if day), default=None)
     sunset_days = (sunset - today).days if sunset else None
-    history = sorted(model.pricing.all(), key=lambda row: row.effective_from)
-    return TemplateResponse(
-        request,
-        "site/catalog/model_detail.html",
-        {
-            **parts,
-            "nav": "models",
-            "model": model,
-            "name": resolve(model.name, locale) or model.slug,
-            "lead": _lead(canonical, locale, model),
-            "description": resolve(model.description, locale) or resolve(canonical and canonical.description, locale),
-            "own_prices": next(row["prices"] for row in parts["offers"] if row["offer"].pk == model.pk),
+    detail = functools.cache(lambda: selectors.model_detail(slug=slug))
+
+    def parts() -> dict:
+        offers = list(selectors.offers_of(canonical_id=canonical.pk)) if canonical else [detail()]
+        found = model_parts(canonical, offers, visitor, now)
+        found["own_prices"] = next(row["prices"] for row in found["offers"] if row["offer"].pk == model.pk)
+        return found
+
+    def catalog() -> dict:
+        history = sorted(detail().pricing.all(), key=lambda row: row.effective_from)
+        return {
             "price_chart": _price_chart(history, locale),
-            "sunset": sunset,
-            "sunset_days": sunset_days,
-            "sunset_soon": sunset_days is not None and sunset_days <= SUNSET_WARNING_DAYS,
-            "documentation": selectors.documentation_for(model.documentation.all(), locale=locale),
+            "documentation": selectors.documentation_for(detail().documentation.all(), locale=locale),
+            "endpoints": list(detail().endpoints.all()),
+        }
+
+    def live() -> dict:
+        return {
             "status": status_current(model_id=model.id, slug=model.slug),
             "uptime": status_uptime(model_id=model.id),
             "uptime_bars": _uptime_bars(model, locale),
             "incidents": Incident.objects.filter(model=model).order_by("-started_at")[:5],
-            "news": news_list(model=model.slug).order_by("-published_at")[:RELATED_NEWS],
+        }
+
+    name = resolve(model.name, locale) or model.slug
+    return TemplateResponse(
+        request,
+        "site/catalog/model_detail.html",
+        {
+            **lazy_context(parts, (*MODEL_PARTS, "own_prices")),
+            **lazy_context(catalog, ("price_chart", "documentation", "endpoints")),
+            **lazy_context(live, ("status", "uptime", "uptime_bars", "incidents")),
+            **lazy_context(
+                lambda: {"news": list(news_list(model=slug).order_by("-published_at")[:RELATED_NEWS])}, ("news",)
+            ),
+            "nav": "models",
+            "model": model,
+            "canonical": canonical,
+            "today": today,
+            "name": name,
+            "lead": _lead(canonical, locale, model),
+            "description": resolve(model.description, locale) or resolve(canonical and canonical.description, locale),
+            "sunset": sunset,
+            "sunset_days": sunset_days,
+            "sunset_soon": sunset_days is not None and sunset_days <= SUNSET_WARNING_DAYS,
             "page_events": [{"type": "model_view", "properties": {"model": model.slug, "path": request.path}}],
-            "badges": badge_snippets(request, model, name=resolve(model.name, locale) or model.slug, locale=locale),
+            "badges": badge_snippets(request, model, name=name, locale=locale),
         },
     )
 
 
+def _canonical_head(slug: str) -> tuple[CanonicalModel, bool]:
+    canonical = selectors.canonical_detail(slug=slug)
+    return canonical, canonical.offers.exists()
+
+
 @cached_page("models", "benchmarks", ttl=LIVE_TTL)
 def canonical_detail(request, locale: str, slug: str):
-    """A model as its maker releases it: its facts and lifecycle, and every provider's offer."""
+    """A model as its maker releases it: its facts and lifecycle, and every provider's offer. Its
+    parts are cached apart, as the offer page's are."""
     visitor = visitor_of(request, locale)
     try:
-        canonical = selectors.canonical_detail(slug=slug)
+        canonical, offered = value_cached(
+            ("models",), f"canonical-head:{slug}", REDIS_TTL, lambda: _canonical_head(slug)
+        )
     except CanonicalModel.DoesNotExist:
         raise Http404("No such model") from None
-    offers = list(selectors.offers_of(canonical_id=canonical.pk))
-    if not offers:
+    if not offered:
         raise Http404("No provider offers this model")
+    offers = functools.cache(lambda: list(selectors.offers_of(canonical_id=canonical.pk)))
     return TemplateResponse(
         request,
         "site/catalog/canonical_detail.html",
         {
-            **model_parts(canonical, offers, visitor),
+            **lazy_context(lambda: model_parts(canonical, offers(), visitor), MODEL_PARTS),
             "nav": "models",
+            "canonical": canonical,
+            "today": timezone.localdate(),
             "name": canonical.display_name(locale),
             "description": resolve(canonical.description, locale),
             "lead": _lead(canonical, locale),

@@ -7,6 +7,7 @@ from django import template
 from django.conf import settings
 
 from aigo.i18n import formatting, resolve
+from aigo.site.fragments import fragment_cached
 
 register = template.Library()
 
@@ -62,3 +63,29 @@ def get_item(mapping, key):
 def share(context, value, digits: int = 1) -> str:
     """A share from 0 to 1 in percent ("–" when there is none)."""
     return "–" if value is None else formatting.percent(value * 100, _locale(context), digits)
+
+
+@register.tag
+def fragment(parser, token):
+    """{% fragment "name" "kind,kind" ttl value... %}...{% endfragment %}: the enclosed part cached
+    apart from the page (aigo.site.fragments), for the page's locale and the values given, which
+    must name everything else the part depends on; kept `ttl` seconds at most and dropped when
+    one of the kinds changes."""
+    bits = token.split_contents()
+    if len(bits) < 4:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes a name, kinds, a ttl and the values it varies by")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    name, kinds, ttl, *vary = (parser.compile_filter(bit) for bit in bits[1:])
+    return FragmentNode(nodelist, name, kinds, ttl, vary)
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, kinds, ttl, vary):
+        self.nodelist, self.name, self.kinds, self.ttl, self.vary = nodelist, name, kinds, ttl, vary
+
+    def render(self, context) -> str:
+        kinds = tuple(kind for kind in self.kinds.resolve(context).split(",") if kind)
+        values = [value.resolve(context) for value in self.vary]
+        variant = f"{self.name.resolve(context)}|{_locale(context)}|{values!r}"
+        return fragment_cached(kinds, variant, int(self.ttl.resolve(context)), lambda: self.nodelist.render(context))

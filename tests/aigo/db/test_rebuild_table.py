@@ -169,7 +169,7 @@ def test_rebuild_models_while_another_connection_writes_loses_nothing(rebuild_db
         keys = conn.execute(
             "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f' AND confrelid = 'models'::regclass"
         ).fetchall()
-        assert len(keys) == 7 and all(valid for _, valid in keys)  # source_mappings.model_id is the 7th
+        assert len(keys) == 8 and all(valid for _, valid in keys)  # model_provenance.model_id is the 8th
         triggers = conn.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'models'::regclass AND NOT tgisinternal")
         assert {t for (t,) in triggers} == {
             "models_audit",
@@ -177,6 +177,9 @@ def test_rebuild_models_while_another_connection_writes_loses_nothing(rebuild_db
             "update_search_vector_trigger",
             "models_change_insert",
             "models_change_update",
+            "models_provenance_stale_insert",
+            "models_provenance_stale_update",
+            "models_provenance_stale_delete",
         }
         assert conn.execute(
             "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'models'::regclass AND indisprimary"
