@@ -45,7 +45,9 @@ def _glossary() -> dict[str, dict[str, list[str]]]:
     rows = [line.split("|")[1:-1] for line in GLOSSARY.read_text().splitlines() if line.startswith("| ")]
     header = [re.search(r"\((\w+)\)", cell).group(1) for cell in rows[0][1:]]
     return {
-        cells[0].strip(): {code: [term.strip() for term in cell.split("/")] for code, cell in zip(header, cells[1:])}
+        cells[0].strip(): {
+            code: [term.strip() for term in cell.split("/")] for code, cell in zip(header, cells[1:], strict=True)
+        }
         for cells in rows[2:]
     }
 
