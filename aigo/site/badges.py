@@ -141,10 +141,13 @@ SHOWN = [("status", ""), ("uptime", "?window=30d"), ("latency", ""), ("price", "
 
 
 def badge_snippets(request, model: AIModel, *, name: str, locale: str) -> list[dict]:
-    """What the model page offers to embed: each badge's URL and its Markdown and HTML."""
+    """What the model page offers to embed: each badge's URL and its Markdown and HTML, with
+    labels in the page's language."""
     page = request.build_absolute_uri(reverse("site:model", args=[locale, model.slug]))
     snippets = []
     for kind, query in SHOWN:
+        if locale != settings.AIGO_DEFAULT_LOCALE:
+            query = f"{query}{'&' if query else '?'}locale={locale}"
         url = request.build_absolute_uri(reverse("badge", args=[model.slug, kind])) + query
         alt = f"{name}: {kind}"
         snippets.append(
