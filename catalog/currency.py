@@ -191,12 +191,16 @@ def amount_in_each(amount: Decimal, source: str, targets: Iterable[str], rates: 
 
 def conversions_used(rates: dict[str, Rate], target: str, sources: Iterable[str], locale: str) -> list[dict]:
     """What a page says about its conversions, written for `locale`: 1 <source> = <rate>
-    <target>, whose rates and of which day, for each source currency it converted from."""
+    <target>, whose rates and of which day, for each source currency it converted from; then
+    each source currency it could not convert (no rate yet, e.g. TWD, which the ECB does not
+    publish), whose prices stay as published."""
     names = {"ecb": "ECB", "editor": gettext("editor")}
-    used = []
+    used, missing = [], []
     for source in sorted(set(sources) - {target}):
         conversion = convert(Decimal(1), source, target, rates, places=8)
-        if conversion is not None:
+        if conversion is None:
+            missing.append({"source": source, "target": target, "rate": None})
+        else:
             used.append(
                 {
                     "source": source,
@@ -206,4 +210,4 @@ def conversions_used(rates: dict[str, Rate], target: str, sources: Iterable[str]
                     "by": ", ".join(names[name] for name in conversion.sources),
                 }
             )
-    return used
+    return used + missing

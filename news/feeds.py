@@ -5,8 +5,9 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext
 
-from aigo.i18n import resolve
+from aigo.i18n import resolve, translated
 from catalog.models import AIModel
 
 from . import selectors
@@ -27,20 +28,24 @@ class NewsFeed(Feed):
 
     def title(self, obj) -> str:
         locale, model = obj
-        return f"AI-GO news: {model.display_name(locale)}" if model else "AI-GO news"
+        if model:
+            return gettext("AI-GO news: %(model)s") % {"model": model.display_name(locale)}
+        return gettext("AI-GO news")
 
     def link(self, obj) -> str:
         return news_url(obj[0])
 
     def description(self, obj) -> str:
         locale, model = obj
-        about = model.display_name(locale) if model else "AI models"
-        return f"News about {about} from AI-GO."
+        if model:
+            return gettext("News about %(model)s from AI-GO.") % {"model": model.display_name(locale)}
+        return gettext("News about AI models from AI-GO.")
 
     subtitle = description  # Atom's name for it
 
     def get_feed(self, obj, request):
-        feed = super().get_feed(obj, request)
+        with translated(obj[0]):
+            feed = super().get_feed(obj, request)
         feed.feed["language"] = obj[0]  # Feed takes it from the active translation, not from the object
         return feed
 

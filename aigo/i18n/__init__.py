@@ -5,20 +5,24 @@ localized JSONB columns (`fields`), and money, numbers and dates written per loc
 from aigo.i18n.fields import LocalizedField, validate_localized
 from aigo.i18n.locales import (
     LOCALE_NAMES,
+    django_language,
     fallback_chain,
     locale_choices,
     locale_from_accept_language,
     normalize_locale,
     resolve,
+    translated,
 )
 
 __all__ = [
     "LOCALE_NAMES",
     "LocalizedField",
+    "django_language",
     "fallback_chain",
     "locale_choices",
     "locale_from_accept_language",
     "normalize_locale",
     "resolve",
+    "translated",
     "validate_localized",
 ]

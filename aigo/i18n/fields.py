@@ -11,36 +11,50 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext
 
+from aigo.i18n.formatting import babel_locale
 from aigo.i18n.locales import LOCALE_NAMES
 
 
 def validate_localized(value, required_locales: Iterable[str] = ()) -> None:
     if not isinstance(value, dict):
         raise ValidationError(
-            'Expected an object mapping locale codes to text, e.g. {"en-US": "..."}.',
+            gettext('Expected an object mapping locale codes to text, e.g. {"en-US": "..."}.'),
             code="invalid",
         )
     known = settings.AIGO_LOCALES
     unknown = sorted(str(key) for key in value if key not in known)
     if unknown:
         raise ValidationError(
-            "Unknown locale %(unknown)s. Known locales: %(known)s.",
+            gettext("Unknown locale %(unknown)s. Known locales: %(known)s."),
             code="unknown_locale",
             params={"unknown": ", ".join(unknown), "known": ", ".join(known)},
         )
     for locale, text in value.items():
         if not isinstance(text, str) or not text.strip():
             raise ValidationError(
-                "%(locale)s: the text must be a non-empty string.",
+                gettext("%(locale)s: the text must be a non-empty string."),
                 code="empty",
                 params={"locale": locale},
             )
     missing = [locale for locale in required_locales if locale not in value]
     if missing:
         raise ValidationError(
-            "%(missing)s is required.", code="required_locale", params={"missing": ", ".join(missing)}
+            gettext("%(missing)s is required."), code="required_locale", params={"missing": ", ".join(missing)}
         )
+
+
+def locale_label(locale: str) -> str:
+    """The locale named in the editor's language, then in its own so translators find theirs:
+    "Japanisch (Japan) · 日本語" for a German editor, "Deutsch (Deutschland)" alone."""
+    editor = babel_locale(translation.get_language() or settings.LANGUAGE_CODE)
+    shown = babel_locale(locale)
+    named = shown.get_display_name(editor) or locale
+    if shown.language == editor.language:
+        return named
+    return f"{named} · {LOCALE_NAMES.get(locale, shown.get_display_name())}"
 
 
 class LocalizedWidget(forms.MultiWidget):
@@ -67,7 +81,7 @@ class LocalizedWidget(forms.MultiWidget):
         context = super().get_context(name, value, attrs)
         for locale, subwidget in zip(self.locales, context["widget"]["subwidgets"], strict=True):
             subwidget["locale"] = locale
-            subwidget["label"] = LOCALE_NAMES.get(locale, locale)
+            subwidget["label"] = locale_label(locale)
         return context
 
 

@@ -54,7 +54,10 @@ def number(value: Decimal | float | int, locale: str) -> str:
 @_remembered
 def compact(value: int, locale: str) -> str:
     """128000 -> "128K" (en), "12.8万" (zh): for context windows and token counts."""
-    return format_compact_decimal(value, locale=babel_locale(locale), fraction_digits=1)
+    where = babel_locale(locale)
+    text = format_compact_decimal(value, locale=where, fraction_digits=1)
+    # German has no short form for thousands ("200000"): group the digits instead ("200.000").
+    return format_decimal(value, locale=where) if text.isdigit() else text
 
 
 @_remembered

@@ -6,6 +6,7 @@ reader: exact locale, then another locale of the same language, then en-US.
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.utils import translation
 
 # Names shown beside each input in the admin, in their own language so translators find theirs.
 LOCALE_NAMES = {
@@ -22,10 +23,24 @@ LOCALE_NAMES = {
 }
 # Script subtags that pick a region for Chinese (browsers send zh-Hans / zh-Hant).
 _SCRIPT_REGIONS = {"hans": "CN", "hant": "TW"}
+# Django's language codes for the UI catalogs (locale/<code>/LC_MESSAGES/django.po): Chinese is
+# catalogued by script, the rest by language (gettext alone would look for zh_TW, then zh).
+_CATALOG_SCRIPTS = {"zh-CN": "zh-hans", "zh-TW": "zh-hant"}
 
 
 def _language(locale: str) -> str:
     return locale.split("-", 1)[0].lower()
+
+
+def django_language(locale: str) -> str:
+    """The UI catalog of a content locale: zh-TW -> zh-hant, de-DE -> de."""
+    return _CATALOG_SCRIPTS.get(locale, _language(locale))
+
+
+def translated(locale: str):
+    """A block whose gettext speaks `locale` (a content locale such as zh-TW): pages, feeds,
+    emails and badges alike."""
+    return translation.override(django_language(locale))
 
 
 def locale_choices() -> list[tuple[str, str]]:

@@ -14,11 +14,12 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
 
 from aigo.api.cache import MAX_AGE, serve_cached
+from aigo.i18n import translated
 from aigo.i18n.formatting import money, number
 from catalog import selectors
 from catalog.currency import convert, rates_on
@@ -140,10 +141,13 @@ SHOWN = [("status", ""), ("uptime", "?window=30d"), ("latency", ""), ("price", "
 
 
 def badge_snippets(request, model: AIModel, *, name: str, locale: str) -> list[dict]:
-    """What the model page offers to embed: each badge's URL and its Markdown and HTML."""
+    """What the model page offers to embed: each badge's URL and its Markdown and HTML, with
+    labels in the page's language."""
     page = request.build_absolute_uri(reverse("site:model", args=[locale, model.slug]))
     snippets = []
     for kind, query in SHOWN:
+        if locale != settings.AIGO_DEFAULT_LOCALE:
+            query = f"{query}{'&' if query else '?'}locale={locale}"
         url = request.build_absolute_uri(reverse("badge", args=[model.slug, kind])) + query
         alt = f"{name}: {kind}"
         snippets.append(
@@ -173,7 +177,7 @@ def badge(request, slug: str, kind: str):
         model = AIModel.objects.filter(slug=slug).first()
         if model is None:
             raise Http404(f"No model {slug!r}.")
-        with translation.override(locale):
+        with translated(locale):
             svg = badge_svg(KINDS[kind](model, request.GET, locale))
         return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext
 
+from aigo.i18n import translated
 from aigo.site.change_text import GROUPS, ChangeText, changes_described, group_labels
 from aigo.site.visitor import visitor_of
 from catalog.changes.filters import SLUG, ChangeFilters, FilterError, filters_parse
@@ -110,7 +111,8 @@ class ChangesFeed(Feed):
         return reverse("site:changes", args=[obj[0]])
 
     def get_feed(self, obj, request):
-        feed = super().get_feed(obj, request)
+        with translated(obj[0]):  # also the private feed, whose locale is the subscription's
+            feed = super().get_feed(obj, request)
         feed.feed["language"] = obj[0]  # Feed takes it from the active translation, not from the object
         return feed
 

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from aigo.i18n import translated
 from aigo.site.change_text import changes_described
 from catalog.currency import rates_on
 from subscriptions.models import Subscription
@@ -29,7 +30,7 @@ def _send(subscription: Subscription, subject: str, body: str, page: str) -> Non
 
 
 def confirmation_send(subscription: Subscription, link: str, page: str) -> None:
-    with translation.override(subscription.locale):
+    with translated(subscription.locale):
         body = render_to_string("site/email/confirm.txt", {"link": link, "page": page})
         _send(subscription, gettext("Confirm your AI-GO digest"), body, page)
 
@@ -45,7 +46,7 @@ def digests_send(now=None) -> int:
             locale, currency = subscription.locale, subscription.currency
             currencies = {event.payload["currency"] for event in events if "currency" in event.payload}
             page = _site(reverse("site:following", args=[locale, subscription.token]))
-            with translation.override(locale):
+            with translated(locale):
                 changes = changes_described(events, locale, currency, rates_on([currency, *currencies], now.date()))
                 body = render_to_string("site/email/digest.txt", {"changes": changes, "page": page})
                 subject = ngettext(

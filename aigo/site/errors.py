@@ -6,12 +6,11 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
-from django.utils import translation
 
 from aigo.api.errors import API_PREFIX, error_response
 from aigo.api.unavailable import DatabaseUnavailable, database_unavailable
-from aigo.i18n import locale_from_accept_language
-from aigo.site.locale import django_language, locale_of_path
+from aigo.i18n import locale_from_accept_language, translated
+from aigo.site.locale import locale_of_path
 
 
 def _error_locale(request) -> str:
@@ -24,7 +23,7 @@ def _error_locale(request) -> str:
 
 def page_not_found(request, exception=None):
     request.locale = _error_locale(request)
-    with translation.override(django_language(request.locale)):
+    with translated(request.locale):
         return render(request, "site/404.html", status=404)
 
 
@@ -38,7 +37,7 @@ def server_error(request):
         response = error_response(error.status_code, error.default_code, str(error.detail), error.details)
     else:
         locale = _error_locale(request)
-        with translation.override(django_language(locale)):
+        with translated(locale):
             page = loader.get_template("site/500.html").render({"locale": locale})
         response = HttpResponse(page, status=503 if unavailable else 500)
     if unavailable:

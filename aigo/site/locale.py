@@ -7,15 +7,8 @@ import re
 
 from django.conf import settings
 from django.urls import register_converter
-from django.utils import translation
 
-# Django's language codes for the gettext catalogs (locale/<code>/LC_MESSAGES/django.po);
-# Chinese is catalogued by script, the rest by language.
-_SCRIPTS = {"zh-CN": "zh-hans", "zh-TW": "zh-hant"}
-
-
-def django_language(locale: str) -> str:
-    return _SCRIPTS.get(locale, locale.split("-", 1)[0].lower())
+from aigo.i18n import translated
 
 
 class LocaleConverter:
@@ -59,7 +52,7 @@ class SiteLocaleMiddleware:
         if locale is None:
             return self.get_response(request)
         request.locale = locale
-        with translation.override(django_language(locale)):
+        with translated(locale):
             response = self.get_response(request)
             # Rendering is lazy for TemplateResponse: finish it in the right language.
             if hasattr(response, "render") and not response.is_rendered:

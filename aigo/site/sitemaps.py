@@ -1,4 +1,5 @@
-"""sitemap.xml: every locale's address of the models, providers, news and the fixed pages."""
+"""sitemap.xml: every locale's address of the models, providers, news and the fixed pages, each
+with its translations as hreflang alternates (the language tags search engines match readers by)."""
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -26,6 +27,9 @@ class _PerLocale(Sitemap):
     """Items are (locale, row) pairs: one address per locale, as the site serves them.
     Subclasses say which rows (`rows()`) and the path of one (`path(row)`)."""
 
+    # Each address lists every locale's as an alternate: a page of 5,000 stays a few megabytes.
+    limit = 5000
+
     def items(self):
         rows = list(self.rows())
         return [(locale, row) for locale in settings.AIGO_LOCALES for row in rows]
@@ -33,6 +37,16 @@ class _PerLocale(Sitemap):
     def location(self, item) -> str:
         locale, row = item
         return f"/{locale}/{self.path(row)}"
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page, site, protocol)
+        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        for url in urls:
+            path = self.path(url["item"][1])
+            url["alternates"] = [
+                {"lang_code": locale, "location": f"{origin}/{locale}/{path}"} for locale in settings.AIGO_LOCALES
+            ] + [{"lang_code": "x-default", "location": f"{origin}/{settings.AIGO_DEFAULT_LOCALE}/{path}"}]
+        return urls
 
 
 class PagesSitemap(_PerLocale):

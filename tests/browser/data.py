@@ -51,7 +51,7 @@ def load() -> None:
         )
         PricingFactory(model=models[slug], input_per_million=Decimal(price_in), output_per_million=Decimal(price_out))
     day = timezone.localdate() - datetime.timedelta(days=1)
-    for currency, rate in (("USD", "1.10"), ("CNY", "7.80"), ("JPY", "165")):
+    for currency, rate in (("USD", "1.10"), ("CNY", "7.80"), ("JPY", "165"), ("KRW", "1500"), ("TWD", "35.5")):
         ExchangeRate.objects.create(currency=currency, rate=Decimal(rate), effective_date=day, source="ecb")
     suite_score = BenchmarkScoreFactory(model=models["comet-pro"], is_official=True, score_normalized=Decimal("88"))
     BenchmarkScoreFactory(suite=suite_score.suite, model=models["atlas-large"], is_official=True)

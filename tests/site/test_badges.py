@@ -65,6 +65,14 @@ def test_the_price_in_another_currency_and_labels_in_another_language(client, mo
     )
     label, value = _texts(client.get("/badges/gpt-4o/status.svg?locale=ja-JP"))
     assert (label, value) == ("状態", "正常")
+    assert _texts(client.get("/badges/gpt-4o/latency.svg?locale=zh-TW"))[0] == "延遲 p95"
+
+
+def test_the_model_page_offers_its_badges_in_the_pages_language(client, model):
+    html = client.get("/ko-KR/models/gpt-4o/").content.decode()
+    assert 'src="http://testserver/badges/gpt-4o/uptime.svg?window=30d&amp;locale=ko-KR"' in html
+    assert 'src="http://testserver/badges/gpt-4o/status.svg?locale=ko-KR"' in html
+    assert 'src="http://testserver/badges/gpt-4o/status.svg"' in client.get("/en-US/models/gpt-4o/").content.decode()
 
 
 def test_the_rank_on_a_benchmark(client, model):

@@ -31,7 +31,7 @@ def test_the_home_page_speaks_the_urls_locale(client):
     assert response.status_code == 200 and response["Content-Language"] == "ja-JP"
     assert '<html lang="ja-JP">' in html and "AIモデルを比較" in html
     assert "AI 模型对比" in client.get("/zh-CN/").content.decode()
-    assert "AI models, compared" in client.get("/de-DE/").content.decode()  # no German catalog: English
+    assert "KI-Modelle im Vergleich" in client.get("/de-DE/").content.decode()
 
 
 def test_every_page_lists_its_alternates_and_canonical(client, settings):

@@ -30,6 +30,9 @@ def test_money_pads_to_the_currencys_digits_and_groups_thousands():
 def test_compact_numbers_follow_the_locale():
     assert formatting.compact(128_000, "en-US") == "128K"
     assert formatting.compact(128_000, "zh-CN") == "12.8万"
+    assert formatting.compact(128_000, "ko-KR") == "12.8만"
+    assert formatting.compact(1_000_000, "de-DE") == "1\xa0Mio."
+    assert formatting.compact(128_000, "de-DE") == "128.000"  # no short form for thousands: grouped
 
 
 def test_percent_takes_percent_points():
