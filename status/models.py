@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from aigo.fields import (
     ChoiceArrayField,
@@ -15,12 +16,12 @@ from aigo.fields import (
 )
 from catalog.models import AIModel, Provider
 
-SEVERITIES = [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")]
+SEVERITIES = [("minor", _("Minor")), ("major", _("Major")), ("critical", _("Critical"))]
 STATUSES = [
-    ("investigating", "Investigating"),
-    ("identified", "Identified"),
-    ("monitoring", "Monitoring"),
-    ("resolved", "Resolved"),
+    ("investigating", _("Investigating")),
+    ("identified", _("Identified")),
+    ("monitoring", _("Monitoring")),
+    ("resolved", _("Resolved")),
 ]
 STATUS_ORDER = [value for value, _label in STATUSES]
 

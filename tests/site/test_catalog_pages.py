@@ -132,7 +132,7 @@ def test_a_model_near_its_sunset_warns(client):
     AIModelFactory(slug="leaving", sunset_at=timezone.localdate() + timedelta(days=20))
     AIModelFactory(slug="gone", deprecated_at=date(2024, 1, 1), sunset_at=date(2024, 6, 1), is_active=False)
     assert "shuts down in 20 days" in client.get("/en-US/models/leaving/").content.decode()
-    assert "was shut down on 2024-06-01" in client.get("/en-US/models/gone/").content.decode()
+    assert "was shut down on Jun 1, 2024" in client.get("/en-US/models/gone/").content.decode()
 
 
 def test_an_unknown_model_is_a_friendly_404(client):

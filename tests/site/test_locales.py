@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from aigo.i18n import translated
+from aigo.i18n.formatting import day
 from catalog.models import ExchangeRate
+from status.incidents import incident_open
 from tests.catalog.factories import AIModelFactory, PricingFactory
 from tests.news.factories import NewsArticleFactory
 
@@ -75,6 +77,13 @@ def test_each_locale_reads_in_its_language_with_its_currency_and_formats(client,
     page = client.get(f"/{locale}/models/priced/").content.decode()
     assert price in page and released in page
     assert _in(locale, "%(count)s tokens") % {"count": context} in page
+
+
+def test_incidents_and_days_are_written_in_the_pages_language(client, priced):
+    incident_open(model=priced, severity="major", title="Errors", message="Looking.")
+    html = client.get("/de-DE/").content.decode()
+    assert "Schwer · Wird untersucht" in html  # severity and status, from the incident's choices
+    assert f"<td>{day(timezone.localdate() - timedelta(days=1), 'de-DE')}</td>" in html  # a price's start
 
 
 def test_a_currency_without_a_rate_says_so_and_keeps_the_published_price(client, priced):
