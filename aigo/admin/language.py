@@ -7,6 +7,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from aigo.i18n import response_in
+
 
 class AdminLanguageMiddleware:
     def __init__(self, get_response):
@@ -16,13 +18,8 @@ class AdminLanguageMiddleware:
     def __call__(self, request):
         if not request.path_info.startswith(self.prefix):
             return self.get_response(request)
-        language = translation.get_language_from_request(request)
-        with translation.override(language):
-            request.LANGUAGE_CODE = language
-            response = self.get_response(request)
-            # The admin answers with TemplateResponses: render them in the language, not after it.
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
+        language = request.LANGUAGE_CODE = translation.get_language_from_request(request)
+        response = response_in(language, self.get_response, request)
         patch_vary_headers(response, ["Accept-Language", "Cookie"])
         response.headers.setdefault("Content-Language", language)
         return response

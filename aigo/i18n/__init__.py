@@ -11,6 +11,7 @@ from aigo.i18n.locales import (
     locale_from_accept_language,
     normalize_locale,
     resolve,
+    response_in,
     translated,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "locale_from_accept_language",
     "normalize_locale",
     "resolve",
+    "response_in",
     "translated",
     "validate_localized",
 ]

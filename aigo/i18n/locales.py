@@ -43,6 +43,16 @@ def translated(locale: str):
     return translation.override(django_language(locale))
 
 
+def response_in(language: str, get_response, request):
+    """`get_response(request)` with Django's `language` active, a lazily rendered response
+    (TemplateResponse) rendered in it rather than after it; for middleware."""
+    with translation.override(language):
+        response = get_response(request)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+    return response
+
+
 def locale_choices() -> list[tuple[str, str]]:
     return [(locale, f"{locale} · {LOCALE_NAMES.get(locale, locale)}") for locale in settings.AIGO_LOCALES]
 

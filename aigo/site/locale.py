@@ -8,7 +8,7 @@ import re
 from django.conf import settings
 from django.urls import register_converter
 
-from aigo.i18n import translated
+from aigo.i18n import django_language, response_in
 
 
 class LocaleConverter:
@@ -52,10 +52,6 @@ class SiteLocaleMiddleware:
         if locale is None:
             return self.get_response(request)
         request.locale = locale
-        with translated(locale):
-            response = self.get_response(request)
-            # Rendering is lazy for TemplateResponse: finish it in the right language.
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
+        response = response_in(django_language(locale), self.get_response, request)
         response.headers.setdefault("Content-Language", locale)
         return response
