@@ -35,6 +35,9 @@ OFFER_COLUMNS = (
 )
 CANONICAL_COLUMNS = (*OFFER_COLUMNS, "open_weights", "license", "parameter_count")
 LOCALIZED = ("name", "description")
+# A model's deprecation and retirement are its maker's: a reseller ending its offer (Groq retiring
+# Llama 3, Azure its copy of o1) dates that offer only.
+MAKER_ONLY = ("deprecated_at", "sunset_at")
 # Fields whose disagreement goes to the review queue: what the site shows as facts.
 REVIEWED = {"released_at", "deprecated_at", "sunset_at", "training_cutoff", "context_window", "max_output_tokens"}
 
@@ -216,6 +219,8 @@ def canonicals_resolve(recency: dict[str, date], decisions: Decisions) -> Writte
         first_party = set()
         for offer_id, provider_id in offers[row.pk]:
             for column, values in by_offer.get(offer_id, {}).items():
+                if provider_id != row.maker_id and column in MAKER_ONLY:
+                    continue
                 found[column] += values
                 if provider_id == row.maker_id:
                     first_party |= {(source, key) for source, _value, key in values}
