@@ -18,7 +18,7 @@ from catalog.sources.records import OFFER_FIELDS
 from .disagreements import Decisions, disagreements_sync
 from .observe import as_json
 from .policy import Candidate, Resolution, resolve
-from .rows import dates_in_order, rows_update
+from .rows import DATE_COLUMNS, dates_in_order, rows_update
 
 # Offer columns resolved from the sources' offer fields of the same name.
 OFFER_COLUMNS = (
@@ -102,7 +102,8 @@ def _store(row, column: str, value: Any) -> None:
 def _apply(row, resolutions: dict[str, Resolution], baseline: dict | None, written: Written) -> bool:
     """Write the resolved values that are the import's to write; True when the row changed."""
     new_baseline = dict(baseline or {})
-    changed = False
+    stored_dates = {column: getattr(row, column) for column in DATE_COLUMNS}
+    changed_columns = set()
     for column, resolution in resolutions.items():
         if resolution.rule == "editor":
             written.kept_edits += 1
@@ -113,21 +114,26 @@ def _apply(row, resolutions: dict[str, Resolution], baseline: dict | None, writt
         new_baseline[column] = value
         if current_value(row, column) != value:
             _store(row, column, value)
-            written.fields[column] += 1
-            changed = True
+            changed_columns.add(column)
+    if not dates_in_order(row):
+        # Sources' dates out of order (a retirement before the day a release history says the model
+        # was deprecated "on or before"): the row keeps its stored dates; its other values are written.
+        for column, value in stored_dates.items():
+            setattr(row, column, value)
+            changed_columns.discard(column)
+            if baseline is not None and column in baseline:
+                new_baseline[column] = baseline[column]
+            else:
+                new_baseline.pop(column, None)
+    for column in changed_columns:
+        written.fields[column] += 1
+    changed = bool(changed_columns)
     if baseline is not None and new_baseline != row.metadata.get("resolved"):
         row.metadata = {key: value for key, value in row.metadata.items() if key != "imported"} | {
             "resolved": new_baseline
         }
         changed = True
     return changed
-
-
-def _save_all(rows: list, columns: list[str]) -> int:
-    """Write the changed rows; a row whose resolved dates break the tables' order (a source's dates
-    out of order) keeps its stored values."""
-    ordered = [row for row in rows if dates_in_order(row)]
-    return rows_update(ordered, columns)
 
 
 def _candidates(recency: dict[str, date], found: list[tuple[str, Any]], first_party: set | None = None) -> list:
@@ -166,6 +172,7 @@ def _row_resolutions(
             editor=editor if editor is not None else decided,
             editor_rule="editor" if editor is not None else "decision",
             earliest=subject == "canonical" and column == "released_at",
+            latest=subject == "canonical" and column == "sunset_at",
         )
         if column in REVIEWED and resolutions[column].disputed:
             cases.append((subject, row.pk, column, resolutions[column]))
@@ -196,7 +203,7 @@ def offers_resolve(recency: dict[str, date], decisions: Decisions) -> Written:
             row.is_active = active
         if changed:
             changed_rows.append(row)
-    written.offers = _save_all(changed_rows, [*OFFER_COLUMNS, "is_active", "metadata"])
+    written.offers = rows_update(changed_rows, [*OFFER_COLUMNS, "is_active", "metadata"])
     written.review = disagreements_sync(cases, evaluated)
     return written
 
@@ -232,6 +239,6 @@ def canonicals_resolve(recency: dict[str, date], decisions: Decisions) -> Writte
         evaluated |= {("canonical", row.pk, column) for column in REVIEWED}
         if _apply(row, resolutions, baseline, written):
             changed_rows.append(row)
-    written.canonical_models = _save_all(changed_rows, [*CANONICAL_COLUMNS, "metadata"])
+    written.canonical_models = rows_update(changed_rows, [*CANONICAL_COLUMNS, "metadata"])
     written.review = disagreements_sync(cases, evaluated)
     return written
