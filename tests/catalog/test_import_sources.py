@@ -218,6 +218,15 @@ def test_litellm_dates_retirements_with_the_page_that_announces_them(db_catalog)
     assert gpt4.sunset_at == date(2026, 10, 23) and not gpt4.is_active  # retired before the snapshot
 
 
+def test_dates_out_of_order_drop_the_loosest_not_the_row(db_catalog):
+    # genai-prices' releases say "deprecated on or before 2026-10-09"; LiteLLM retires it on 2026-08-31.
+    moonshot = AIModel.objects.get(slug="moonshot-v1-128k")
+    said = dict(SourceValue.objects.filter(target_id=moonshot.pk).values_list("field", "value"))
+    assert (said["deprecated_at"], said["sunset_at"]) == ("2026-10-09", "2026-08-31")
+    assert (moonshot.deprecated_at, moonshot.sunset_at, moonshot.is_active) == (None, date(2026, 8, 31), False)
+    assert moonshot.context_window == 131072  # its other values are written
+
+
 def test_litellm_adds_a_row_only_for_a_model_it_dates(db_catalog):
     # Retired, and listed by no other source: a row, for the lifecycle.
     retired = AIModel.objects.get(provider__slug="openai", metadata__source_key="openai:gpt-4-1106-preview")

@@ -38,6 +38,9 @@ LOCALIZED = ("name", "description")
 # A model's deprecation and retirement are its maker's: a reseller ending its offer (Groq retiring
 # Llama 3, Azure its copy of o1) dates that offer only.
 MAKER_ONLY = ("deprecated_at", "sunset_at")
+# Which dates keep their stored value when the sources' dates are out of order, tried in turn:
+# a deprecation dated by a release history is only an upper bound, so it goes first.
+KEPT_WHEN_OUT_OF_ORDER = (("deprecated_at",), ("sunset_at",), ("released_at",), DATE_COLUMNS)
 # Fields whose disagreement goes to the review queue: what the site shows as facts.
 REVIEWED = {"released_at", "deprecated_at", "sunset_at", "training_cutoff", "context_window", "max_output_tokens"}
 
@@ -115,11 +118,13 @@ def _apply(row, resolutions: dict[str, Resolution], baseline: dict | None, writt
         if current_value(row, column) != value:
             _store(row, column, value)
             changed_columns.add(column)
-    if not dates_in_order(row):
-        # Sources' dates out of order (a retirement before the day a release history says the model
-        # was deprecated "on or before"): the row keeps its stored dates; its other values are written.
-        for column, value in stored_dates.items():
-            setattr(row, column, value)
+    # Sources' dates out of order (a retirement before the day a release history says the model was
+    # deprecated "on or before"): the fewest dates keep their stored value, the loosest first.
+    for kept in KEPT_WHEN_OUT_OF_ORDER:
+        if dates_in_order(row):
+            break
+        for column in kept:
+            setattr(row, column, stored_dates[column])
             changed_columns.discard(column)
             if baseline is not None and column in baseline:
                 new_baseline[column] = baseline[column]
