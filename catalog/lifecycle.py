@@ -9,9 +9,9 @@ page to link to. One query per list, whatever the number of rows.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import AIModel, CanonicalModel
+from .models import AIModel, CanonicalModel, SourceValue
 
 UPCOMING_DAYS = 180
 LATEST = 30  # releases and deprecations listed
@@ -52,6 +52,22 @@ def deprecations_recent(*, today: date, limit: int = LATEST) -> list[CanonicalMo
     """The `limit` latest deprecation announcements up to today, the newest first."""
     rows = CanonicalModel.objects.filter(deprecated_at__lte=today)
     return _with_offers(rows.order_by("-deprecated_at", "slug")[:limit])
+
+
+def notice_url(offer: AIModel) -> str | None:
+    """The page announcing the offer's retirement, as a source links it: the offer's own, else its
+    maker's offer's (a model's retirement is its maker's). One query."""
+    canonical = offer.canonical_model
+    makers = AIModel.objects.none()
+    if canonical is not None and canonical.maker_id:
+        makers = AIModel.objects.filter(canonical_model=canonical, provider_id=canonical.maker_id)
+    found = dict(
+        SourceValue.objects.filter(subject="offer", field="lifecycle_url")
+        .filter(Q(target_id=offer.pk) | Q(target_id__in=makers.values("pk")))
+        .order_by("source", "source_key")
+        .values_list("target_id", "value")
+    )
+    return found.get(offer.pk) or next(iter(found.values()), None)
 
 
 @dataclass(frozen=True)

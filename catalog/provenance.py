@@ -22,7 +22,14 @@ from django.utils.translation import gettext_noop
 
 from catalog.models import AIModel, CanonicalModel, Pricing, SourceDisagreement, SourceValue
 from catalog.sources.apply.policy import same
-from catalog.sources.apply.resolve import CANONICAL_COLUMNS, OFFER_COLUMNS, baseline_of, current_value, editor_value
+from catalog.sources.apply.resolve import (
+    CANONICAL_COLUMNS,
+    MAKER_ONLY,
+    OFFER_COLUMNS,
+    baseline_of,
+    current_value,
+    editor_value,
+)
 from catalog.sources.history import sources_dated_by_history
 from catalog.sources.records import OFFER_FIELDS
 
@@ -136,10 +143,11 @@ def _provenance(
         result.offers[offer.pk] = {column: _fact(offer, column, said[column], decided) for column in OFFER_COLUMNS}
     if canonical is not None:
         # The maker's own listings decide a model's facts (docs/data.md), so they are its witnesses;
-        # resellers' when the maker lists none.
+        # resellers' when the maker lists none, except for its deprecation and retirement.
         for column in CANONICAL_COLUMNS:
             said = [s for pk in own for s in _said(found[pk], column)]
-            said = said or [s for pk in witnesses for s in _said(found[pk], column)]
+            if column not in MAKER_ONLY:
+                said = said or [s for pk in witnesses for s in _said(found[pk], column)]
             result.facts[column] = _fact(canonical, column, said, decided)
     today = timezone.localdate()
     for row in prices:

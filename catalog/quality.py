@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from catalog.models import (
@@ -146,7 +146,8 @@ def canonical_completeness() -> dict[str, float]:
     dated = set(SourceValue.objects.filter(subject="offer", field="released_at").values_list("target_id", flat=True))
     dated_canonical = CanonicalModel.objects.filter(offers__in=dated).distinct()
     with_scores = CanonicalModel.objects.filter(offers__benchmark_scores__source_url__isnull=False).distinct()
-    deprecated = CanonicalModel.objects.filter(offers__in=_deprecated_offers()).distinct()
+    # A model is deprecated when its maker's offer is (resolve.MAKER_ONLY): a reseller's is that offer's.
+    deprecated = CanonicalModel.objects.filter(offers__in=_deprecated_offers(), offers__provider=F("maker")).distinct()
     share = lambda part, whole: part / whole if whole else 0.0  # noqa: E731
     return {
         "canonical_models": totals["all"],

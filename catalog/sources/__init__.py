@@ -15,6 +15,7 @@ SOURCES = {
     "models.dev": "catalog.sources.models_dev",
     "model-prices": "catalog.sources.model_prices",
     "llm-stats": "catalog.sources.llm_stats",
+    "litellm": "catalog.sources.litellm",
 }
 
 

@@ -30,6 +30,7 @@ OFFER_FIELDS: dict[str, str] = {
     "deprecated_at": "date",  # the day the deprecation was announced
     "sunset_at": "date",  # the day it stops working (retirement)
     "successor": "text",  # the source's model id of what replaces it, at the same provider
+    "lifecycle_url": "text",  # the maker's page that announces the deprecation or retirement
     "open_weights": "bool",
     "license": "text",
     "parameter_count": "int",
@@ -89,6 +90,8 @@ class OfferRecord:
     maker: str | None  # catalog.sources.identity maker ("anthropic"); None: unknown
     base: str  # the model's id with dates and offer qualifiers removed (identity.canonical_base)
     fields: Mapping[str, Any] = field(default_factory=dict)  # of OFFER_FIELDS
+    # False: the record describes the offer where another source lists it, and makes no row alone.
+    adds_row: bool = True
 
 
 @dataclass(frozen=True)

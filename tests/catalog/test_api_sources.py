@@ -159,15 +159,17 @@ def test_unknown_include_is_a_400_naming_it(client, sourced, include):
 # -- /api/v1/sources/ ---------------------------------------------------------------------------
 
 
-def test_sources_lists_the_four_sources_with_licence_and_attribution(client, sourced):
+def test_sources_lists_every_source_with_licence_and_attribution(client, sourced):
     sources = {row["name"]: row for row in client.get(f"{API}/sources/").json()}
-    assert list(sources) == ["genai-prices", "models.dev", "model-prices", "llm-stats"]
+    assert list(sources) == ["genai-prices", "models.dev", "model-prices", "llm-stats", "litellm"]
     assert {name: row["licence"] for name, row in sources.items()} == {
         "genai-prices": "MIT",
         "models.dev": "MIT",
         "model-prices": "MIT",
         "llm-stats": "CC BY 4.0",
+        "litellm": "MIT",
     }
+    assert sources["litellm"]["attribution"] == "LiteLLM (MIT licence)"
     llm_stats = sources["llm-stats"]
     assert llm_stats["attribution"].startswith("LLM Stats (llm-stats.com), CC BY 4.0")
     assert llm_stats["licence_url"] == "https://creativecommons.org/licenses/by/4.0/"

@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from django.core.management import CommandError
 from django.db import OperationalError, connection
+from django.db.models import F
 from genai_prices.data import providers as PACKAGE
 
 from catalog.models import AIModel, BenchmarkScore, CanonicalModel, Pricing, Provider, SourceImport, SourceValue
@@ -206,6 +207,45 @@ def test_providers_keep_their_source_in_metadata(db_catalog):
     provider = Provider.objects.get(slug="huggingface-groq")
     assert provider.name == "HuggingFace (groq)"
     assert provider.metadata["source_id"] == "huggingface_groq"
+
+
+def test_litellm_dates_retirements_with_the_page_that_announces_them(db_catalog):
+    gpt = AIModel.objects.get(slug="gpt-4o")
+    assert gpt.sunset_at == date(2027, 1, 14) and gpt.is_active  # retiring, still served
+    url = SourceValue.objects.get(source="litellm", target_id=gpt.pk, field="lifecycle_url")
+    assert url.value == "https://developers.openai.com/api/docs/deprecations"
+    gpt4 = AIModel.objects.get(slug="gpt-4")
+    assert gpt4.sunset_at == date(2026, 10, 23) and not gpt4.is_active  # retired before the snapshot
+
+
+def test_dates_out_of_order_drop_the_loosest_not_the_row(db_catalog):
+    # genai-prices' releases say "deprecated on or before 2026-10-09"; LiteLLM retires it on 2026-08-31.
+    moonshot = AIModel.objects.get(slug="moonshot-v1-128k")
+    said = dict(SourceValue.objects.filter(target_id=moonshot.pk).values_list("field", "value"))
+    assert (said["deprecated_at"], said["sunset_at"]) == ("2026-10-09", "2026-08-31")
+    assert (moonshot.deprecated_at, moonshot.sunset_at, moonshot.is_active) == (None, date(2026, 8, 31), False)
+    assert moonshot.context_window == 131072  # its other values are written
+
+
+def test_litellm_adds_a_row_only_for_a_model_it_dates(db_catalog):
+    # Retired, and listed by no other source: a row, for the lifecycle.
+    retired = AIModel.objects.get(provider__slug="openai", metadata__source_key="openai:gpt-4-1106-preview")
+    assert retired.sunset_at is not None and retired.canonical_model is not None
+    # Only limits: its values are kept, attached to no row, until another source lists the model.
+    rerank = SourceValue.objects.filter(source="litellm", source_key="cohere/rerank-v3.5")
+    assert rerank.exists() and not rerank.exclude(target_id=None).exists()
+    assert not AIModel.objects.filter(metadata__source="litellm", sunset_at=None).exists()
+
+
+def test_a_models_retirement_is_its_makers_not_a_resellers(db_catalog):
+    gpt = CanonicalModel.objects.get(key="openai/gpt-4o")
+    azure = AIModel.objects.get(canonical_model=gpt, slug="gpt-4o-azure")
+    assert azure.sunset_at == date(2027, 4, 14)  # Azure serves its copy longer
+    assert gpt.sunset_at == date(2027, 1, 14)  # OpenAI's own
+    # Together retires models (Qwen3 Next) their makers do not: those models have no retirement.
+    together = AIModel.objects.filter(provider__slug="together", sunset_at__isnull=False)
+    resold = together.exclude(canonical_model__maker=F("provider")).select_related("canonical_model").first()
+    assert resold is not None and resold.canonical_model.sunset_at is None
 
 
 # The command

@@ -12,7 +12,7 @@ from genai_prices.types import (
     TimeOfDateConstraint,
 )
 
-from catalog.models import AIModel, Pricing, SourceObservation, SourceValue
+from catalog.models import AIModel, Pricing, SourceDisagreement, SourceObservation, SourceValue
 from catalog.sources.apply.sync import sources_import
 from catalog.sources.genai_prices import (
     UNKNOWN_START,
@@ -46,9 +46,13 @@ def test_newer_version_updates_changed_fields_and_supersedes_prices_in_force(db_
 
     report = genai_import(openai, today=LATER)
 
-    # genai-prices is the most recently updated source to say 256000 (models.dev says 128000).
-    assert AIModel.objects.get(slug="gpt-4o").context_window == 256000
-    assert report.offers.offers == 1 and report.sources[0].observed["changed"] >= 2
+    # models.dev and LiteLLM agree on 128000: agreement beats genai-prices' newer 256000, and the
+    # difference goes to the review queue.
+    assert AIModel.objects.get(slug="gpt-4o").context_window == 128000
+    assert SourceDisagreement.objects.filter(
+        subject="offer", target_id=AIModel.objects.get(slug="gpt-4o").pk, field="context_window", status="open"
+    ).exists()
+    assert report.sources[0].observed["changed"] >= 2
     # The undated price changed: the old one ends yesterday, the new one starts today.
     assert prices_of("gpt-4o") == [
         (RELEASED, LATER - timedelta(days=1), Decimal("2.5"), Decimal("10")),
@@ -126,19 +130,20 @@ def test_a_price_the_package_takes_back_resumes_after_the_history(db_catalog):
 
 def test_models_gone_from_the_package_stay_with_their_prices(db_catalog):
     deepseek = package_provider("deepseek")
-    deepseek.models = [model for model in deepseek.models if model.id != "deepseek-reasoner"]
-    before = prices_of("deepseek-reasoner")
+    deepseek.models = [model for model in deepseek.models if model.id != "deepseek-v3.2"]
+    before = prices_of("deepseek-v3-2")
+    assert before
 
     report = genai_import(deepseek, today=LATER)
 
-    reasoner = AIModel.objects.get(slug="deepseek-reasoner")
-    assert reasoner.is_active and prices_of("deepseek-reasoner") == before
+    gone = AIModel.objects.get(slug="deepseek-v3-2")
+    assert gone.is_active and prices_of("deepseek-v3-2") == before
     assert report.sources[0].observed["withdrawn"] > 0
     # What the package said about it is history now: no current value, every observation kept.
-    said = SourceValue.objects.filter(source="genai-prices", source_key="deepseek/deepseek-reasoner")
+    said = SourceValue.objects.filter(source="genai-prices", source_key="deepseek/deepseek-v3.2")
     assert not said.exists()
-    gone = SourceObservation.objects.filter(source="genai-prices", source_key="deepseek/deepseek-reasoner")
-    assert gone.filter(value__isnull=True).exists() and gone.filter(value__isnull=False).exists()
+    seen = SourceObservation.objects.filter(source="genai-prices", source_key="deepseek/deepseek-v3.2")
+    assert seen.filter(value__isnull=True).exists() and seen.filter(value__isnull=False).exists()
 
 
 def test_a_new_time_of_day_window_and_variant_become_tiers(db_catalog):

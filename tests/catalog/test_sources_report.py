@@ -77,7 +77,7 @@ def test_the_json_report_has_the_same_figures():
     sourced_catalog()
     data = json.loads(_report("--json"))
     by_name = {source["name"]: source for source in data["sources"]}
-    assert list(by_name) == ["genai-prices", "models.dev", "model-prices", "llm-stats"]
+    assert list(by_name) == ["genai-prices", "models.dev", "model-prices", "llm-stats", "litellm"]
     released = by_name["models.dev"]["fields"]["released_at"]
     assert released == {"stated": 3, "compared": 2, "agree": 1, "coverage": 1.0, "agreement": 0.5}
     assert by_name["llm-stats"]["licence"] == "CC BY 4.0" and "CC BY 4.0" in by_name["llm-stats"]["attribution"]

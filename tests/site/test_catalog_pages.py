@@ -12,9 +12,11 @@ from catalog.models import ExchangeRate
 from tests.catalog.factories import (
     AIModelFactory,
     BenchmarkScoreFactory,
+    CanonicalModelFactory,
     DocumentationFactory,
     PricingFactory,
     ProviderFactory,
+    SourceValueFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +135,26 @@ def test_a_model_near_its_sunset_warns(client):
     AIModelFactory(slug="gone", deprecated_at=date(2024, 1, 1), sunset_at=date(2024, 6, 1), is_active=False)
     assert "shuts down in 20 days" in client.get("/en-US/models/leaving/").content.decode()
     assert "was shut down on Jun 1, 2024" in client.get("/en-US/models/gone/").content.decode()
+
+
+def test_a_retirement_links_the_notice_the_source_read_it_from(client):
+    maker = ProviderFactory(slug="openai")
+    canonical = CanonicalModelFactory(maker=maker, sunset_at=timezone.localdate() + timedelta(days=20))
+    own = AIModelFactory(slug="leaving", provider=maker, canonical_model=canonical, sunset_at=canonical.sunset_at)
+    resold = AIModelFactory(slug="leaving-azure", provider=ProviderFactory(slug="azure"), canonical_model=canonical)
+    AIModelFactory(slug="leaving-bedrock", provider=ProviderFactory(slug="aws"), canonical_model=canonical)
+    notice = "https://platform.example.com/deprecations"
+    SourceValueFactory(source="litellm", target_id=own.pk, field="lifecycle_url", value=notice)
+    SourceValueFactory(source="litellm", target_id=resold.pk, field="lifecycle_url", value=f"{notice}/azure")
+
+    def link(slug: str) -> str:
+        html = client.get(f"/en-US/models/{slug}/").content.decode()
+        assert "shuts down in 20 days" in html
+        return re.search(r'<a href="([^"]+)" rel="nofollow noopener">The provider\'s notice</a>', html)[1]
+
+    assert link("leaving") == notice
+    assert link("leaving-azure") == f"{notice}/azure"  # the offer's own notice first
+    assert link("leaving-bedrock") == notice  # else its maker's: the model retires with it
 
 
 def test_an_unknown_model_is_a_friendly_404(client):

@@ -87,14 +87,15 @@ def test_the_data_quality_page_shows_the_reports_figures(client, sourced):
     assert (
         report["llm-stats"].fields["released_at"].compared == 2 and report["llm-stats"].fields["released_at"].agree == 1
     )
-    # genai-prices, models.dev, model-prices, LLM Stats: coverage, then agreement of those compared
+    # genai-prices, models.dev, model-prices, LLM Stats, LiteLLM: coverage, then agreement of those compared
     assert _row(html, "quality-fields", "Release date") == [
         "–",
         "100.0% agrees 50.0% of 2 compared",
         "–",
         "100.0% agrees 50.0% of 2 compared",
+        "–",
     ]
-    assert _row(html, "quality-fields", "Context window") == ["–", "0.0%", "–", "0.0%"]
+    assert _row(html, "quality-fields", "Context window") == ["–", "0.0%", "–", "0.0%", "–"]
     assert _row(html, "quality-sources", "models.dev 1.0.398")[:3] == ["12", "3", "0"]
     assert _row(html, "quality-prices", "acme") == ["2", "1", "50.0%"]
     assert _row(html, "quality-prices", "All providers") == ["2", "1", "50.0%"]

@@ -22,6 +22,7 @@ from aigo.site.charts import Series, line_chart, uptime_bar
 from aigo.site.fragments import lazy_context, value_cached
 from aigo.site.visitor import visitor_of
 from catalog import selectors
+from catalog.lifecycle import notice_url
 from catalog.models import AIModel, CanonicalModel
 from news.selectors import news_list
 from status.models import Incident
@@ -162,6 +163,7 @@ def model_detail(request, locale: str, slug: str):
             "sunset": sunset,
             "sunset_days": sunset_days,
             "sunset_soon": sunset_days is not None and sunset_days <= SUNSET_WARNING_DAYS,
+            **lazy_context(lambda: {"sunset_notice": notice_url(model)}, ("sunset_notice",)),
             "page_events": [{"type": "model_view", "properties": {"model": model.slug, "path": request.path}}],
             "badges": badge_snippets(request, model, name=name, locale=locale),
         },

@@ -118,6 +118,8 @@ def _offers(source: str, data: SourceData, mapped: Mapped) -> list[AIModel]:
         provider = mapped.providers[record.provider]
         row = known[key].model if key in known else None
         row = row or legacy.get(f"{record.provider}:{record.key}") or by_id.get((provider.pk, _norm(record.key)))
+        if row is None and not record.adds_row:
+            continue  # its values are kept, unattached, until another source lists the offer
         if row is None:
             taken = set(AIModel.objects.values_list("slug", flat=True)) if taken is None else taken
             row = _offer_new(source, record, provider, taken)
@@ -169,7 +171,9 @@ def _canonicals(data: SourceData, mapped: Mapped) -> None:
     makers: dict[str | None, Provider | None] = {}
     new, linked = [], []
     for record in data.offers:
-        offer = mapped.offers[offer_key(record.provider, record.key)]
+        offer = mapped.offers.get(offer_key(record.provider, record.key))
+        if offer is None:
+            continue
         key = canonical_key(record.maker, record.base, mapped.providers[record.provider].slug)
         canonical = by_key.get(key)
         if canonical is None:

@@ -8,7 +8,7 @@ catalog and the pages that explain it give the same answer.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -90,11 +90,14 @@ def resolve(
     editor: Any = None,
     editor_rule: str = "editor",
     earliest: bool = False,
+    latest: bool = False,
 ) -> Resolution:
     """The value of one field from its sources' `candidates` and an `editor` value (None: none).
 
     `earliest`: without a first-party value, take the earliest date any source gives (a model is
     out no later than its first listing), rather than the agreed or newest one.
+    `latest`: take the latest date given (a model is served until its last version retires); the
+    versions' different days are not a dispute.
     """
     candidates = tuple(sorted((candidate for candidate in candidates if candidate.value is not None), key=_rank))
     groups = clusters(kind, candidates)
@@ -109,6 +112,9 @@ def resolve(
         return result(editor, editor_rule)
     if not candidates:
         return Resolution(None, "none")
+    if latest:
+        value = max(candidates, key=lambda candidate: str(candidate.value)).value
+        return replace(result(value, "latest"), disputed=False)
     own = clusters(kind, [candidate for candidate in candidates if candidate.first_party])
     if own:
         return result(_newest(own[0]).value, "first-party")

@@ -18,7 +18,7 @@ from catalog.sources.records import OFFER_FIELDS
 from .disagreements import Decisions, disagreements_sync
 from .observe import as_json
 from .policy import Candidate, Resolution, resolve
-from .rows import dates_in_order, rows_update
+from .rows import DATE_COLUMNS, dates_in_order, rows_update
 
 # Offer columns resolved from the sources' offer fields of the same name.
 OFFER_COLUMNS = (
@@ -35,6 +35,12 @@ OFFER_COLUMNS = (
 )
 CANONICAL_COLUMNS = (*OFFER_COLUMNS, "open_weights", "license", "parameter_count")
 LOCALIZED = ("name", "description")
+# A model's deprecation and retirement are its maker's: a reseller ending its offer (Groq retiring
+# Llama 3, Azure its copy of o1) dates that offer only.
+MAKER_ONLY = ("deprecated_at", "sunset_at")
+# Which dates keep their stored value when the sources' dates are out of order, tried in turn:
+# a deprecation dated by a release history is only an upper bound, so it goes first.
+KEPT_WHEN_OUT_OF_ORDER = (("deprecated_at",), ("sunset_at",), ("released_at",), DATE_COLUMNS)
 # Fields whose disagreement goes to the review queue: what the site shows as facts.
 REVIEWED = {"released_at", "deprecated_at", "sunset_at", "training_cutoff", "context_window", "max_output_tokens"}
 
@@ -99,7 +105,8 @@ def _store(row, column: str, value: Any) -> None:
 def _apply(row, resolutions: dict[str, Resolution], baseline: dict | None, written: Written) -> bool:
     """Write the resolved values that are the import's to write; True when the row changed."""
     new_baseline = dict(baseline or {})
-    changed = False
+    stored_dates = {column: getattr(row, column) for column in DATE_COLUMNS}
+    changed_columns = set()
     for column, resolution in resolutions.items():
         if resolution.rule == "editor":
             written.kept_edits += 1
@@ -110,21 +117,28 @@ def _apply(row, resolutions: dict[str, Resolution], baseline: dict | None, writt
         new_baseline[column] = value
         if current_value(row, column) != value:
             _store(row, column, value)
-            written.fields[column] += 1
-            changed = True
+            changed_columns.add(column)
+    # Sources' dates out of order (a retirement before the day a release history says the model was
+    # deprecated "on or before"): the fewest dates keep their stored value, the loosest first.
+    for kept in KEPT_WHEN_OUT_OF_ORDER:
+        if dates_in_order(row):
+            break
+        for column in kept:
+            setattr(row, column, stored_dates[column])
+            changed_columns.discard(column)
+            if baseline is not None and column in baseline:
+                new_baseline[column] = baseline[column]
+            else:
+                new_baseline.pop(column, None)
+    for column in changed_columns:
+        written.fields[column] += 1
+    changed = bool(changed_columns)
     if baseline is not None and new_baseline != row.metadata.get("resolved"):
         row.metadata = {key: value for key, value in row.metadata.items() if key != "imported"} | {
             "resolved": new_baseline
         }
         changed = True
     return changed
-
-
-def _save_all(rows: list, columns: list[str]) -> int:
-    """Write the changed rows; a row whose resolved dates break the tables' order (a source's dates
-    out of order) keeps its stored values."""
-    ordered = [row for row in rows if dates_in_order(row)]
-    return rows_update(ordered, columns)
 
 
 def _candidates(recency: dict[str, date], found: list[tuple[str, Any]], first_party: set | None = None) -> list:
@@ -163,6 +177,7 @@ def _row_resolutions(
             editor=editor if editor is not None else decided,
             editor_rule="editor" if editor is not None else "decision",
             earliest=subject == "canonical" and column == "released_at",
+            latest=subject == "canonical" and column == "sunset_at",
         )
         if column in REVIEWED and resolutions[column].disputed:
             cases.append((subject, row.pk, column, resolutions[column]))
@@ -193,7 +208,7 @@ def offers_resolve(recency: dict[str, date], decisions: Decisions) -> Written:
             row.is_active = active
         if changed:
             changed_rows.append(row)
-    written.offers = _save_all(changed_rows, [*OFFER_COLUMNS, "is_active", "metadata"])
+    written.offers = rows_update(changed_rows, [*OFFER_COLUMNS, "is_active", "metadata"])
     written.review = disagreements_sync(cases, evaluated)
     return written
 
@@ -216,6 +231,8 @@ def canonicals_resolve(recency: dict[str, date], decisions: Decisions) -> Writte
         first_party = set()
         for offer_id, provider_id in offers[row.pk]:
             for column, values in by_offer.get(offer_id, {}).items():
+                if provider_id != row.maker_id and column in MAKER_ONLY:
+                    continue
                 found[column] += values
                 if provider_id == row.maker_id:
                     first_party |= {(source, key) for source, _value, key in values}
@@ -227,6 +244,6 @@ def canonicals_resolve(recency: dict[str, date], decisions: Decisions) -> Writte
         evaluated |= {("canonical", row.pk, column) for column in REVIEWED}
         if _apply(row, resolutions, baseline, written):
             changed_rows.append(row)
-    written.canonical_models = _save_all(changed_rows, [*CANONICAL_COLUMNS, "metadata"])
+    written.canonical_models = rows_update(changed_rows, [*CANONICAL_COLUMNS, "metadata"])
     written.review = disagreements_sync(cases, evaluated)
     return written

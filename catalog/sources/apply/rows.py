@@ -12,6 +12,7 @@ from psycopg.types.json import Jsonb
 
 # Dates a row must keep in this order (the tables' CHECK constraints), (earlier, later).
 DATE_ORDER = (("released_at", "deprecated_at"), ("deprecated_at", "sunset_at"), ("released_at", "sunset_at"))
+DATE_COLUMNS = ("released_at", "deprecated_at", "sunset_at")
 
 
 def dates_in_order(row: Model) -> bool:

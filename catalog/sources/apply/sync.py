@@ -95,6 +95,8 @@ def sources_import(
             transaction.set_rollback(True)
         elif report.changed:
             changed.add("models")  # bulk writes send no signals
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT analyze_catalog()")  # before the listings' refresh plans on it
     report.seconds = time.monotonic() - started
     return report
 

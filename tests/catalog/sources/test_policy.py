@@ -145,3 +145,11 @@ def test_the_answer_does_not_depend_on_the_order_sources_are_read():
 def test_an_editor_decision_is_its_own_rule():
     resolution = resolve("int", [said("a", 1), said("b", 2)], editor=2, editor_rule="decision")
     assert (resolution.value, resolution.rule, resolution.agree) == (2, "decision", ("b",))
+
+
+def test_a_models_retirement_is_the_latest_of_its_versions_and_not_a_dispute():
+    versions = [said("litellm", "2026-10-23", first_party=True), said("litellm", "2027-01-14", first_party=True)]
+    resolution = resolve("date", versions, latest=True)
+    assert (resolution.value, resolution.rule, resolution.disputed) == ("2027-01-14", "latest", False)
+    assert resolve("date", versions, latest=True, editor="2026-12-01").value == "2026-12-01"
+    assert resolve("date", [], latest=True).value is None
