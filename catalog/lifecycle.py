@@ -9,7 +9,7 @@ page to link to. One query per list, whatever the number of rows.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, JSONField, OuterRef, Q, QuerySet, Subquery
 
 from .models import AIModel, CanonicalModel, SourceValue
 
@@ -20,6 +20,13 @@ EVENTS = ("retirement", "release", "deprecation")
 
 def _offered(canonical: str) -> Exists:
     return Exists(AIModel.objects.filter(canonical_model=OuterRef(canonical)))
+
+
+def _notices(targets) -> QuerySet[SourceValue]:
+    """The pages announcing these offers' retirement, as the sources link them (LiteLLM's)."""
+    return SourceValue.objects.filter(subject="offer", field="lifecycle_url", target_id__in=targets).order_by(
+        "source", "source_key"
+    )
 
 
 def _with_offers(rows: QuerySet[CanonicalModel]) -> list[CanonicalModel]:
@@ -37,7 +44,12 @@ def retirements_upcoming(*, today: date, days: int = UPCOMING_DAYS) -> list[Cano
     """Models whose sunset falls in the next `days` days, the soonest first."""
     # uses index: idx_canonical_models_sunset
     rows = CanonicalModel.objects.filter(sunset_at__gte=today, sunset_at__lte=today + timedelta(days=days))
-    return _with_offers(rows.order_by("sunset_at", "slug"))
+    # A model's retirement is its maker's (catalog.sources.apply.resolve.MAKER_ONLY): so is its notice.
+    makers = AIModel.objects.filter(
+        canonical_model=OuterRef(OuterRef("pk")), provider_id=OuterRef(OuterRef("maker_id"))
+    )
+    notice = Subquery(_notices(makers.values("pk")).values("value")[:1], output_field=JSONField())
+    return _with_offers(rows.annotate(notice=notice).order_by("sunset_at", "slug"))
 
 
 def releases_recent(*, today: date, limit: int = LATEST) -> list[CanonicalModel]:
@@ -57,16 +69,11 @@ def deprecations_recent(*, today: date, limit: int = LATEST) -> list[CanonicalMo
 def notice_url(offer: AIModel) -> str | None:
     """The page announcing the offer's retirement, as a source links it: the offer's own, else its
     maker's offer's (a model's retirement is its maker's). One query."""
+    offers = Q(pk=offer.pk)
     canonical = offer.canonical_model
-    makers = AIModel.objects.none()
     if canonical is not None and canonical.maker_id:
-        makers = AIModel.objects.filter(canonical_model=canonical, provider_id=canonical.maker_id)
-    found = dict(
-        SourceValue.objects.filter(subject="offer", field="lifecycle_url")
-        .filter(Q(target_id=offer.pk) | Q(target_id__in=makers.values("pk")))
-        .order_by("source", "source_key")
-        .values_list("target_id", "value")
-    )
+        offers |= Q(canonical_model=canonical, provider_id=canonical.maker_id)
+    found = dict(_notices(AIModel.objects.filter(offers).values("pk")).values_list("target_id", "value"))
     return found.get(offer.pk) or next(iter(found.values()), None)
 
 

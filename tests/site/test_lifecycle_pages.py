@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from catalog.models import CanonicalModel
-from tests.catalog.factories import AIModelFactory, CanonicalModelFactory, ProviderFactory
+from catalog.models import AIModel, CanonicalModel
+from tests.catalog.factories import AIModelFactory, CanonicalModelFactory, ProviderFactory, SourceValueFactory
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -44,6 +44,17 @@ def timeline():
     _canonical("old-news", maker, released_at=days(-120), deprecated_at=days(-100))
     _canonical("announced", maker, released_at=days(90))  # a release date still to come
     return {"today": today, "soon": soon, "later": later, "successor": successor}
+
+
+def test_a_retirement_links_its_makers_notice_not_a_resellers(client, timeline):
+    own, resold = (AIModel.objects.get(slug=slug) for slug in ("zzz-own", "later-resold"))
+    SourceValueFactory(source="litellm", target_id=own.pk, field="lifecycle_url", value="https://maker.example/retired")
+    SourceValueFactory(source="litellm", target_id=resold.pk, field="lifecycle_url", value="https://reseller.example/x")
+    retirements = _section(client.get("/en-US/lifecycle/").content.decode(), "retirements")
+    row = retirements[: retirements.index("Retiring-Soon")]  # its date cell comes first
+    assert '<a href="https://maker.example/retired" rel="nofollow noopener">notice</a>' in row
+    # The reseller's notice dates its own offer, not the model: Retiring-Later has none.
+    assert retirements.count(">notice</a>") == 1 and "reseller.example" not in retirements
 
 
 def _section(html: str, table_id: str) -> str:
