@@ -1,7 +1,8 @@
 """Model list rows rendered to JSON by PostgreSQL, the cold path of `models/`.
 
 Serializing 50 rows in Python costs several times what the query does; here the database
-builds each row's JSON (localized for the reader) and Python only joins the strings.
+gives each row's JSON (stored by the view's refresh, localized for the reader at the read) and
+Python only joins the strings.
 `ModelListSerializer` stays the definition of the row (and of the OpenAPI schema):
 tests/catalog/test_api.py checks both give the same documents.
 """
@@ -9,25 +10,15 @@ tests/catalog/test_api.py checks both give the same documents.
 from functools import cache
 
 from django.db import connection, connections
-from django.db.models import Case, F, Func, JSONField, TextField, Value, When
+from django.db.models import F, Func, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf
 from psycopg import sql
 
 from aigo.api.locale import ALL
 from aigo.i18n import fallback_chain
 from catalog.models import ModelListing
-
-
-class JSONBuildObject(Func):
-    """json_build_object(): unlike JSONObject (jsonb), it keeps the keys in the order given."""
-
-    function = "JSON_BUILD_OBJECT"
-    output_field = JSONField()
-
-    def __init__(self, **fields):
-        super().__init__(*[part for key, value in fields.items() for part in (Value(key), value)])
 
 
 def localized_text(field: str, locale: str):
@@ -37,39 +28,20 @@ def localized_text(field: str, locale: str):
     return Coalesce(*candidates, output_field=TextField()) if len(candidates) > 1 else candidates[0]
 
 
-def _money(field: str):
-    return Cast(field, TextField())
+class ListingDocument(Func):
+    """The row's stored document (migration 0016) around its name: json_build_object renders a
+    text or jsonb value as to_json() does, so the result is the text it would have built."""
+
+    template = (
+        '("model_listings"."document_head" || coalesce(to_json(%(expressions)s)::text, \'null\') '
+        '|| "model_listings"."document_tail")'
+    )
+    output_field = TextField()
 
 
 def listing_json(locale: str):
     """One model_listings row as the JSON text ModelListSerializer would produce."""
-    return Cast(
-        JSONBuildObject(
-            slug=F("slug"),
-            name=localized_text("name", locale),
-            provider=JSONBuildObject(slug=F("provider_slug"), name=F("provider_name"), logo_url=F("provider_logo")),
-            foundation_model=F("foundation_model"),
-            modalities=F("modalities"),
-            capabilities=F("capabilities"),
-            context_window=F("context_window"),
-            max_output_tokens=F("max_output_tokens"),
-            is_active=F("is_active"),
-            released_at=F("released_at"),
-            deprecated_at=F("deprecated_at"),
-            sunset_at=F("sunset_at"),
-            price=Case(
-                When(price_currency__isnull=True, then=Value(None)),
-                default=JSONBuildObject(
-                    input_per_million=_money("input_per_million"),
-                    output_per_million=_money("output_per_million"),
-                    currency=F("price_currency"),
-                ),
-                output_field=JSONField(),
-            ),
-            recent_benchmarks=F("recent_benchmarks"),
-        ),
-        TextField(),
-    )
+    return ListingDocument(localized_text("name", locale))
 
 
 @cache
