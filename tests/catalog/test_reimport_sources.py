@@ -38,6 +38,11 @@ def test_reimport_changes_nothing(db_catalog):
     assert catalog_snapshot() == before
 
 
+def _retiring_by(day: date) -> int:
+    """Active offers whose retirement has come by `day`: the next import marks them inactive."""
+    return AIModel.objects.filter(is_active=True, sunset_at__lte=day).count()
+
+
 def test_newer_version_updates_changed_fields_and_supersedes_prices_in_force(db_catalog):
     openai = package_provider("openai")
     gpt = package_model(openai, "gpt-4o")
@@ -65,8 +70,11 @@ def test_newer_version_updates_changed_fields_and_supersedes_prices_in_force(db_
         (date(2026, 10, 14), LATER - timedelta(days=1)),
         (LATER, None),
     ]
+    # Days later nothing has changed but the offers whose retirement came meanwhile (GPT-5's).
+    retiring = _retiring_by(LATER + timedelta(days=3))
     again = genai_import(openai, today=LATER + timedelta(days=3))
-    assert not again.changed
+    assert retiring > 0 and again.offers.offers == retiring and not again.offers.fields
+    assert not any(line.changed for line in again.sources) and not again.prices.changed
 
 
 def test_newer_version_adds_a_dated_change_and_withdraws_a_future_one(db_catalog):
@@ -128,6 +136,18 @@ def test_a_price_the_package_takes_back_resumes_after_the_history(db_catalog):
     assert not genai_import(package_provider("anthropic"), today=back).changed
 
 
+def test_an_offer_is_inactive_from_the_day_its_retirement_comes(db_catalog):
+    sonnet = AIModel.objects.get(slug="claude-sonnet-4-5")  # LiteLLM: retires 2026-11-30
+    assert sonnet.sunset_at == date(2026, 11, 30) and sonnet.is_active  # imported on 2026-11-02
+
+    report = genai_import(package_provider("anthropic"), today=date(2026, 11, 30))
+
+    sonnet.refresh_from_db()
+    assert not sonnet.is_active and report.offers.offers >= 1
+    assert AIModel.objects.get(slug="gpt-4o").is_active  # retires 2027-01-14
+    assert not genai_import(package_provider("anthropic"), today=date(2026, 11, 30)).changed
+
+
 def test_models_gone_from_the_package_stay_with_their_prices(db_catalog):
     deepseek = package_provider("deepseek")
     deepseek.models = [model for model in deepseek.models if model.id != "deepseek-v3.2"]
@@ -175,12 +195,13 @@ def test_editor_edits_survive_while_package_changes_still_apply(db_catalog):
     changed = package_model(openai, "gpt-4o")
     changed.name, changed.context_window, changed.description = "GPT-4o Omni", 256000, "A new description."
 
+    retiring = _retiring_by(LATER)
     report = genai_import(openai, today=LATER)
 
     gpt.refresh_from_db()
     assert gpt.name == {"en-US": "GPT-4o", "zh-CN": "GPT-4o"} and gpt.context_window == 100000
     assert gpt.description["en-US"] == "A new description."
-    assert report.offers.offers == 1
+    assert report.offers.offers == 1 + retiring
     again = genai_import(openai, today=LATER)
     assert not again.changed and again.offers.kept_edits >= 2
 

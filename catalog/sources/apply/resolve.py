@@ -184,8 +184,8 @@ def _row_resolutions(
     return resolutions, baseline
 
 
-def offers_resolve(recency: dict[str, date], decisions: Decisions) -> Written:
-    """Resolve every offer some source states something about."""
+def offers_resolve(recency: dict[str, date], decisions: Decisions, today: date) -> Written:
+    """Resolve every offer some source states something about; one retired by `today` is inactive."""
     written, cases, evaluated, changed_rows = Written(), [], set(), []
     found: dict = defaultdict(lambda: defaultdict(list))
     rows = SourceValue.objects.filter(subject="offer", field__in=[*OFFER_COLUMNS, "deprecated"]).exclude(target_id=None)
@@ -195,14 +195,16 @@ def offers_resolve(recency: dict[str, date], decisions: Decisions) -> Written:
         resolutions, baseline = _row_resolutions("offer", row, OFFER_COLUMNS, found[row.pk], recency, decisions, cases)
         evaluated |= {("offer", row.pk, column) for column in REVIEWED}
         changed = _apply(row, resolutions, baseline, written)
-        # Active unless the sources say it is deprecated (an editor's switch stays theirs).
+        # Active unless the sources say it is deprecated or its retirement day has come (an
+        # editor's switch stays theirs).
         deprecated = resolve("bool", _candidates(recency, found[row.pk].get("deprecated", [])))
+        retired = row.sunset_at is not None and row.sunset_at <= today
         if (
-            deprecated.value is not None
+            (deprecated.value is not None or retired)
             and baseline is not None
             and row.is_active == baseline.get("is_active", row.is_active)
         ):
-            active = not deprecated.value
+            active = not (deprecated.value or retired)
             row.metadata["resolved"] = {**row.metadata.get("resolved", {}), "is_active": active}
             changed |= active != row.is_active
             row.is_active = active

@@ -83,7 +83,7 @@ def sources_import(
             _locked(actor)
             report.canonical_merged = canonicals_consolidate()
             recency, decisions = source_recency(), Decisions()
-            report.offers = offers_resolve(recency, decisions)
+            report.offers = offers_resolve(recency, decisions, today)
             report.canonical_models = canonicals_resolve(recency, decisions)
             price_decisions_release(today, recency)  # a decision no longer standing: the writers' again
             start_for = StartFor(today)
