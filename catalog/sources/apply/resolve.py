@@ -38,9 +38,9 @@ LOCALIZED = ("name", "description")
 # A model's deprecation and retirement are its maker's: a reseller ending its offer (Groq retiring
 # Llama 3, Azure its copy of o1) dates that offer only.
 MAKER_ONLY = ("deprecated_at", "sunset_at")
-# Which dates keep their stored value when the sources' dates are out of order, tried in turn:
+# Which dates keep their stored value when the sources' dates are out of order, one more each turn:
 # a deprecation dated by a release history is only an upper bound, so it goes first.
-KEPT_WHEN_OUT_OF_ORDER = (("deprecated_at",), ("sunset_at",), ("released_at",), DATE_COLUMNS)
+KEPT_WHEN_OUT_OF_ORDER = (("deprecated_at",), ("sunset_at",), ("released_at",))
 # Fields whose disagreement goes to the review queue: what the site shows as facts.
 REVIEWED = {"released_at", "deprecated_at", "sunset_at", "training_cutoff", "context_window", "max_output_tokens"}
 
