@@ -9,9 +9,11 @@ page to link to. One query per list, whatever the number of rows.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, JSONField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Exists, Func, JSONField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from .models import AIModel, CanonicalModel, SourceValue
+from .sources.history import sources_dated_by_history
 
 UPCOMING_DAYS = 180
 LATEST = 30  # releases and deprecations listed
@@ -61,9 +63,25 @@ def releases_recent(*, today: date, limit: int = LATEST) -> list[CanonicalModel]
 
 
 def deprecations_recent(*, today: date, limit: int = LATEST) -> list[CanonicalModel]:
-    """The `limit` latest deprecation announcements up to today, the newest first."""
+    """The `limit` latest deprecation announcements up to today, the newest first. `bounded`: the day is
+    not an announcement's but the first of a source's releases marking the model deprecated."""
     rows = CanonicalModel.objects.filter(deprecated_at__lte=today)
-    return _with_offers(rows.order_by("-deprecated_at", "slug")[:limit])
+    return _with_offers(rows.annotate(bounded=_bounded()).order_by("-deprecated_at", "slug")[:limit])
+
+
+def _bounded() -> Q:
+    # The maker's offers' statements of the day shown (a model's deprecation is its maker's): all of them
+    # from sources whose releases' history dates the deprecation (catalog.sources.history).
+    stated = SourceValue.objects.filter(
+        subject="offer",
+        field="deprecated_at",
+        target_id__in=AIModel.objects.filter(
+            canonical_model=OuterRef(OuterRef("pk")), provider_id=OuterRef(OuterRef("maker_id"))
+        ).values("pk"),
+        value=Func(Cast(OuterRef("deprecated_at"), CharField()), function="to_jsonb", output_field=JSONField()),
+    )
+    history = sources_dated_by_history()
+    return Exists(stated.filter(source__in=history)) & ~Exists(stated.exclude(source__in=history))
 
 
 def notice_url(offer: AIModel) -> str | None:

