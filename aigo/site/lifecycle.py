@@ -62,6 +62,8 @@ def _summary(event: LifecycleEvent, locale: str) -> str:
         "release": pgettext("lifecycle event", "Release: %(model)s"),
         "deprecation": pgettext("lifecycle event", "Deprecation announced: %(model)s"),
     }
+    if event.kind == "deprecation" and event.model.bounded:  # catalog.lifecycle.deprecations_recent
+        return pgettext("lifecycle event", "Deprecated (on or before this day): %(model)s") % {"model": name}
     return titles[event.kind] % {"model": name}
 
 

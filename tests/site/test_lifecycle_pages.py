@@ -105,6 +105,9 @@ def test_a_deprecation_dated_by_a_sources_releases_reads_on_or_before(client, ti
     soon_row, old_row = (next(row for row in rows if name in row) for name in ("Retiring-Soon", "Old-News"))
     assert "<td>on or before <time" in soon_row
     assert "on or before" not in old_row
+    summaries = re.findall(r"SUMMARY:(.*)\r\n", client.get("/en-US/lifecycle/calendar.ics").content.decode())
+    assert "Deprecated (on or before this day): Retiring-Soon" in summaries
+    assert "Deprecation announced: Old-News" in summaries
 
 
 def test_the_latest_lists_stop_at_thirty(client, timeline):
