@@ -8,6 +8,7 @@ one audit_logs row (outside that transaction: a rolled-back write is still logge
 
 import logging
 import time
+from contextlib import nullcontext
 
 import orjson
 from django.conf import settings
@@ -96,9 +97,11 @@ def audit_log_write(*, request, body: bytes | None, response, duration_ms: int) 
     resource = match.view_name if match else request.path[:50]
     resource_id = (match.kwargs.get("object_id") or match.kwargs.get("pk")) if match else None
     user = getattr(request, "user", None)
+    # Alone, the INSERT commits itself (one round trip, not BEGIN, INSERT, COMMIT); within a caller's
+    # transaction, a savepoint keeps a refused row from aborting it.
+    alone = not connection.in_atomic_block
     try:
-        # A savepoint: a refused row must not abort a transaction the caller still has open.
-        with transaction.atomic(), connection.cursor() as cursor:
+        with nullcontext() if alone else transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 """INSERT INTO audit_logs (timestamp, user_id, action, resource_type, resource_id, ip_address,
                                            user_agent, request_data, response_status, duration_ms, actor)

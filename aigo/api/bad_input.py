@@ -18,6 +18,7 @@ JSON_TYPES = ("", "application/json", "application/x-ndjson", "application/ndjso
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 NUL_MESSAGE = "Null characters are not allowed."
 
+SHALLOW_REPLACES = 16
 _ESCAPED = re.compile(rb"\\.", re.DOTALL)
 _NOT_STRUCTURE = bytes(byte for byte in range(256) if byte not in b'"[]{}')
 _DEPTH_STEP = [0] * 256
@@ -27,17 +28,30 @@ _DEPTH_STEP[ord("]")] = _DEPTH_STEP[ord("}")] = -1
 
 def json_depth_exceeds(body: bytes, limit: int) -> bool:
     """Whether the JSON text nests deeper than `limit`, read from the bytes without parsing them."""
-    if body.count(b"[") + body.count(b"{") <= limit:
+    # Quotes and brackets only: a tenth of a probe batch's bytes, so counting there is cheaper.
+    kept = body.translate(None, _NOT_STRUCTURE)
+    if kept.count(b"[") + kept.count(b"{") <= limit:
         return False
-    if b"\\" in body:
-        body = _ESCAPED.sub(b"", body)  # an escaped quote does not end a string
-    # Quotes and brackets only. Two quotes in a row have no bracket between them, inside a string
-    # or out: dropping them changes no depth and keeps every later quote's parity. The few quotes
-    # left then alternate opening and closing strings whose brackets do not count.
-    kept = body.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    if b"\\" in body:  # an escaped quote does not end a string
+        kept = _ESCAPED.sub(b"", body).translate(None, _NOT_STRUCTURE)
+    # Two quotes in a row have no bracket between them, inside a string or out: dropping them
+    # changes no depth and keeps every later quote's parity. The few quotes left then alternate
+    # opening and closing strings whose brackets do not count.
+    kept = kept.replace(b'""', b"")
     if b'"' in kept:
         kept = b"".join(kept.split(b'"')[::2])
-    return max(accumulate(map(_DEPTH_STEP.__getitem__, kept)), default=0) > limit
+    return not _shallow(kept, limit) and max(accumulate(map(_DEPTH_STEP.__getitem__, kept)), default=0) > limit
+
+
+def _shallow(brackets: bytes, limit: int) -> bool:
+    """Whether the brackets nest at most `limit` deep, told cheaply for shallow ones (a probe batch nests
+    4 deep): each replace drops the innermost pairs of one kind, so it lowers the depth by one at most,
+    and brackets gone after n replaces nested at most n deep. False: not told, count them."""
+    for replaces in range(min(limit, SHALLOW_REPLACES)):
+        if not brackets:
+            return True
+        brackets = brackets.replace(b"{}" if replaces % 2 == 0 else b"[]", b"")
+    return not brackets
 
 
 def _nul_parameters(request, api: bool) -> list[str]:

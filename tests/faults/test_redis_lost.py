@@ -47,6 +47,8 @@ def _warm(stack: Stack, key: str) -> None:
     with stack.client(Authorization=f"Bearer {key}") as client:
         batch = [probe(now - timedelta(seconds=30), model=LIVE[0], region=LIVE[1])]
         assert client.post("/api/v1/status/probes", json=batch).status_code in (200, 201)
+    # As served, outside any transaction, the request log's row commits on its own before the answer.
+    assert stack.sql("SELECT count(*) FROM audit_logs WHERE action = 'POST /api/v1/status/probes'")[0][0] >= 1
     with stack.client() as client:
         view = {"type": "model_view", "properties": {"model": LIVE[0]}}
         assert client.post("/api/v1/events", json=[view] * 3).status_code == 202

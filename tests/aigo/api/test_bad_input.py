@@ -69,6 +69,33 @@ def test_brackets_inside_strings_do_not_count_towards_the_depth():
     assert json_depth_exceeds(_nested(11).encode(), 10) and not json_depth_exceeds(_nested(10).encode(), 10)
 
 
+def _depth(text: str) -> int:
+    """The reference: the deepest running count of brackets, outside strings (text without escapes)."""
+    depth = deepest = 0
+    for index, part in enumerate(text.split('"')):
+        if index % 2 == 0:
+            for char in part:
+                depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(char, 0)
+                deepest = max(deepest, depth)
+    return deepest
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"probes": [' + ",".join(['{"a": 1, "m": {"b": [2]}}'] * 40) + "]}",  # shallow: told by replaces
+        "[{}]" * 20 + "[[{[{}]}]]",
+        "{[" * 9 + "]}" * 9,  # deeper than the replaces tell: counted
+        "{]" * 30,  # mismatched pairs stay: counted
+        "[[[[" * 10,  # never closed
+        '[{"k": "{{{{[[[["}]' * 15,
+    ],
+)
+@pytest.mark.parametrize("limit", [3, 4, 5, 12, 40])
+def test_the_depth_is_told_as_the_brackets_nest_whichever_way_it_is_found(text, limit):
+    assert json_depth_exceeds(text.encode(), limit) == (_depth(text) > limit)
+
+
 def test_a_body_nested_below_the_bound_is_answered_and_logged(api):
     # Allowed through (300 < 512), refused by validation; the request log keeps a summary of it.
     body = json.dumps({"display_preferences": {"a": json.loads(_nested(300))}})
