@@ -1,15 +1,17 @@
 """Whole-site load test: locust's mix of visitors, probes and an editor against the whole stack.
 
 Sets up what `make run` serves (the real catalog, demo content, exchange rates, a day of
-simulated probes) on the local services, starts a Celery worker and beat and gunicorn (2
-workers x 4 threads, production settings, static files collected), makes the API and probe
+simulated probes) on the local services, starts a Celery worker and beat and gunicorn (4
+workers x 2 threads unless --workers/--threads say otherwise: fewer threads per process wait less
+for each other's hold on the interpreter; production settings, static files collected), makes the API and probe
 keys and an editor account, then runs bench/load_mix.py headless, stepping the number of
 visitors. For each step it prints requests per second and p50/p95/p99 per kind (page, status
 overview, api, search, event, probe, editor), and the errors: any response other than 2xx/3xx,
 any connection error and any exception in a task, which must be none. At the end, the highest rate at which the site's
 p95 stays under 200 ms and the status overview's p95 at that rate. Exits 1 on any error.
 
-    .venv/bin/python bench/load.py [--seconds 60] [--settle 10] [--users 20,40,60,90,120,160,200] [--quick]
+    .venv/bin/python bench/load.py [--seconds 60] [--settle 10] [--users 20,40,60,90,120,160,200]
+                                   [--workers 4 --threads 2] [--quick]
 """
 
 import argparse
@@ -200,7 +202,7 @@ def print_report(steps: list[dict], args) -> int:
     print(
         f"\nWhole-site load: {args.seconds} s measured per step after {args.settle} s to settle; visitors in"
         " three locales (page 60 %, api 25 %, search 5 %, event 8 %), 10 probes every 20 s, an editor every 30 s;"
-        " gunicorn 2 workers x 4 threads, a Celery worker and beat."
+        f" gunicorn {args.workers} workers x {args.threads} threads, a Celery worker and beat."
     )
     columns = ["visitors", "kind", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"]
     print(" ".join(f"{column:>9}" for column in columns))
@@ -237,6 +239,8 @@ def main() -> None:
         default=[20, 40, 60, 90, 120, 160, 200],
         help="visitors per step, comma-separated (default 20,40,60,90,120,160,200)",
     )
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn processes (default 4)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn process (default 2)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 10 and 20 visitors, 30 s each")
     args = parser.parse_args()
     if args.quick:
@@ -256,7 +260,7 @@ def main() -> None:
     os.environ["AIGO_TRUSTED_PROXIES"] = "1"
     celery = start_celery()
     try:
-        server = serve(cache=True)
+        server = serve(cache=True, workers=args.workers, threads=args.threads)
         try:
             run_locust(plan_file, timeout=len(args.users) * (args.settle + args.seconds) + 120)
         finally:
