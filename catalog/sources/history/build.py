@@ -50,7 +50,8 @@ def source_history(
     releases = _releases(package, cache)
     versions = list(releases)
     oldest, newest = versions[0], versions[-1]
-    progress(f"{package.name}: {len(versions)} releases, {_named(oldest, releases)} .. {_named(newest, releases)}")
+    first, last = (_named(label, releases[label][1]) for label in (oldest, newest))
+    progress(f"{package.name}: {len(versions)} releases, {first} .. {last}")
     read: dict[str, Listing | None] = {}
 
     def listing(number: str) -> Listing | None:
@@ -98,7 +99,7 @@ def _listing(
     package: Package, release: Release, label: str, cache: Path, progress: Callable[[str], None]
 ) -> Listing | None:
     path, downloaded = wheel_path(package.name, release, cache)
-    named = f"{label} of {release.day.isoformat()}"
+    named = _named(label, release)
     try:
         with zipfile.ZipFile(path) as wheel:
             found = package.listing(wheel)
@@ -110,5 +111,5 @@ def _listing(
     return found
 
 
-def _named(label: str, releases: dict[str, tuple[Package, Release]]) -> str:
-    return f"{label} of {releases[label][1].day.isoformat()}"
+def _named(label: str, release: Release) -> str:
+    return f"{label} of {release.day.isoformat()}"

@@ -46,10 +46,10 @@ def model_prices_listing(wheel: zipfile.ZipFile) -> Listing:
     data = json.loads(wheel.read("model_prices/snapshot.json"))
     status = data["status"]
     return {
-        f"{lab}/{model}": status.get(lab, {}).get(model) == "deprecated"
+        f"{lab}/{model}": mark == "deprecated"
         for lab, models in data["prices"].items()
         for model in models
-        if status.get(lab, {}).get(model) != "removed"
+        if (mark := status.get(lab, {}).get(model)) != "removed"
     }
 
 

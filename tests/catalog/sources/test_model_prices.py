@@ -192,7 +192,9 @@ def test_load_makes_no_network_call_and_gives_the_same_twice(monkeypatch, source
     def refuse(*args, **kwargs):
         raise AssertionError("model_prices.load() reached for the network")
 
-    monkeypatch.setattr(urllib.request, "urlopen", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    assert model_prices.load() == model_prices.load() == source
+    # Undone before the fixtures' teardown, which may open the test's first Redis connection.
+    with monkeypatch.context() as patched:
+        patched.setattr(urllib.request, "urlopen", refuse)
+        patched.setattr(socket, "create_connection", refuse)
+        patched.setattr(socket.socket, "connect", refuse)
+        assert model_prices.load() == model_prices.load() == source
