@@ -1,5 +1,5 @@
 """Lifecycle dates of canonical models as readers follow them: upcoming retirements, recent
-releases and deprecation announcements (the site's Lifecycle page, its calendar and Atom
+releases and deprecations (the site's Lifecycle page, its calendar and Atom
 feeds).
 
 Every row, and its successor, says whether any provider offers it (`offered`): only those have a
@@ -43,7 +43,8 @@ def _with_offers(rows: QuerySet[CanonicalModel]) -> list[CanonicalModel]:
 
 
 def retirements_upcoming(*, today: date, days: int = UPCOMING_DAYS) -> list[CanonicalModel]:
-    """Models whose sunset falls in the next `days` days, the soonest first."""
+    """Models whose sunset falls in the next `days` days, the soonest first (`bounded`: as in
+    deprecations_recent, of the day the model was deprecated)."""
     # uses index: idx_canonical_models_sunset
     rows = CanonicalModel.objects.filter(sunset_at__gte=today, sunset_at__lte=today + timedelta(days=days))
     # A model's retirement is its maker's (catalog.sources.apply.resolve.MAKER_ONLY): so is its notice.
@@ -51,7 +52,7 @@ def retirements_upcoming(*, today: date, days: int = UPCOMING_DAYS) -> list[Cano
         canonical_model=OuterRef(OuterRef("pk")), provider_id=OuterRef(OuterRef("maker_id"))
     )
     notice = Subquery(_notices(makers.values("pk")).values("value")[:1], output_field=JSONField())
-    return _with_offers(rows.annotate(notice=notice).order_by("sunset_at", "slug"))
+    return _with_offers(rows.annotate(notice=notice, bounded=_bounded()).order_by("sunset_at", "slug"))
 
 
 def releases_recent(*, today: date, limit: int = LATEST) -> list[CanonicalModel]:
@@ -63,8 +64,8 @@ def releases_recent(*, today: date, limit: int = LATEST) -> list[CanonicalModel]
 
 
 def deprecations_recent(*, today: date, limit: int = LATEST) -> list[CanonicalModel]:
-    """The `limit` latest deprecation announcements up to today, the newest first. `bounded`: the day is
-    not an announcement's but the first of a source's releases marking the model deprecated."""
+    """The `limit` latest deprecations up to today, the newest first. `bounded`: the day is not an
+    announcement's but the first of a source's releases marking the model deprecated (on or before)."""
     rows = CanonicalModel.objects.filter(deprecated_at__lte=today)
     return _with_offers(rows.annotate(bounded=_bounded()).order_by("-deprecated_at", "slug")[:limit])
 

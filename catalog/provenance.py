@@ -33,6 +33,8 @@ from catalog.sources.apply.resolve import (
 from catalog.sources.history import sources_dated_by_history
 from catalog.sources.records import OFFER_FIELDS
 
+# The note of a deprecation day that is only a bound: the first day a source's release marked it.
+UPPER_BOUND = gettext_noop("on or before: the day a source's release first marked it deprecated")
 # The prices a model page shows.
 PRICE_COMPONENTS = ("input_per_million", "output_per_million", "image_per_unit", "audio_per_minute")
 
@@ -56,6 +58,11 @@ class Provenance:
     @property
     def sources(self) -> list[str]:
         return [says.source for says in self.agree]
+
+    @property
+    def upper_bound(self) -> bool:
+        """The value is the latest day it can be, not the day itself."""
+        return self.note == UPPER_BOUND
 
     def as_dict(self) -> dict:
         return {
@@ -237,7 +244,7 @@ def _fact(row, column: str, said: list, decided: set) -> Provenance:
     found = _explain(OFFER_FIELDS[column], shown, said, editor)
     if column == "deprecated_at" and found.agree and set(found.sources) <= sources_dated_by_history():
         # Those sources date no deprecation themselves: their releases' history does (catalog.sources.history).
-        return replace(found, note=gettext_noop("on or before: the day a source's release first marked it deprecated"))
+        return replace(found, note=UPPER_BOUND)
     return found
 
 

@@ -112,7 +112,13 @@ class CanonicalModelDetailSerializer(serializers.Serializer):
     maker = ProviderRefSerializer(allow_null=True)
     family = serializers.CharField(allow_null=True)
     released_at = serializers.DateField(allow_null=True)
-    deprecated_at = serializers.DateField(allow_null=True, help_text="The day the deprecation was announced.")
+    deprecated_at = serializers.DateField(
+        allow_null=True,
+        help_text=(
+            'The day the deprecation was announced, or, where the sources block\'s note says "on or before", the '
+            "first day a source's release marked the model deprecated."
+        ),
+    )
     sunset_at = serializers.DateField(allow_null=True, help_text="The day it stops working (retirement).")
     successor = serializers.CharField(source="successor.slug", allow_null=True, help_text="Slug of its successor.")
     training_cutoff = serializers.DateField(allow_null=True)

@@ -16,7 +16,16 @@ from django.db import OperationalError, connection
 from django.db.models import F
 from genai_prices.data import providers as PACKAGE
 
-from catalog.models import AIModel, BenchmarkScore, CanonicalModel, Pricing, Provider, SourceImport, SourceValue
+from catalog.models import (
+    AIModel,
+    BenchmarkScore,
+    CanonicalModel,
+    Pricing,
+    Provider,
+    SourceDisagreement,
+    SourceImport,
+    SourceValue,
+)
 from catalog.sources import SOURCES
 from catalog.sources.apply.sync import IMPORT_LOCK, sources_import
 from catalog.sources.genai_prices import desired_catalog
@@ -225,6 +234,24 @@ def test_dates_out_of_order_drop_the_loosest_not_the_row(db_catalog):
     assert (said["deprecated_at"], said["sunset_at"]) == ("2026-10-09", "2026-08-31")
     assert (moonshot.deprecated_at, moonshot.sunset_at, moonshot.is_active) == (None, date(2026, 8, 31), False)
     assert moonshot.context_window == 131072  # its other values are written
+
+
+def test_every_model_its_maker_deprecates_has_a_date_and_bounds_from_release_histories_are_no_case(db_catalog):
+    deprecated_offers = SourceValue.objects.filter(subject="offer", field="deprecated", value=True)
+    makers = CanonicalModel.objects.filter(
+        offers__in=deprecated_offers.values("target_id"), offers__provider=F("maker")
+    ).distinct()
+    assert makers.count() > 100
+    assert not makers.filter(deprecated_at=None, sunset_at=None).exists()
+    # Voyage AI's early models were added to genai-prices already deprecated: on or before that release.
+    assert CanonicalModel.objects.get(key="voyageai/voyage-01").deprecated_at == date(2026, 6, 24)
+    # genai-prices dates Devstral 2512 on or before 2026-10-12, model-prices on or before 2026-10-26:
+    # both are true, the earlier is shown, and the editors get no case to settle.
+    devstral = AIModel.objects.get(provider__slug="mistral", slug="devstral-2512")
+    said = set(SourceValue.objects.filter(target_id=devstral.pk, field="deprecated_at").values_list("source", "value"))
+    assert said == {("genai-prices", "2026-10-12"), ("model-prices", "2026-10-26")}
+    assert devstral.deprecated_at == date(2026, 10, 12)
+    assert not SourceDisagreement.objects.filter(field="deprecated_at", status="open").exists()
 
 
 def test_litellm_adds_a_row_only_for_a_model_it_dates(db_catalog):

@@ -170,7 +170,7 @@ def test_the_lifecycle_lists_only_the_dates_known_and_links_the_successor(client
     offer(newer, makers["openai"], "newer")
     lifecycle = section(client.get("/en-US/models/c/older/").content.decode(), "lifecycle-heading")
     assert "Jan 10, 2024" in lifecycle and "Jun 30, 2026" in lifecycle
-    assert "Deprecation announced" not in lifecycle and "–" not in lifecycle
+    assert "Deprecated" not in lifecycle and "–" not in lifecycle
     assert 'href="/en-US/models/c/newer/"' in lifecycle
     assert "lifecycle-heading" not in client.get("/en-US/models/c/newer/").content.decode()
 

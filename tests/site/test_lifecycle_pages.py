@@ -99,12 +99,18 @@ def test_a_deprecation_dated_by_a_sources_releases_reads_on_or_before(client, ti
     SourceValueFactory(source="llm-stats", target_id=old_news_api.pk, field="deprecated_at", value=day)
     SourceValueFactory(source="models.dev", target_id=old_news_api.pk, field="deprecated_at", value=day)
 
-    deprecations = _section(client.get("/en-US/lifecycle/").content.decode(), "deprecations")
+    html = client.get("/en-US/lifecycle/").content.decode()
 
-    rows = deprecations.split("<tr>")
+    rows = _section(html, "deprecations").split("<tr>")
     soon_row, old_row = (next(row for row in rows if name in row) for name in ("Retiring-Soon", "Old-News"))
     assert "<td>on or before <time" in soon_row
     assert "on or before" not in old_row
+    retiring = next(row for row in _section(html, "retirements").split("<tr>") if "Retiring-Soon" in row)
+    assert "<td>on or before " in retiring
+    # The model page says the same of the day it shows, and why in its sources.
+    page = client.get("/en-US/models/c/retiring-soon/").content.decode()
+    assert re.search(r"Deprecated</dt>\s*<dd[^>]*>\s*on or before ", page), page[page.find("Deprecated") :][:300]
+    assert "On or before: the day a source&#x27;s release first marked it deprecated." in page
     summaries = re.findall(r"SUMMARY:(.*)\r\n", client.get("/en-US/lifecycle/calendar.ics").content.decode())
     assert "Deprecated (on or before this day): Retiring-Soon" in summaries
     assert "Deprecation announced: Old-News" in summaries

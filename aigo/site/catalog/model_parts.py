@@ -33,7 +33,7 @@ FACTS = [
 ]
 LIFECYCLE = [
     ("released_at", _("Released")),
-    ("deprecated_at", _("Deprecation announced")),
+    ("deprecated_at", _("Deprecated")),
     ("sunset_at", _("Retirement")),
 ]
 TOKEN_COUNTS = {"context_window", "max_output_tokens"}
@@ -42,6 +42,10 @@ TOKEN_COUNTS = {"context_window", "max_output_tokens"}
 def fact_text(column: str, value, locale: str) -> str:
     text = value_text(OFFER_FIELDS[column], value, locale)
     return gettext("%(count)s tokens") % {"count": text} if column in TOKEN_COUNTS else text
+
+
+def _bounded(text: str, provenance) -> str:
+    return f"{gettext('on or before')} {text}" if provenance.upper_bound else text
 
 
 def facts_of(row, provenance: dict, columns: list, locale: str) -> list[dict]:
@@ -55,7 +59,7 @@ def facts_of(row, provenance: dict, columns: list, locale: str) -> list[dict]:
         found.append(
             {
                 "label": label,
-                "text": fact_text(column, value, locale),
+                "text": _bounded(fact_text(column, value, locale), provenance[column]),
                 "tags": [LABELS.get(item, item) for item in value] if isinstance(value, list) else None,
                 "sources": [fact_disclosure(provenance[column], column, locale)],
             }

@@ -91,6 +91,7 @@ def resolve(
     editor_rule: str = "editor",
     earliest: bool = False,
     latest: bool = False,
+    bounds: bool = False,
 ) -> Resolution:
     """The value of one field from its sources' `candidates` and an `editor` value (None: none).
 
@@ -98,6 +99,8 @@ def resolve(
     out no later than its first listing), rather than the agreed or newest one.
     `latest`: take the latest date given (a model is served until its last version retires); the
     versions' different days are not a dispute.
+    `bounds`: every value is only an "on or before" date (a deprecation dated by a source's release
+    history): the earliest is the tightest, and the later ones do not contradict it.
     """
     candidates = tuple(sorted((candidate for candidate in candidates if candidate.value is not None), key=_rank))
     groups = clusters(kind, candidates)
@@ -115,6 +118,9 @@ def resolve(
     if latest:
         value = max(candidates, key=lambda candidate: str(candidate.value)).value
         return replace(result(value, "latest"), disputed=False)
+    if bounds:
+        value = min(candidates, key=lambda candidate: str(candidate.value)).value
+        return replace(result(value, "earliest"), disputed=False)
     own = clusters(kind, [candidate for candidate in candidates if candidate.first_party])
     if own:
         return result(_newest(own[0]).value, "first-party")

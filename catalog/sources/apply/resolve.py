@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from catalog.models import AIModel, CanonicalModel, SourceImport, SourceValue
+from catalog.sources.history import sources_dated_by_history
 from catalog.sources.records import OFFER_FIELDS
 
 from .disagreements import Decisions, disagreements_sync
@@ -178,6 +179,7 @@ def _row_resolutions(
             editor_rule="editor" if editor is not None else "decision",
             earliest=subject == "canonical" and column == "released_at",
             latest=subject == "canonical" and column == "sunset_at",
+            bounds=column == "deprecated_at" and {c.source for c in candidates} <= sources_dated_by_history(),
         )
         if column in REVIEWED and resolutions[column].disputed:
             cases.append((subject, row.pk, column, resolutions[column]))

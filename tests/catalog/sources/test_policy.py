@@ -153,3 +153,11 @@ def test_a_models_retirement_is_the_latest_of_its_versions_and_not_a_dispute():
     assert (resolution.value, resolution.rule, resolution.disputed) == ("2027-01-14", "latest", False)
     assert resolve("date", versions, latest=True, editor="2026-12-01").value == "2026-12-01"
     assert resolve("date", [], latest=True).value is None
+
+
+def test_deprecations_dated_by_release_histories_are_bounds_so_the_earliest_wins_without_a_dispute():
+    bounds = [said("model-prices", "2026-10-26", first_party=True), said("genai-prices", "2026-10-12")]
+    resolution = resolve("date", bounds, bounds=True)
+    assert (resolution.value, resolution.rule, resolution.disputed) == ("2026-10-12", "earliest", False)
+    assert resolve("date", bounds, bounds=True, editor="2026-09-30").value == "2026-09-30"
+    assert resolve("date", bounds).disputed  # as plain dates they would be a case for the queue
