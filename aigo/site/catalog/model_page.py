@@ -10,6 +10,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aigo.api.cache import REDIS_TTL
@@ -73,9 +74,12 @@ def _uptime_bars(model, locale: str) -> list[dict]:
             (timezone.datetime.fromisoformat(point["bucket"]).date(), point["availability"])
         )
 
+    # Each region's bars share their 90 days: each day is put in words once, not once per region.
+    no_data, in_words = gettext("no data"), functools.cache(lambda when: day(when, locale))
+
     def describe(when, value):
-        shown = _("no data") if value is None else percent(value, locale)
-        return f"{day(when, locale)}: {shown}"
+        shown = no_data if value is None else percent(value, locale)
+        return f"{in_words(when)}: {shown}"
 
     return [
         {

@@ -3,16 +3,20 @@ the value shown, which sources agree, which differ and what they say, whether an
 when a source last confirmed it, and how it was chosen (catalog.provenance)."""
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.template.base import render_value_in_context
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aigo.i18n.formatting import day, money, number
+from aigo.i18n.formatting import day, moment, money, number
 from catalog import choices
 from catalog.provenance import Provenance
 from catalog.sources import SOURCES, source_info
@@ -91,6 +95,53 @@ def price_disclosures(row, components: dict[str, Provenance], locale: str) -> li
         for name, provenance in components.items()
         if provenance.value is not None or provenance.agree or provenance.differ
     ]
+
+
+def disclosures_html(items: Sequence[Disclosure], converted: dict | None, context, locale: str) -> SafeString:
+    """The "sources" disclosure of a fact, a price row or an offer: `items` and, for a price stored in
+    the currency it is published in, how a source `converted` it. Built here rather than by a template
+    include: a model page shows about 170 of them, and the include was a quarter of its render.
+    Values are escaped as `{{ value }}` would be in `context`, texts as `{% translate %}` does."""
+
+    def value(text) -> str:
+        return render_value_in_context(text, context)
+
+    shown, says, agree, differ, checked = (
+        gettext("Shown: %(value)s"),
+        gettext("says %(said)s"),
+        value(gettext("Sources that agree:")),
+        value(gettext("Sources that differ:")),
+        value(gettext("Last checked:")),
+    )
+    summary, editor = value(gettext("sources")), value(gettext("set by an editor"))
+    parts = [f'<details class="sources"><summary>{summary}</summary>\n<dl>']
+    for item in items:
+        parts.append(f"\n  <dt>{value(item.label)}</dt>\n  <dd>" if item.label else "\n  \n  <dd>")
+        parts.append(shown % {"value": value(item.shown)})
+        if item.editor:
+            parts.append(f" · <strong>{editor}</strong>")
+        sources = ", ".join(value(source) for source in item.agree) if item.agree else value(gettext("none"))
+        parts.append(f"<br>\n    {agree} {sources}\n    ")
+        if item.differ:
+            said = "; ".join(f"{value(source)} {says % {'said': value(text)}}" for source, text in item.differ)
+            parts.append(f"<br>{differ} {said}")
+        parts.append("\n    ")
+        if item.checked_at:
+            parts.append(f"<br>{checked} {conditional_escape(moment(item.checked_at, locale))}")
+        parts.append("\n    ")
+        if item.note:
+            parts.append(f"<br>{value(capfirst(item.note))}.")
+        parts.append("</dd>\n")
+    parts.append("</dl>")
+    if converted:
+        stored = gettext(
+            "Stored in the currency it is published in; %(source)s lists it in %(currency)s "
+            "at a fixed rate of %(rate)s."
+        )
+        names = {"source": "by", "currency": "from", "rate": "rate"}
+        parts.append(f"\n<p>{stored % {name: value(converted.get(key)) for name, key in names.items()}}</p>")
+    parts.append("\n</details>\n")
+    return mark_safe("".join(parts))  # every value above is escaped
 
 
 @functools.lru_cache(maxsize=16)

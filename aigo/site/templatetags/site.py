@@ -5,8 +5,10 @@ Each reads the page's locale from the request (set by aigo.site.locale.SiteLocal
 
 from django import template
 from django.conf import settings
+from django.utils.safestring import SafeString
 
 from aigo.i18n import formatting, resolve
+from aigo.site.catalog.provenance import disclosures_html
 from aigo.site.fragments import fragment_cached
 
 register = template.Library()
@@ -51,6 +53,12 @@ def moment(context, value, style: str = "medium") -> str:
 @register.simple_tag(takes_context=True)
 def money(context, amount, currency: str) -> str:
     return formatting.money(amount, currency, _locale(context))
+
+
+@register.simple_tag(takes_context=True)
+def sources(context, items, converted=None) -> SafeString:
+    """{% sources items converted %}: the "sources" disclosure of a fact or a price row."""
+    return disclosures_html(items, converted, context, _locale(context))
 
 
 @register.filter
