@@ -113,14 +113,14 @@ def disclosures_html(items: Sequence[Disclosure], converted: dict | None, contex
         value(gettext("Sources that differ:")),
         value(gettext("Last checked:")),
     )
-    summary, editor = value(gettext("sources")), value(gettext("set by an editor"))
+    summary, editor, none = value(gettext("sources")), value(gettext("set by an editor")), value(gettext("none"))
     parts = [f'<details class="sources"><summary>{summary}</summary>\n<dl>']
     for item in items:
         parts.append(f"\n  <dt>{value(item.label)}</dt>\n  <dd>" if item.label else "\n  \n  <dd>")
         parts.append(shown % {"value": value(item.shown)})
         if item.editor:
             parts.append(f" · <strong>{editor}</strong>")
-        sources = ", ".join(value(source) for source in item.agree) if item.agree else value(gettext("none"))
+        sources = ", ".join(value(source) for source in item.agree) if item.agree else none
         parts.append(f"<br>\n    {agree} {sources}\n    ")
         if item.differ:
             said = "; ".join(f"{value(source)} {says % {'said': value(text)}}" for source, text in item.differ)

@@ -74,10 +74,10 @@ def source_history(
         for key, flip in sorted(flips.items())
     }
     marked = sum(read[newest].values())
-    bounded = sum(flip.previous is not None for flip in flips.values())
+    after_current = sum(flip.previous is not None for flip in flips.values())
     progress(
-        f"{package.name}: {len(entries)} of {marked} deprecated models dated ({bounded} after a release listing them"
-        f" as current), {len(read)} releases read"
+        f"{package.name}: {len(entries)} of {marked} deprecated models dated ({after_current} after a release"
+        f" listing them as current), {len(read)} releases read"
     )
     summary = {
         "package": package.name,
@@ -87,7 +87,7 @@ def source_history(
         "read": len(read),
         "deprecated": marked,
         "dated": len(entries),
-        "after_current": bounded,
+        "after_current": after_current,
     }
     return summary, entries
 

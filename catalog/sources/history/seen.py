@@ -35,9 +35,10 @@ def release_day(source: str, version: str) -> date | None:
     return date.fromisoformat(read["days"][-1])
 
 
-def sources_dated_by_history() -> set[str]:
+@cache
+def sources_dated_by_history() -> frozenset[str]:
     """The sources whose deprecation dates come from their releases' history, not from themselves."""
-    return set(_history()) - {"generated_from"}
+    return frozenset(_history()) - {"generated_from"}
 
 
 @cache
