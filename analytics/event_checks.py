@@ -22,7 +22,7 @@ def _text_unchanged(field: fields.CharField, value: object) -> bool:
     return (
         type(value) is str
         and value == value.strip()
-        and not SURROGATES.search(value)
+        and (value.isascii() or not SURROGATES.search(value))
         and "\x00" not in value
         and (value != "" or field.allow_blank)
         and (field.max_length is None or len(value) <= field.max_length)
@@ -86,13 +86,13 @@ class FastCheck:
         for name, field in serializer.fields.items():
             check, method = _field_check(field), getattr(serializer, f"validate_{name}", None)
             self.checks[name] = check if method is None else _then(check, method)
-        self.required = [name for name, field in serializer.fields.items() if field.required]
+        self.required = frozenset(name for name, field in serializer.fields.items() if field.required)
         self.defaults = {
             name: field.default for name, field in serializer.fields.items() if field.default is not fields.empty
         }
 
     def run(self, data: object) -> dict | None:
-        if type(data) is not dict or not all(name in data for name in self.required):
+        if type(data) is not dict or not self.required <= data.keys():
             return None
         validated = {}
         for name, value in data.items():

@@ -254,7 +254,7 @@ def _row(event: dict, context: Context, accepted_at: str) -> dict:
     referrer = event.get("referrer")
     return {
         # Made at acceptance and carried through the buffer: a re-delivered row conflicts with its stored copy.
-        "id": str(uuid.uuid4()),
+        "id": uuid.uuid4(),  # orjson writes it as its text
         "timestamp": accepted_at,
         "session_id": event.get("session_id"),
         "event_type": event["type"],

@@ -14,7 +14,7 @@ In a throwaway database of its own (created, migrated as the owner, dropped at t
   role) with each of --sizes events stored (default 1 M and 10 M), spread over 30 days, made
   with INSERT ... SELECT generate_series as the owner; the median of --refreshes runs.
 
-    .venv/bin/python bench/events.py [--requests 2000 --clients 4 --threads 1] [--sizes 1000000,10000000] [--keep]
+    .venv/bin/python bench/events.py [--requests 2000 --clients 4 --workers 2 --threads 1] [--sizes 1000000,10000000] [--keep]
     (--sizes "" skips the refresh)
 """
 
@@ -134,7 +134,7 @@ def throughput(models, args) -> None:
     os.environ.update({"DATABASE_URL": DSN, "AIGO_EVENTS_RATE": "off", "AIGO_REDIS_PREFIX": PREFIX})
     bodies = batches(models, args.requests)
     events = len(bodies) * BATCH
-    server = serve(cache=False, threads=args.threads)
+    server = serve(cache=False, workers=args.workers, threads=args.threads)
     try:
         post_events(bodies[:50], args.clients)  # warm the workers
         drain()
@@ -157,7 +157,7 @@ def throughput(models, args) -> None:
     stored = events / statistics.median(drained)
     workers = "sync workers" if args.threads == 1 else f"workers x {args.threads} threads"
     print(
-        f"collection: {events} events in batches of {BATCH} from {args.clients} clients, gunicorn 2 {workers},"
+        f"collection: {events} events in batches of {BATCH} from {args.clients} clients, gunicorn {args.workers} {workers},"
         f" median of {args.repeats}"
     )
     print(f"  POST /api/v1/events  {api:>10,.0f} events/s  ({api / BATCH:,.0f} requests/s, accepted into the buffer)")
@@ -210,6 +210,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     # 1: sync workers (a new connection per request), as the figures recorded so far; 4: the read benches' gthread.
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)  # docs/operations.md recommends 4 x 2 on two cores
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--models", type=int, default=200)
     parser.add_argument(
