@@ -55,22 +55,45 @@ COLUMNS = {
 # the next batch arrives. Per batch rather than per session, so it works behind a transaction pooler.
 STAGING_CREATE = (
     "DROP TABLE IF EXISTS pg_temp.analytics_events_staging;"
-    " CREATE TEMP TABLE analytics_events_staging (rows jsonb) ON COMMIT DROP"
+    " CREATE TEMP TABLE analytics_events_staging (batch jsonb) ON COMMIT DROP"
 )
-# One staging row per stream entry: its JSON array of rows, expanded by the INSERT.
-STAGING_COPY = "COPY analytics_events_staging (rows) FROM STDIN"
+# One staging row per stream entry: its batch, expanded by the INSERT.
+STAGING_COPY = "COPY analytics_events_staging (batch) FROM STDIN"
+# A batch is {"rows": [...], and the columns its rows share}: what one request said about its
+# visitor is written once, not once per event (the entry is about half the size). Entries of
+# earlier releases are a JSON array of whole rows, and are stored as they are.
+SHARED = ("timestamp", "device_properties", "geo_properties")
+
+
+# Each entry's parts read once: the batch is stored compressed, and every read of it decompresses
+# it again (read per row, the drain took a fifth longer).
 # uses index: analytics_events_id_time
 INSERT = sql.SQL("""
-WITH inserted AS (
+WITH batches AS MATERIALIZED (
+    SELECT CASE jsonb_typeof(batch) WHEN 'array' THEN batch ELSE batch -> 'rows' END AS rows, {shared}
+    FROM analytics_events_staging
+),
+inserted AS (
     INSERT INTO analytics_events ({columns})
-    SELECT {columns} FROM analytics_events_staging, jsonb_to_recordset(rows) AS r({definitions})
+    SELECT {values}
+    FROM batches b, jsonb_to_recordset(b.rows) AS r({definitions})
     ON CONFLICT (id, timestamp) DO NOTHING
     RETURNING event_type, event_properties ->> 'model_id' AS model_id
 )
 SELECT count(*), array_agg(model_id) FILTER (WHERE event_type = 'model_view' AND model_id IS NOT NULL)
 FROM inserted
 """).format(
+    shared=sql.SQL(", ").join(
+        sql.SQL("(batch ->> {key})::{kind} AS {name}").format(
+            key=sql.Literal(name), kind=sql.SQL(COLUMNS[name]), name=sql.Identifier(name)
+        )
+        for name in SHARED
+    ),
     columns=sql.SQL(", ").join(map(sql.Identifier, COLUMNS)),
+    values=sql.SQL(", ").join(
+        sql.SQL("coalesce(r.{name}, b.{name})" if name in SHARED else "r.{name}").format(name=sql.Identifier(name))
+        for name in COLUMNS
+    ),
     definitions=sql.SQL(", ").join(
         sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind)) for name, kind in COLUMNS.items()
     ),
@@ -86,7 +109,7 @@ def _lock_key() -> str:
 
 
 def events_buffer(*, batch: str) -> None:
-    """Append one accepted batch (a JSON array of rows). Raises RedisError when Redis cannot take it."""
+    """Append one accepted batch (see SHARED). Raises RedisError when Redis cannot take it."""
     redis_client().xadd(_stream_key(), {FIELD: batch})
 
 

@@ -22,7 +22,7 @@ def _text_unchanged(field: fields.CharField, value: object) -> bool:
     return (
         type(value) is str
         and value == value.strip()
-        and not SURROGATES.search(value)
+        and (value.isascii() or not SURROGATES.search(value))
         and "\x00" not in value
         and (value != "" or field.allow_blank)
         and (field.max_length is None or len(value) <= field.max_length)
@@ -35,11 +35,20 @@ def _field_check(field: fields.Field) -> Check:
     if type(field) is fields.CharField:
         return lambda value: value if _text_unchanged(field, value) else _NO
     if type(field) is fields.RegexField:
-        patterns = [validator.regex for validator in field.validators if hasattr(validator, "regex")]
+        # Compiled here: a validator's regex is a lazy object, and a call through it cost more than the search.
+        patterns = [
+            re.compile(validator.regex.pattern, validator.regex.flags)
+            for validator in field.validators
+            if hasattr(validator, "regex")
+        ]
 
         def regex_check(value):
-            ok = _text_unchanged(field, value) and all(pattern.search(value) for pattern in patterns)
-            return value if ok else _NO
+            if not _text_unchanged(field, value):
+                return _NO
+            for pattern in patterns:
+                if not pattern.search(value):
+                    return _NO
+            return value
 
         return regex_check
     if type(field) is fields.ChoiceField:
@@ -86,13 +95,13 @@ class FastCheck:
         for name, field in serializer.fields.items():
             check, method = _field_check(field), getattr(serializer, f"validate_{name}", None)
             self.checks[name] = check if method is None else _then(check, method)
-        self.required = [name for name, field in serializer.fields.items() if field.required]
+        self.required = frozenset(name for name, field in serializer.fields.items() if field.required)
         self.defaults = {
             name: field.default for name, field in serializer.fields.items() if field.default is not fields.empty
         }
 
     def run(self, data: object) -> dict | None:
-        if type(data) is not dict or not all(name in data for name in self.required):
+        if type(data) is not dict or not self.required <= data.keys():
             return None
         validated = {}
         for name, value in data.items():

@@ -2,19 +2,21 @@
 
 In a throwaway database of its own (created, migrated as the owner, dropped at the end unless
 --keep), with a provider and --models models inserted directly:
-- events/s accepted by POST /api/v1/events: gunicorn (production settings, 2 sync workers, or
-  --threads N threads each, AIGO_EVENTS_RATE=off), --clients concurrent clients each sending
-  batches of 20 events (half model views, half page views; bodies encoded before the clock
-  starts), against COPY of the
-  same number of rows straight into analytics_events in the same run, median of --repeats.
+- events/s accepted by POST /api/v1/events: gunicorn (production settings, --workers sync
+  workers, or --threads N threads each, AIGO_EVENTS_RATE=off), wrk on --clients connections for
+  --seconds, sending batches of 20 events (half model views, half page views; --requests distinct
+  bodies, encoded before the clock starts, in turn), against COPY of the same number of rows
+  straight into analytics_events in the same run, median of --repeats. wrk rather than Python
+  clients, as the read benches: on two cores the clients' own CPU was an eighth of the machine.
   The endpoint appends to the events buffer (analytics/buffer.py): the drain that stores them
   runs next, alone, in a process of its own (as the beat task does), and its rows/s say whether
-  it keeps up; every event sent must then be stored, once;
+  it keeps up; every accepted event must then be stored, once;
 - the daily_stats refresh (refresh_daily_stats(), i.e. REFRESH ... CONCURRENTLY, as the app
   role) with each of --sizes events stored (default 1 M and 10 M), spread over 30 days, made
   with INSERT ... SELECT generate_series as the owner; the median of --refreshes runs.
 
-    .venv/bin/python bench/events.py [--requests 2000 --clients 4 --threads 1] [--sizes 1000000,10000000] [--keep]
+    .venv/bin/python bench/events.py [--seconds 3 --clients 4 --workers 2 --threads 1]
+        [--sizes 1000000,10000000] [--keep]
     (--sizes "" skips the refresh)
 """
 
@@ -32,7 +34,7 @@ import redis
 from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.api_read import ROOT, post_all, serve, stop  # noqa: E402
+from bench.api_read import BASE, ROOT, serve, stop  # noqa: E402
 from bench.databases import SERVER, database_create, database_drop  # noqa: E402
 
 DATABASE = "aigo_bench_events"
@@ -48,6 +50,7 @@ COPY_EVENTS = sql.SQL("COPY analytics_events ({}) FROM STDIN").format(
 
 
 def prepare(models: int) -> list[tuple[str, str]]:
+    subprocess.run(["scripts/ensure_system.sh", "wrk"], cwd=ROOT, check=True)
     database_create(DATABASE)
     env = {**os.environ, "DATABASE_URL": DSN}
     subprocess.run(
@@ -67,6 +70,7 @@ def prepare(models: int) -> list[tuple[str, str]]:
 
 
 def batches(models, requests: int) -> list[bytes]:
+    """`requests` distinct bodies; JSON without newlines, so one per line of the file wrk reads."""
     bodies = []
     for number in range(requests):
         events = []
@@ -81,9 +85,34 @@ def batches(models, requests: int) -> list[bytes]:
     return bodies
 
 
-def post_events(bodies: list[bytes], clients: int) -> float:
-    headers = {"Content-Type": "text/plain", "User-Agent": AGENT}
-    return post_all("/api/v1/events", bodies, headers, clients, lambda status, payload: status == 202)
+def post_events(bodies_file: Path, seconds: int, clients: int) -> dict:
+    """wrk POSTing the bodies in turn from `clients` connections for `seconds`: its report."""
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(clients),
+            "-d",
+            f"{seconds}s",
+            "-s",
+            "bench/wrk_bodies.lua",
+            f"{BASE}/api/v1/events",
+            "--",
+            str(bodies_file),
+            "text/plain",
+            AGENT,
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    report = json.loads(out.strip().splitlines()[-1])
+    if report["errors"]:
+        raise SystemExit(f"POST /api/v1/events: {report['errors']} errors (or responses other than 2xx)")
+    return report
 
 
 def copy_rows(models, count: int) -> float:
@@ -125,6 +154,13 @@ def drain() -> tuple[int, float]:
     return stored, seconds
 
 
+def events_truncate() -> None:
+    """Each COPY and drain into an empty table: the table's size, which a longer run grows, would
+    otherwise slow the floor (87,000 rows/s into 600,000 rows against 120,000 into none)."""
+    with psycopg.connect(DSN, autocommit=True) as conn:
+        conn.execute("TRUNCATE analytics_events")
+
+
 def stored_count() -> tuple[int, int]:
     with psycopg.connect(DSN) as conn:
         return conn.execute("SELECT count(*), count(DISTINCT id) FROM analytics_events").fetchone()
@@ -132,37 +168,42 @@ def stored_count() -> tuple[int, int]:
 
 def throughput(models, args) -> None:
     os.environ.update({"DATABASE_URL": DSN, "AIGO_EVENTS_RATE": "off", "AIGO_REDIS_PREFIX": PREFIX})
-    bodies = batches(models, args.requests)
-    events = len(bodies) * BATCH
-    server = serve(cache=False, threads=args.threads)
+    bodies_file = ROOT / ".local" / "bench" / "event_bodies.txt"
+    bodies_file.parent.mkdir(parents=True, exist_ok=True)
+    bodies_file.write_bytes(b"\n".join(batches(models, args.requests)) + b"\n")
+    server = serve(cache=False, workers=args.workers, threads=args.threads)
     try:
-        post_events(bodies[:50], args.clients)  # warm the workers
+        post_events(bodies_file, 1, args.clients)  # warm the workers
         drain()
-        posted, drained, copied = [], [], []
+        accepted, drained, copied = [], [], []
         for _ in range(args.repeats):
-            before = stored_count()[0]
-            posted.append(post_events(bodies, args.clients))
+            events_truncate()
+            report = post_events(bodies_file, args.seconds, args.clients)
+            answered = report["requests"] * BATCH  # those wrk saw answered (202) within its time
             stored, seconds = drain()
             rows, distinct = stored_count()
-            if not stored == rows - before == events or rows != distinct:
-                raise SystemExit(f"drain: {stored} stored, {rows - before} new rows, {events} sent, {distinct} ids")
-            drained.append(seconds)
-            copied.append(copy_rows(models, events))
+            # Every accepted event stored once: those answered, and at most one more batch per
+            # connection still in flight when wrk stopped.
+            if not (stored == rows and answered <= stored <= answered + args.clients * BATCH) or rows != distinct:
+                raise SystemExit(f"drain: {stored} stored, {rows} rows, {answered} answered, {distinct} ids")
+            accepted.append(answered / report["seconds"])
+            drained.append(stored / seconds)
+            events_truncate()
+            copied.append(stored / copy_rows(models, stored))
     finally:
         stop(server)
         client = redis.Redis.from_url(REDIS)
         for key in client.scan_iter(match=f"{PREFIX}*"):
             client.delete(key)
-    api, raw = events / statistics.median(posted), events / statistics.median(copied)
-    stored = events / statistics.median(drained)
+    api, stored, raw = (statistics.median(rates) for rates in (accepted, drained, copied))
     workers = "sync workers" if args.threads == 1 else f"workers x {args.threads} threads"
     print(
-        f"collection: {events} events in batches of {BATCH} from {args.clients} clients, gunicorn 2 {workers},"
-        f" median of {args.repeats}"
+        f"collection: batches of {BATCH} events from {args.clients} connections (wrk) for {args.seconds} s,"
+        f" gunicorn {args.workers} {workers}, median of {args.repeats}"
     )
     print(f"  POST /api/v1/events  {api:>10,.0f} events/s  ({api / BATCH:,.0f} requests/s, accepted into the buffer)")
-    print(f"  drain                {stored:>10,.0f} rows/s    (all {events} stored once, each repetition)")
-    print(f"  COPY (floor)         {raw:>10,.0f} events/s")
+    print(f"  drain                {stored:>10,.0f} rows/s    (every accepted event stored once, each repetition)")
+    print(f"  COPY (floor)         {raw:>10,.0f} events/s  (as many rows as were accepted)")
     print(f"  ratio                {api / raw:>10.3f} of COPY (accepted), {stored / raw:.3f} (drained)")
 
 
@@ -206,10 +247,12 @@ def refreshes(models, args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=2000, help="distinct bodies, sent in turn")
+    parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=4)
     # 1: sync workers (a new connection per request), as the figures recorded so far; 4: the read benches' gthread.
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)  # docs/operations.md recommends 4 x 2 on two cores
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--models", type=int, default=200)
     parser.add_argument(

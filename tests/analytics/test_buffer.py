@@ -82,6 +82,31 @@ def test_an_entry_delivered_twice_is_stored_and_counted_once(send, drain, model)
     assert _views_today(model) == 2
 
 
+def test_rows_store_what_their_request_shares_and_entries_of_the_earlier_format_are_stored_too(send, drain):
+    send()
+    earlier = {  # before batches shared their columns: a JSON array of whole rows
+        "id": str(uuid.uuid4()),
+        "timestamp": timezone.now().isoformat(),
+        "session_id": "s-earlier",
+        "event_type": "page_view",
+        "event_properties": {"path": "/"},
+        "user_properties": {},
+        "device_properties": {"type": "mobile"},
+        "geo_properties": {"region": "eu-west", "country": "DE"},
+        "referrer_properties": {},
+    }
+    redis_client().xadd(_stream_key(), {FIELD: json.dumps([earlier])})
+    assert drain() == 4
+    rows = sql(
+        "SELECT session_id, device_properties::text, geo_properties::text, count(*), count(DISTINCT timestamp)"
+        " FROM analytics_events GROUP BY 1, 2, 3 ORDER BY 1"
+    )
+    assert rows == [
+        ("s-1", '{"type": "desktop"}', '{"region": "unknown", "country": "unknown"}', 3, 1),
+        ("s-earlier", '{"type": "mobile"}', '{"region": "eu-west", "country": "DE"}', 1, 1),
+    ]
+
+
 def test_entries_a_dead_drain_left_pending_are_claimed_once_idle_long_enough(send, drain):
     send()
     send()

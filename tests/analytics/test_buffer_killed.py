@@ -82,14 +82,13 @@ def _accept(tag: str) -> None:
         rows = [
             {
                 "id": str(uuid.uuid4()),
-                "timestamp": accepted_at,
                 "session_id": f"{tag}-{number}",
                 "event_type": "page_view",
                 "event_properties": {"path": f"/{index}"},
             }
             for index in range(PER_REQUEST)
         ]
-        events_buffer(batch=orjson.dumps(rows).decode())
+        events_buffer(batch=orjson.dumps({"timestamp": accepted_at, "rows": rows}).decode())
 
 
 @pytest.mark.parametrize("point, stored_by_the_killed_drain", [("before-commit", 0), ("after-commit", REQUESTS)])

@@ -195,3 +195,21 @@ def test_price_history_and_compare_are_one_query(client, enriched, path):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
     assert len(queries) == 1
+
+
+@pytest.mark.parametrize(
+    "value, chain, expected",
+    [
+        ({"en-US": "Model", "ja-JP": "モデル"}, ["ja-JP", "ja", "en-US"], "モデル"),
+        ({"en-US": "Model", "ja-JP": ""}, ["ja-JP", "ja", "en-US"], "Model"),  # empty text is no translation
+        ({"en-US": "Model", "pt": "Modelo"}, ["pt-BR", "pt", "en-US"], "Modelo"),
+        ({"fr-FR": "Modèle"}, ["de-DE", "en-US"], None),
+        (None, ["en-US"], None),
+        ({"en-US": "Model", "ja-JP": "モデル"}, None, {"en-US": "Model", "ja-JP": "モデル"}),  # ?locale=*: the map
+    ],
+)
+def test_localized_text_is_the_first_non_empty_of_the_chain(value, chain, expected):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT localized_text(%s::jsonb, %s)", [None if value is None else json.dumps(value), chain])
+        (document,) = cursor.fetchone()
+    assert (None if document is None else json.loads(document)) == expected

@@ -167,9 +167,17 @@ def model_detail(request, locale: str, slug: str):
             "sunset": sunset,
             "sunset_days": sunset_days,
             "sunset_soon": sunset_days is not None and sunset_days <= SUNSET_WARNING_DAYS,
-            **lazy_context(lambda: {"sunset_notice": notice_url(model)}, ("sunset_notice",)),
+            # Read for every view of a model retiring soon, and a slow query to plan: kept beside the parts.
+            **lazy_context(
+                lambda: {
+                    "sunset_notice": value_cached(
+                        ("models", "sources"), f"sunset-notice:{model.pk}", REDIS_TTL, lambda: notice_url(model)
+                    )
+                },
+                ("sunset_notice",),
+            ),
             "page_events": [{"type": "model_view", "properties": {"model": model.slug, "path": request.path}}],
-            "badges": badge_snippets(request, model, name=name, locale=locale),
+            **lazy_context(lambda: {"badges": badge_snippets(request, model, name=name, locale=locale)}, ("badges",)),
         },
     )
 
