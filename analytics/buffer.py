@@ -84,9 +84,10 @@ SELECT count(*), array_agg(model_id) FILTER (WHERE event_type = 'model_view' AND
 FROM inserted
 """).format(
     shared=sql.SQL(", ").join(
-        sql.SQL("(batch ->> {key})::{kind} AS {name}").format(
-            key=sql.Literal(name), kind=sql.SQL(COLUMNS[name]), name=sql.Identifier(name)
-        )
+        # jsonb parts as they are; the time from its text, as jsonb_to_recordset reads it.
+        sql.SQL(
+            "batch -> {key} AS {name}" if COLUMNS[name] == "jsonb" else "(batch ->> {key})::{kind} AS {name}"
+        ).format(key=sql.Literal(name), kind=sql.SQL(COLUMNS[name]), name=sql.Identifier(name))
         for name in SHARED
     ),
     columns=sql.SQL(", ").join(map(sql.Identifier, COLUMNS)),
