@@ -183,30 +183,44 @@ def _number(value: bytes | None) -> float | None:
     return None if value in (None, b"") else float(value)
 
 
-def live_state_read(model_slugs: Sequence[str], regions: Sequence[str]) -> dict[tuple[str, str], dict]:
-    """The live values of every (model, region) that has a hash, in one round trip; empty when
-    Redis is unreachable (the caller shows PostgreSQL's values)."""
+# What live_state_read() returns, and the hash field each is read from.
+LIVE_FIELDS = {
+    "availability": "availability",
+    "latency_p95": "latency_p95",
+    "error_rate": "error_rate",
+    "requests_per_minute": "rpm",
+    "as_of": "last_updated",
+}
+
+
+def live_state_read(
+    model_slugs: Sequence[str], regions: Sequence[str], names: Sequence[str] = tuple(LIVE_FIELDS)
+) -> dict[tuple[str, str], dict]:
+    """The live values (`names` of LIVE_FIELDS) of every (model, region) that has a hash, in one
+    round trip; empty when Redis is unreachable (the caller shows PostgreSQL's values)."""
     pairs = [(slug, region) for slug in model_slugs for region in regions]
     if not pairs:
         return {}
+    fields = [LIVE_FIELDS[name] for name in names]
     try:
         with redis_client().pipeline(transaction=False) as pipe:
             for slug, region in pairs:
-                pipe.hgetall(status_key(slug, region))
+                # Only the fields asked for: parsing whole hashes was most of the status grid's read.
+                pipe.hmget(status_key(slug, region), fields)
             hashes = pipe.execute()
     except (RedisError, OSError):
         return {}
     return {
-        pair: {
-            "availability": _number(values.get(b"availability")),
-            "latency_p95": _number(values.get(b"latency_p95")),
-            "error_rate": _number(values.get(b"error_rate")),
-            "requests_per_minute": _number(values.get(b"rpm")),
-            "as_of": values.get(b"last_updated", b"").decode() or None,
-        }
+        pair: {name: _live_value(name, value) for name, value in zip(names, values, strict=True)}
         for pair, values in zip(pairs, hashes, strict=True)
-        if values
+        if any(value is not None for value in values)
     }
+
+
+def _live_value(name: str, value: bytes | None) -> float | str | None:
+    if name == "as_of":
+        return value.decode() if value else None
+    return _number(value)
 
 
 # The newest probe of each (model, region, location): live_state_publish keeps the newest per

@@ -6,6 +6,7 @@ The overview is what a crowd polls when a provider is down: it is served from th
 for a few seconds at most, and each ingest that shows a new value and each incident change
 drops it (kind "status"), so the next request renders the live state."""
 
+import functools
 import hashlib
 from datetime import timedelta
 
@@ -14,9 +15,10 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,8 @@ from aigo.i18n.formatting import day, moment, number
 from aigo.redis import rkey
 from aigo.site.cache import cached_page
 from aigo.site.charts import Series, line_chart, sparkline
+from aigo.site.fragments import lazy_context
+from aigo.site.status_words import live_labels, status_cell
 from catalog.models import AIModel
 from status.live import CACHE_KIND as STATUS
 from status.models import Incident
@@ -48,31 +52,27 @@ OVERVIEW_STALE = 30
 SPARKLINES_TTL = 60
 
 
-def live_labels() -> dict[str, str]:
-    """The words status-live.js writes into the cells it refreshes, in the page's language."""
-    return {
-        "up": gettext("Operational"),
-        "degraded": gettext("Degraded"),
-        "down": gettext("Down"),
-        "nodata": gettext("No data"),
-        "updated": gettext("Updated"),
-    }
-
-
-def cells_render(request, grid: list[dict]) -> None:
-    """Each entry's cells (region, label and percentage), rendered once per distinct availability:
-    a template include per cell was a third of the overview's render."""
-    template = get_template("site/status/cell.html")
+def grid_cells(grid: list[dict], locale: str) -> None:
+    """Each entry's row of cells as one piece of HTML, each distinct value's cell rendered once:
+    a template loop (then format_html) per cell was most of the overview's render."""
+    labels = live_labels()
     rendered: dict[float | None, str] = {}
+    regions = [(region, escape(region)) for region in settings.AIGO_REGIONS]
     for entry in grid:
-        cells = []
-        for region in settings.AIGO_REGIONS:
+        slug = escape(entry["slug"])
+        row = []
+        for region, region_html in regions:
             value = entry["regions"][region]["availability"]
             if value not in rendered:
-                # The request carries the page's locale; the context processors are not needed.
-                rendered[value] = template.render({"value": value, "request": request})
-            cells.append((region, rendered[value]))
-        entry["cells"] = cells
+                rendered[value] = status_cell(value, locale, labels)
+            row.append(f'<td data-model="{slug}" data-region="{region_html}">{rendered[value]}</td>')
+        entry["cells"] = mark_safe("".join(row))  # noqa: S308 - escaped above, the cells by format_html
+
+
+@functools.lru_cache(maxsize=1024)
+def sparkline_drawn(values: tuple[float | None, ...], label: str) -> SafeString:
+    """A sparkline drawn once per process for its data (which changes once an hour per model)."""
+    return sparkline(values, label=label)
 
 
 def latency_by_hour_shared(slugs: list[str]) -> dict[str, list[float | None]]:
@@ -82,23 +82,33 @@ def latency_by_hour_shared(slugs: list[str]) -> dict[str, list[float | None]]:
     return cache.get_or_set(rkey("status", "sparklines", digest), lambda: latency_by_hour(slugs=slugs), SPARKLINES_TTL)
 
 
-@cached_page("models", STATUS, ttl=OVERVIEW_TTL, stale=OVERVIEW_STALE)
-def overview(request, locale: str):
+def overview_part(locale: str) -> dict:
+    """What the overview's grid and incidents show: the same for every currency and region, so
+    the part drawn from it is shared by all of them and by every process until the next ingest."""
     grid = status_grid()
     latency = latency_by_hour_shared([entry["slug"] for entry in grid])
+    label = gettext("p95 latency, last 24 hours")
     for entry in grid:
-        entry["sparkline"] = sparkline(latency.get(entry["slug"], []), label=gettext("p95 latency, last 24 hours"))
-    cells_render(request, grid)
+        entry["sparkline"] = sparkline_drawn(tuple(latency.get(entry["slug"], ())), label)
+    grid_cells(grid, locale)
+    return {
+        "grid": grid,
+        "stream_models": ",".join(entry["slug"] for entry in grid[:STREAM_MAX_MODELS]),
+        "incidents": Incident.objects.exclude(status="resolved").select_related("model", "provider")[:20],
+    }
+
+
+@cached_page("models", STATUS, ttl=OVERVIEW_TTL, stale=OVERVIEW_STALE)
+def overview(request, locale: str):
     return TemplateResponse(
         request,
         "site/status/overview.html",
         {
             "nav": "status",
-            "grid": grid,
             "regions": settings.AIGO_REGIONS,
-            "stream_models": ",".join(entry["slug"] for entry in grid[:STREAM_MAX_MODELS]),
             "live_labels": live_labels(),
-            "incidents": Incident.objects.exclude(status="resolved").select_related("model", "provider")[:20],
+            "overview_ttl": OVERVIEW_TTL,
+            **lazy_context(lambda: overview_part(locale), ("grid", "stream_models", "incidents")),
         },
     )
 

@@ -54,7 +54,7 @@ def test_an_ingest_that_changes_a_models_state_shows_on_the_next_request(
     assert _order(before) == ["shaky", "healthy"] and "Operational" in _cell(before, "healthy", "us-east")
     _ingest(django_capture_on_commit_callbacks, model="healthy", region="us-east", availability=42)
     after = client.get(URL).content.decode()
-    assert _cell(after, "healthy", "us-east") == '<span class="status down">Down</span>\n 42.00%'
+    assert _cell(after, "healthy", "us-east") == '<span class="status down">Down</span> 42.00%'
     assert _order(after) == ["healthy", "shaky"]  # problems first, by the live value
     assert "Operational" in _cell(after, "healthy", "eu-west")  # no live value there: the rollup's
 
@@ -103,11 +103,13 @@ def test_the_cached_page_is_the_rendered_page_byte_for_byte(
     with django_capture_on_commit_callbacks(execute=True):
         incident_open(model=shaky, severity="minor", title="Slow in eu-west", message="Looking.")
     for path in (URL, "/ja-JP/status/"):
-        settings.AIGO_RESPONSE_CACHE = False
-        rendered = client.get(path).content
-        settings.AIGO_RESPONSE_CACHE = True
-        filled, served = client.get(path).content, client.get(path).content
-        assert rendered == filled == served
+        for currency in ("USD", "EUR"):  # EUR's page is drawn from the grid part USD's filled
+            client.cookies["aigo_currency"] = currency
+            settings.AIGO_RESPONSE_CACHE = settings.AIGO_FRAGMENT_CACHE = False
+            rendered = client.get(path).content
+            settings.AIGO_RESPONSE_CACHE = settings.AIGO_FRAGMENT_CACHE = True
+            filled, served = client.get(path).content, client.get(path).content
+            assert rendered == filled == served
 
 
 def test_with_redis_unreachable_the_page_is_rendered_from_postgresql(client, settings, probed):
@@ -127,3 +129,10 @@ def test_a_re_render_after_an_ingest_reads_the_grid_and_incidents_only(
     _ingest(django_capture_on_commit_callbacks, model="shaky", region="us-east", availability=99.25)
     with django_assert_num_queries(2):  # the sparklines' hourly p95s are shared for a minute
         assert "99.25%" in _cell(client.get(URL).content.decode(), "shaky", "us-east")
+
+
+def test_another_currencys_page_is_drawn_from_the_same_grid_part(client, probed, django_assert_num_queries):
+    client.get(URL)
+    client.cookies["aigo_currency"] = "EUR"
+    with django_assert_num_queries(0):
+        assert client.get(URL).status_code == 200

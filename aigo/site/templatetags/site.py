@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.safestring import SafeString
 
 from aigo.i18n import formatting, resolve
+from aigo.site import status_words
 from aigo.site.catalog.provenance import disclosures_html
 from aigo.site.fragments import fragment_cached
 
@@ -59,6 +60,16 @@ def money(context, amount, currency: str) -> str:
 def sources(context, items, converted=None) -> SafeString:
     """{% sources items converted %}: the "sources" disclosure of a fact or a price row."""
     return disclosures_html(items, converted, context, _locale(context))
+
+
+@register.simple_tag
+def status_label(value) -> SafeString:
+    return status_words.status_label(value)
+
+
+@register.simple_tag(takes_context=True)
+def status_cell(context, value) -> SafeString:
+    return status_words.status_cell(value, _locale(context))
 
 
 @register.filter
