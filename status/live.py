@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection
+from django.dispatch import Signal
 from django.utils import timezone
 from psycopg import sql
 from redis.exceptions import RedisError
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 
 STATUS_TTL = 30
 CACHE_KIND = "status"  # the response cache's kind of every page or response showing live status
+# Sent after an update that showed a new value dropped the cached status pages: the site draws its
+# status overview again at once (aigo.site.status), so no reader waits for that render.
+status_dropped = Signal()
 LIVE_WINDOW = timedelta(minutes=10)
 RANKINGS = {"availability": "availability", "latency": "latency_p95", "usage": "requests_per_minute"}
 
@@ -176,6 +180,9 @@ def live_state_publish(rows: Iterable[LiveRow], *, replace_rankings: bool = Fals
     if by_model or replace_rankings:
         # After the writes: a page rendered from the old values was keyed by the old generation.
         response_cache.invalidate(CACHE_KIND)
+        for receiver, error in status_dropped.send_robust(sender=None):
+            if isinstance(error, Exception):  # the rows and the live values are stored either way
+                log.error("after a live status update, %r failed: %r", receiver, error)
     return True
 
 

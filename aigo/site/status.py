@@ -4,10 +4,12 @@ runs; without it every page is complete as served.
 
 The overview is what a crowd polls when a provider is down: it is served from the page cache
 for a few seconds at most, and each ingest that shows a new value and each incident change
-drops it (kind "status"), so the next request renders the live state."""
+drops it (kind "status"), so the next request shows the live state. Its grid is a part shared by
+every currency and region, which each ingest draws again at once for the locales read lately."""
 
 import functools
 import hashlib
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,19 +17,22 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import RedisError
 
 from aigo.i18n import resolve
 from aigo.i18n.formatting import day, moment, number
-from aigo.redis import rkey
+from aigo.i18n.locales import translated
+from aigo.redis import redis_client, rkey
 from aigo.site.cache import cached_page
 from aigo.site.charts import Series, line_chart, sparkline
-from aigo.site.fragments import lazy_context
+from aigo.site.fragments import fragment_cached, fragment_variant
 from aigo.site.status_words import live_labels, status_cell
 from catalog.models import AIModel
 from status.live import CACHE_KIND as STATUS
@@ -50,6 +55,9 @@ OVERVIEW_STALE = 30
 # The hourly p95s behind the sparklines move only when a rollup run lands (once a minute): shared
 # that long, they spare each re-render of the overview its costliest query.
 SPARKLINES_TTL = 60
+OVERVIEW_PART = "status-overview"  # its {% fragment %} name in site/status/overview.html
+# How lately a locale's overview was served for its part to be drawn again after each ingest.
+OVERVIEW_REDRAWN = 600
 
 
 def grid_cells(grid: list[dict], locale: str) -> None:
@@ -82,34 +90,58 @@ def latency_by_hour_shared(slugs: list[str]) -> dict[str, list[float | None]]:
     return cache.get_or_set(rkey("status", "sparklines", digest), lambda: latency_by_hour(slugs=slugs), SPARKLINES_TTL)
 
 
-def overview_part(locale: str) -> dict:
-    """What the overview's grid and incidents show: the same for every currency and region, so
-    the part drawn from it is shared by all of them and by every process until the next ingest."""
+def overview_locales_key() -> str:
+    """The locales whose overview was served lately: a sorted set, scored by time."""
+    return rkey("status", "overview", "locales")
+
+
+def overview_part(locale: str) -> SafeString:
+    """The overview's grid and incidents: the same for every currency and region, so one copy
+    per locale serves them all, in every process, until the next ingest."""
     grid = status_grid()
     latency = latency_by_hour_shared([entry["slug"] for entry in grid])
     label = gettext("p95 latency, last 24 hours")
     for entry in grid:
+        entry["title"] = resolve(entry["name"], locale) or entry["slug"]
         entry["sparkline"] = sparkline_drawn(tuple(latency.get(entry["slug"], ())), label)
     grid_cells(grid, locale)
-    return {
-        "grid": grid,
-        "stream_models": ",".join(entry["slug"] for entry in grid[:STREAM_MAX_MODELS]),
-        "incidents": Incident.objects.exclude(status="resolved").select_related("model", "provider")[:20],
-    }
+    return render_to_string(
+        "site/status/overview_part.html",
+        {
+            "locale": locale,
+            "grid": grid,
+            "regions": settings.AIGO_REGIONS,
+            "stream_models": ",".join(entry["slug"] for entry in grid[:STREAM_MAX_MODELS]),
+            "live_labels": live_labels(),
+            "incidents": Incident.objects.exclude(status="resolved").select_related("model", "provider")[:20],
+        },
+    )
+
+
+def overview_redraw(**_signal) -> None:
+    """After an ingest dropped the overview (status.live.status_dropped), its part drawn again for
+    each locale read lately: the crowd polling the page is then answered from the cache, where
+    every reader after each ingest (one every few seconds under load) used to wait for a render."""
+    try:
+        locales = redis_client().zrangebyscore(overview_locales_key(), time.time() - OVERVIEW_REDRAWN, "+inf")
+    except RedisError:
+        return
+    for locale in (raw.decode() for raw in locales):
+        with translated(locale):
+            variant = fragment_variant(OVERVIEW_PART, locale, [])
+            fragment_cached(("models", STATUS), variant, OVERVIEW_TTL, lambda locale=locale: overview_part(locale))
 
 
 @cached_page("models", STATUS, ttl=OVERVIEW_TTL, stale=OVERVIEW_STALE)
 def overview(request, locale: str):
+    try:
+        redis_client().zadd(overview_locales_key(), {locale: time.time()})
+    except RedisError:
+        pass  # no redraw after ingests without Redis, and no cache either
     return TemplateResponse(
         request,
         "site/status/overview.html",
-        {
-            "nav": "status",
-            "regions": settings.AIGO_REGIONS,
-            "live_labels": live_labels(),
-            "overview_ttl": OVERVIEW_TTL,
-            **lazy_context(lambda: overview_part(locale), ("grid", "stream_models", "incidents")),
-        },
+        {"nav": "status", "overview_ttl": OVERVIEW_TTL, "overview_part": lambda: overview_part(locale)},
     )
 
 
