@@ -7,6 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from aigo.redis import redis_client, rkey
 from status.incidents import incident_open, incident_transition
 from status.ingest import probes_ingest
 from tests.catalog.factories import AIModelFactory
@@ -133,6 +134,17 @@ def test_an_ingest_draws_the_overview_again_for_the_locales_read_lately(
         assert "99.25%" in _cell(client.get(URL).content.decode(), "shaky", "us-east")
     with django_assert_num_queries(2):  # ja-JP, not read lately: its first reader draws it (grid, incidents)
         assert client.get("/ja-JP/status/").status_code == 200
+
+
+def test_while_a_redraw_is_pending_an_ingest_asks_for_none_of_its_own(
+    client, probed, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """Probes report in bursts: the redraw the burst's first ingest asked for draws the last one's."""
+    client.get(URL)
+    redis_client().set(rkey("status", "overview", "redraw"), 1)  # the worker has not run it yet
+    _ingest(django_capture_on_commit_callbacks, model="shaky", region="us-east", availability=99.25)
+    with django_assert_num_queries(2):  # nothing drawn yet: the reader draws it (grid, incidents)
+        assert "99.25%" in _cell(client.get(URL).content.decode(), "shaky", "us-east")
 
 
 def test_another_currencys_page_is_drawn_from_the_same_grid_part(client, probed, django_assert_num_queries):
