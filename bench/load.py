@@ -50,6 +50,9 @@ EDITOR = "bench-load-editor"
 EDITOR_MARK = " [load test]"  # toggled on a model's English description by each of the editor's saves
 GOAL_MS = 200
 KINDS = ("page", "status", "api", "search", "event", "probe", "editor")
+# As bench/site.py (the same seed picks the same models): the status overview under load shows
+# this many models in every region, whichever bench ran last.
+PROBED_MODELS = 50
 
 
 def prepare_site() -> None:
@@ -60,7 +63,7 @@ def prepare_site() -> None:
     run(python, "manage.py", "periodic", "sync")  # beat reads its schedule from the database
     run(python, "manage.py", "seed_demo")
     run(python, "manage.py", "import_exchange_rates")
-    run(python, "manage.py", "simulate_probes", "--models", "20", "--regions", "5", "--days", "1")
+    run(python, "manage.py", "simulate_probes", "--models", str(PROBED_MODELS), "--regions", "5", "--days", "1")
 
 
 def cleanup() -> None:
@@ -98,7 +101,10 @@ def plan(args, report: Path) -> dict:
         .order_by(F("released_at").desc(nulls_last=True))[:20]
     )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT m.slug FROM status_probes p JOIN models m ON m.id = p.model_id ORDER BY 1")
+        cursor.execute(
+            "SELECT DISTINCT m.slug FROM status_probes p JOIN models m ON m.id = p.model_id"
+            " WHERE p.time > now() - interval '1 day' ORDER BY 1"
+        )
         probe_models = [slug for (slug,) in cursor.fetchall()]
     return {
         "users": args.users,

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection
+from django.dispatch import Signal
 from django.utils import timezone
 from psycopg import sql
 from redis.exceptions import RedisError
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 
 STATUS_TTL = 30
 CACHE_KIND = "status"  # the response cache's kind of every page or response showing live status
+# Sent after an update that showed a new value dropped the cached status pages: the site draws its
+# status overview again at once (aigo.site.status), so no reader waits for that render.
+status_dropped = Signal()
 LIVE_WINDOW = timedelta(minutes=10)
 RANKINGS = {"availability": "availability", "latency": "latency_p95", "usage": "requests_per_minute"}
 
@@ -176,6 +180,9 @@ def live_state_publish(rows: Iterable[LiveRow], *, replace_rankings: bool = Fals
     if by_model or replace_rankings:
         # After the writes: a page rendered from the old values was keyed by the old generation.
         response_cache.invalidate(CACHE_KIND)
+        for receiver, error in status_dropped.send_robust(sender=None):
+            if isinstance(error, Exception):  # the rows and the live values are stored either way
+                log.error("after a live status update, %r failed: %r", receiver, error)
     return True
 
 
@@ -183,30 +190,44 @@ def _number(value: bytes | None) -> float | None:
     return None if value in (None, b"") else float(value)
 
 
-def live_state_read(model_slugs: Sequence[str], regions: Sequence[str]) -> dict[tuple[str, str], dict]:
-    """The live values of every (model, region) that has a hash, in one round trip; empty when
-    Redis is unreachable (the caller shows PostgreSQL's values)."""
+# What live_state_read() returns, and the hash field each is read from.
+LIVE_FIELDS = {
+    "availability": "availability",
+    "latency_p95": "latency_p95",
+    "error_rate": "error_rate",
+    "requests_per_minute": "rpm",
+    "as_of": "last_updated",
+}
+
+
+def live_state_read(
+    model_slugs: Sequence[str], regions: Sequence[str], names: Sequence[str] = tuple(LIVE_FIELDS)
+) -> dict[tuple[str, str], dict]:
+    """The live values (`names` of LIVE_FIELDS) of every (model, region) that has a hash, in one
+    round trip; empty when Redis is unreachable (the caller shows PostgreSQL's values)."""
     pairs = [(slug, region) for slug in model_slugs for region in regions]
     if not pairs:
         return {}
+    fields = [LIVE_FIELDS[name] for name in names]
     try:
         with redis_client().pipeline(transaction=False) as pipe:
             for slug, region in pairs:
-                pipe.hgetall(status_key(slug, region))
+                # Only the fields asked for: parsing whole hashes was most of the status grid's read.
+                pipe.hmget(status_key(slug, region), fields)
             hashes = pipe.execute()
     except (RedisError, OSError):
         return {}
     return {
-        pair: {
-            "availability": _number(values.get(b"availability")),
-            "latency_p95": _number(values.get(b"latency_p95")),
-            "error_rate": _number(values.get(b"error_rate")),
-            "requests_per_minute": _number(values.get(b"rpm")),
-            "as_of": values.get(b"last_updated", b"").decode() or None,
-        }
+        pair: {name: _live_value(name, value) for name, value in zip(names, values, strict=True)}
         for pair, values in zip(pairs, hashes, strict=True)
-        if values
+        if any(value is not None for value in values)
     }
+
+
+def _live_value(name: str, value: bytes | None) -> float | str | None:
+    if name == "as_of":
+        return value.decode() if value else None
+    return _number(value)
 
 
 # The newest probe of each (model, region, location): live_state_publish keeps the newest per

@@ -5,13 +5,14 @@ TimeBucket, which compiles to time_bucket(): TimescaleDB's own, or the stand-in 
 engine's migration installs (date_bin with TimescaleDB's origin), so one query serves both.
 """
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.functions import TransactionNow
 from django.db import connection
-from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, F, Q, QuerySet
 from django.db.models.functions import Greatest
 from psycopg import sql
 from redis.exceptions import RedisError
@@ -224,22 +225,25 @@ def _nearest_from_probes(*, lat: float, lon: float, limit: int) -> list[dict]:
 
 def _newest_buckets() -> QuerySet[FiveMinuteRollup]:
     """Each (model, region)'s newest 5-minute bucket of the last half hour."""
+    # uses index status_5min_bucket (bucket) on the native engine, the hypertable's on TimescaleDB
     recent = FiveMinuteRollup.objects.filter(bucket__gte=TransactionNow() - timedelta(minutes=30))
-    # uses the status_5min primary key (model_id, region, bucket)
-    newest = recent.filter(model_id=OuterRef("model_id"), region=OuterRef("region")).order_by("-bucket")
-    return recent.filter(bucket=Subquery(newest.values("bucket")[:1]))
+    return recent.order_by("model_id", "region", "-bucket").distinct("model_id", "region")
 
 
 def status_summary() -> dict[str, int]:
     """How many (model, region) pairs are up, degraded or down in their newest 5-minute bucket
     of the last half hour (the status page's thresholds), and how many models that covers."""
-    # Count("region") counts rows (region is never null): Count("*") takes no filter.
-    return _newest_buckets().aggregate(
-        up=Count("region", filter=Q(avg_availability__gte=UP)),
-        degraded=Count("region", filter=Q(avg_availability__gte=DEGRADED, avg_availability__lt=UP)),
-        down=Count("region", filter=Q(avg_availability__lt=DEGRADED)),
-        models=Count("model_id", distinct=True),
-    )
+    rows = _newest_buckets().values_list("model_id", "avg_availability")
+    summary = {"up": 0, "degraded": 0, "down": 0}
+    models = set()
+    for model_id, availability in rows:
+        models.add(model_id)
+        if availability is not None:  # as SQL's filters leave nulls out of every count
+            summary["up" if availability >= UP else "degraded" if availability >= DEGRADED else "down"] += 1
+    return {**summary, "models": len(models)}
+
+
+GRID_NAMES = ("availability", "latency_p95")
 
 
 def status_grid() -> list[dict]:
@@ -258,8 +262,8 @@ def status_grid() -> list[dict]:
             },
         )
         entry["regions"][region] = {"availability": _round(availability), "latency_p95": _round(latency)}
-    for (slug, region), live in live_state_read(list(models), settings.AIGO_REGIONS).items():
-        models[slug]["regions"][region] = {name: _round(live[name]) for name in ("availability", "latency_p95")}
+    for (slug, region), live in live_state_read(list(models), settings.AIGO_REGIONS, GRID_NAMES).items():
+        models[slug]["regions"][region] = {name: _round(live[name]) for name in GRID_NAMES}
     for entry in models.values():
         present = [cell["availability"] for cell in entry["regions"].values() if cell["availability"] is not None]
         entry["worst"] = min(present) if present else None
@@ -306,11 +310,18 @@ def status_of_models(*, model_ids) -> dict[str, dict]:
     rows = (
         _newest_buckets()
         .filter(model_id__in=list(model_ids))
-        .values("model_id")
-        .annotate(availability=Avg("avg_availability"), latency_p95=Avg("avg_latency_p95"))
-        .order_by()
+        .values_list("model_id", "avg_availability", "avg_latency_p95")
     )
+    by_model: dict[str, list[tuple]] = {}
+    for model_id, availability, latency in rows:
+        by_model.setdefault(str(model_id), []).append((availability, latency))
     return {
-        str(row["model_id"]): {"availability": _round(row["availability"]), "latency_p95": _round(row["latency_p95"])}
-        for row in rows
+        model_id: {"availability": _mean(row[0] for row in values), "latency_p95": _mean(row[1] for row in values)}
+        for model_id, values in by_model.items()
     }
+
+
+def _mean(values: Iterable[Decimal | None]) -> float | None:
+    """AVG() of a column: nulls left out, None when nothing is left."""
+    present = [value for value in values if value is not None]
+    return _round(sum(present) / len(present)) if present else None

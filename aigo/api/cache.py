@@ -89,9 +89,16 @@ def cache_headers(response, etag: str) -> None:
     response["Vary"] = "Accept, Accept-Language"
 
 
+def _kinds_of(key: str) -> frozenset[str]:
+    """The kinds of a ResponseCache.key(), read back from its stamp ("models12.status3")."""
+    stamp = key.rsplit(":", 2)[1]
+    return frozenset(part.rstrip("0123456789") for part in stamp.split("."))
+
+
 class ResponseCache:
     def __init__(self) -> None:
-        self._local: OrderedDict[str, tuple[float, CachedResponse]] = OrderedDict()
+        # key -> (expiry, response, the kinds the key was made for)
+        self._local: OrderedDict[str, tuple[float, CachedResponse, frozenset[str]]] = OrderedDict()
         # Per variant, the copy served last and when (serve_cached's `stale`).
         self._previous: OrderedDict[str, tuple[float, CachedResponse]] = OrderedDict()
         self._generations: dict[str, int] = {}
@@ -163,7 +170,7 @@ class ResponseCache:
         if not self._listening:
             return
         with self._lock:
-            self._local[key] = (time.monotonic() + min(LOCAL_TTL, ttl), cached)
+            self._local[key] = (time.monotonic() + min(LOCAL_TTL, ttl), cached, _kinds_of(key))
             self._local.move_to_end(key)
             while len(self._local) > LOCAL_SIZE:
                 self._local.popitem(last=False)
@@ -172,7 +179,7 @@ class ResponseCache:
     def invalidate(self, kind: str, subject: str = "*") -> None:
         """Forget every cached response of `kind`, here at once and in other processes via pub/sub."""
         with self._lock:
-            self._local.clear()
+            self._drop(kind)
             self._generations.pop(kind, None)
         try:
             client = redis_client()
@@ -182,6 +189,13 @@ class ResponseCache:
             log.warning("response cache: Redis unavailable, %s not invalidated", kind)
             return
         self._advance({kind: generation})
+
+    def _drop(self, kind: str) -> None:
+        """Forget the local copies of `kind` (the lock held). The others stay: their keys still hold,
+        and status ingests invalidate every few seconds, which would otherwise send every cached
+        page and response of every process back to Redis."""
+        for key in [key for key, (_expiry, _cached, kinds) in self._local.items() if kind in kinds]:
+            del self._local[key]
 
     def _advance(self, generations: dict[str, int]) -> None:
         """Generations only grow: a read that raced with an invalidation never moves one back."""
@@ -209,7 +223,7 @@ class ResponseCache:
                 for message in pubsub.listen():
                     kind = message["channel"].decode().rsplit(":", 1)[-1]
                     with self._lock:
-                        self._local.clear()
+                        self._drop(kind)
                     self._advance(self._read_generations([kind]))
             except (RedisError, OSError, ValueError):
                 with self._lock:

@@ -7,3 +7,9 @@ class SiteConfig(AppConfig):
     name = "aigo.site"
     label = "site"
     verbose_name = "Public site"
+
+    def ready(self) -> None:
+        from aigo.site.status import overview_redraw_soon
+        from status.live import status_dropped
+
+        status_dropped.connect(overview_redraw_soon, dispatch_uid="site-status-overview-redraw")

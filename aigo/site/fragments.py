@@ -24,6 +24,11 @@ from django.utils.safestring import SafeString, mark_safe
 from aigo.api.cache import CachedResponse, cache_fill, cache_slot, response_cache
 
 
+def fragment_variant(name: str, locale: str, values: list) -> str:
+    """What a part is keyed by besides its kinds: its name, the page's locale and the values given."""
+    return f"{name}|{locale}|{values!r}"
+
+
 def fragment_cached(kinds: tuple[str, ...], variant: str, ttl: int, render: Callable[[], str]) -> SafeString:
     key, _variant, ttl = cache_slot(kinds, f"fragment:{variant}", ttl, settings.AIGO_FRAGMENT_CACHE)
     cached = response_cache.get(key, ttl) if key else None

@@ -4,9 +4,12 @@ runs; without it every page is complete as served.
 
 The overview is what a crowd polls when a provider is down: it is served from the page cache
 for a few seconds at most, and each ingest that shows a new value and each incident change
-drops it (kind "status"), so the next request renders the live state."""
+drops it (kind "status"), so the next request shows the live state. Its grid is a part shared by
+every currency and region, which each ingest draws again at once for the locales read lately."""
 
+import functools
 import hashlib
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,17 +17,23 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.template.loader import get_template
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import RedisError
 
 from aigo.i18n import resolve
 from aigo.i18n.formatting import day, moment, number
-from aigo.redis import rkey
+from aigo.i18n.locales import translated
+from aigo.redis import redis_client, rkey
 from aigo.site.cache import cached_page
 from aigo.site.charts import Series, line_chart, sparkline
+from aigo.site.fragments import fragment_cached, fragment_variant
+from aigo.site.status_words import live_labels, status_cell
 from catalog.models import AIModel
 from status.live import CACHE_KIND as STATUS
 from status.models import Incident
@@ -46,33 +55,36 @@ OVERVIEW_STALE = 30
 # The hourly p95s behind the sparklines move only when a rollup run lands (once a minute): shared
 # that long, they spare each re-render of the overview its costliest query.
 SPARKLINES_TTL = 60
+OVERVIEW_PART = "status-overview"  # its {% fragment %} name in site/status/overview.html
+# How lately a locale's overview was served for its part to be drawn again after each ingest.
+OVERVIEW_REDRAWN = 600
+# Seconds between the first drop of a burst and its redraw, and how long a redraw may stay pending
+# (a lost task must not stop the next ones).
+REDRAW_DELAY = 1
+REDRAW_PENDING_MAX = 30
 
 
-def live_labels() -> dict[str, str]:
-    """The words status-live.js writes into the cells it refreshes, in the page's language."""
-    return {
-        "up": gettext("Operational"),
-        "degraded": gettext("Degraded"),
-        "down": gettext("Down"),
-        "nodata": gettext("No data"),
-        "updated": gettext("Updated"),
-    }
-
-
-def cells_render(request, grid: list[dict]) -> None:
-    """Each entry's cells (region, label and percentage), rendered once per distinct availability:
-    a template include per cell was a third of the overview's render."""
-    template = get_template("site/status/cell.html")
+def grid_cells(grid: list[dict], locale: str) -> None:
+    """Each entry's row of cells as one piece of HTML, each distinct value's cell rendered once:
+    a template loop (then format_html) per cell was most of the overview's render."""
+    labels = live_labels()
     rendered: dict[float | None, str] = {}
+    regions = [(region, escape(region)) for region in settings.AIGO_REGIONS]
     for entry in grid:
-        cells = []
-        for region in settings.AIGO_REGIONS:
+        slug = escape(entry["slug"])
+        row = []
+        for region, region_html in regions:
             value = entry["regions"][region]["availability"]
             if value not in rendered:
-                # The request carries the page's locale; the context processors are not needed.
-                rendered[value] = template.render({"value": value, "request": request})
-            cells.append((region, rendered[value]))
-        entry["cells"] = cells
+                rendered[value] = status_cell(value, locale, labels)
+            row.append(f'<td data-model="{slug}" data-region="{region_html}">{rendered[value]}</td>')
+        entry["cells"] = mark_safe("".join(row))  # noqa: S308 - escaped above, the cells by format_html
+
+
+@functools.lru_cache(maxsize=1024)
+def sparkline_drawn(values: tuple[float | None, ...], label: str) -> SafeString:
+    """A sparkline drawn once per process for its data (which changes once an hour per model)."""
+    return sparkline(values, label=label)
 
 
 def latency_by_hour_shared(slugs: list[str]) -> dict[str, list[float | None]]:
@@ -82,24 +94,78 @@ def latency_by_hour_shared(slugs: list[str]) -> dict[str, list[float | None]]:
     return cache.get_or_set(rkey("status", "sparklines", digest), lambda: latency_by_hour(slugs=slugs), SPARKLINES_TTL)
 
 
-@cached_page("models", STATUS, ttl=OVERVIEW_TTL, stale=OVERVIEW_STALE)
-def overview(request, locale: str):
+def overview_locales_key() -> str:
+    """The locales whose overview was served lately: a sorted set, scored by time."""
+    return rkey("status", "overview", "locales")
+
+
+def overview_part(locale: str) -> SafeString:
+    """The overview's grid and incidents: the same for every currency and region, so one copy
+    per locale serves them all, in every process, until the next ingest."""
     grid = status_grid()
     latency = latency_by_hour_shared([entry["slug"] for entry in grid])
+    label = gettext("p95 latency, last 24 hours")
     for entry in grid:
-        entry["sparkline"] = sparkline(latency.get(entry["slug"], []), label=gettext("p95 latency, last 24 hours"))
-    cells_render(request, grid)
-    return TemplateResponse(
-        request,
-        "site/status/overview.html",
+        entry["title"] = resolve(entry["name"], locale) or entry["slug"]
+        entry["sparkline"] = sparkline_drawn(tuple(latency.get(entry["slug"], ())), label)
+    grid_cells(grid, locale)
+    return render_to_string(
+        "site/status/overview_part.html",
         {
-            "nav": "status",
+            "locale": locale,
             "grid": grid,
             "regions": settings.AIGO_REGIONS,
             "stream_models": ",".join(entry["slug"] for entry in grid[:STREAM_MAX_MODELS]),
             "live_labels": live_labels(),
             "incidents": Incident.objects.exclude(status="resolved").select_related("model", "provider")[:20],
         },
+    )
+
+
+def overview_redraw_soon(**_signal) -> None:
+    """After an ingest dropped the overview (status.live.status_dropped), one redraw by the worker
+    a moment later: probes report in bursts (ten batches within a second), each dropping the page,
+    and only the last drop's redraw is worth drawing. The ingest's own request pays nothing."""
+    try:
+        pending = not redis_client().set(_redraw_pending_key(), 1, nx=True, ex=REDRAW_PENDING_MAX)
+    except RedisError:
+        return
+    if not pending:
+        from aigo.site.tasks import redraw_status_overview  # the tasks module imports this one
+
+        redraw_status_overview.apply_async(countdown=REDRAW_DELAY)
+
+
+def overview_redraw() -> None:
+    """The overview's grid part drawn again for each locale read lately: the crowd polling the page
+    is then answered from the cache, where after each ingest (one every few seconds under load)
+    its readers used to wait for a render."""
+    try:
+        client = redis_client()
+        client.delete(_redraw_pending_key())  # an ingest from now on asks for a redraw of its own
+        locales = client.zrangebyscore(overview_locales_key(), time.time() - OVERVIEW_REDRAWN, "+inf")
+    except RedisError:
+        return
+    for locale in (raw.decode() for raw in locales):
+        with translated(locale):
+            variant = fragment_variant(OVERVIEW_PART, locale, [])
+            fragment_cached(("models", STATUS), variant, OVERVIEW_TTL, lambda locale=locale: overview_part(locale))
+
+
+def _redraw_pending_key() -> str:
+    return rkey("status", "overview", "redraw")
+
+
+@cached_page("models", STATUS, ttl=OVERVIEW_TTL, stale=OVERVIEW_STALE)
+def overview(request, locale: str):
+    try:
+        redis_client().zadd(overview_locales_key(), {locale: time.time()})
+    except RedisError:
+        pass  # no redraw after ingests without Redis, and no cache either
+    return TemplateResponse(
+        request,
+        "site/status/overview.html",
+        {"nav": "status", "overview_ttl": OVERVIEW_TTL, "overview_part": lambda: overview_part(locale)},
     )
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from aigo.redis import redis_client, rkey
 from status.incidents import incident_open, incident_transition
 from status.ingest import probes_ingest
 from tests.catalog.factories import AIModelFactory
@@ -54,7 +55,7 @@ def test_an_ingest_that_changes_a_models_state_shows_on_the_next_request(
     assert _order(before) == ["shaky", "healthy"] and "Operational" in _cell(before, "healthy", "us-east")
     _ingest(django_capture_on_commit_callbacks, model="healthy", region="us-east", availability=42)
     after = client.get(URL).content.decode()
-    assert _cell(after, "healthy", "us-east") == '<span class="status down">Down</span>\n 42.00%'
+    assert _cell(after, "healthy", "us-east") == '<span class="status down">Down</span> 42.00%'
     assert _order(after) == ["healthy", "shaky"]  # problems first, by the live value
     assert "Operational" in _cell(after, "healthy", "eu-west")  # no live value there: the rollup's
 
@@ -99,15 +100,19 @@ def test_the_cached_page_is_the_rendered_page_byte_for_byte(
     client, settings, probed, django_capture_on_commit_callbacks
 ):
     _healthy, shaky = probed
-    _ingest(django_capture_on_commit_callbacks, model="shaky", region="eu-west", availability=98.25)
     with django_capture_on_commit_callbacks(execute=True):
         incident_open(model=shaky, severity="minor", title="Slow in eu-west", message="Looking.")
     for path in (URL, "/ja-JP/status/"):
-        settings.AIGO_RESPONSE_CACHE = False
-        rendered = client.get(path).content
-        settings.AIGO_RESPONSE_CACHE = True
-        filled, served = client.get(path).content, client.get(path).content
-        assert rendered == filled == served
+        client.get(path)  # read lately: the ingest draws their grid parts again
+    _ingest(django_capture_on_commit_callbacks, model="shaky", region="eu-west", availability=98.25)
+    for path in (URL, "/ja-JP/status/"):
+        for currency in ("USD", "EUR"):  # both pages from the part the ingest drew
+            client.cookies["aigo_currency"] = currency
+            settings.AIGO_RESPONSE_CACHE = settings.AIGO_FRAGMENT_CACHE = False
+            rendered = client.get(path).content
+            settings.AIGO_RESPONSE_CACHE = settings.AIGO_FRAGMENT_CACHE = True
+            filled, served = client.get(path).content, client.get(path).content
+            assert rendered == filled == served
 
 
 def test_with_redis_unreachable_the_page_is_rendered_from_postgresql(client, settings, probed):
@@ -120,10 +125,30 @@ def test_with_redis_unreachable_the_page_is_rendered_from_postgresql(client, set
     assert "99.50%" in _cell(response.content.decode(), "shaky", "us-east")
 
 
-def test_a_re_render_after_an_ingest_reads_the_grid_and_incidents_only(
+def test_an_ingest_draws_the_overview_again_for_the_locales_read_lately(
     client, probed, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
     client.get(URL)
     _ingest(django_capture_on_commit_callbacks, model="shaky", region="us-east", availability=99.25)
-    with django_assert_num_queries(2):  # the sparklines' hourly p95s are shared for a minute
+    with django_assert_num_queries(0):  # the ingest drew en-US's grid again: the reader waits for nothing
         assert "99.25%" in _cell(client.get(URL).content.decode(), "shaky", "us-east")
+    with django_assert_num_queries(2):  # ja-JP, not read lately: its first reader draws it (grid, incidents)
+        assert client.get("/ja-JP/status/").status_code == 200
+
+
+def test_while_a_redraw_is_pending_an_ingest_asks_for_none_of_its_own(
+    client, probed, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """Probes report in bursts: the redraw the burst's first ingest asked for draws the last one's."""
+    client.get(URL)
+    redis_client().set(rkey("status", "overview", "redraw"), 1)  # the worker has not run it yet
+    _ingest(django_capture_on_commit_callbacks, model="shaky", region="us-east", availability=99.25)
+    with django_assert_num_queries(2):  # nothing drawn yet: the reader draws it (grid, incidents)
+        assert "99.25%" in _cell(client.get(URL).content.decode(), "shaky", "us-east")
+
+
+def test_another_currencys_page_is_drawn_from_the_same_grid_part(client, probed, django_assert_num_queries):
+    client.get(URL)
+    client.cookies["aigo_currency"] = "EUR"
+    with django_assert_num_queries(0):
+        assert client.get(URL).status_code == 200

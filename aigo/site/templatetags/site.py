@@ -8,8 +8,9 @@ from django.conf import settings
 from django.utils.safestring import SafeString
 
 from aigo.i18n import formatting, resolve
+from aigo.site import status_words
 from aigo.site.catalog.provenance import disclosures_html
-from aigo.site.fragments import fragment_cached
+from aigo.site.fragments import fragment_cached, fragment_variant
 
 register = template.Library()
 
@@ -61,6 +62,16 @@ def sources(context, items, converted=None) -> SafeString:
     return disclosures_html(items, converted, context, _locale(context))
 
 
+@register.simple_tag
+def status_label(value) -> SafeString:
+    return status_words.status_label(value)
+
+
+@register.simple_tag(takes_context=True)
+def status_cell(context, value) -> SafeString:
+    return status_words.status_cell(value, _locale(context))
+
+
 @register.filter
 def get_item(mapping, key):
     """mapping[key] in a template (None when absent)."""
@@ -95,5 +106,5 @@ class FragmentNode(template.Node):
     def render(self, context) -> str:
         kinds = tuple(kind for kind in self.kinds.resolve(context).split(",") if kind)
         values = [value.resolve(context) for value in self.vary]
-        variant = f"{self.name.resolve(context)}|{_locale(context)}|{values!r}"
+        variant = fragment_variant(self.name.resolve(context), _locale(context), values)
         return fragment_cached(kinds, variant, int(self.ttl.resolve(context)), lambda: self.nodelist.render(context))

@@ -32,6 +32,22 @@ def test_another_process_drops_its_local_copies_when_a_write_is_published():
     assert new_key != key and elsewhere.get(new_key) is None
 
 
+def test_a_write_drops_the_local_copies_of_its_kind_only():
+    """Status ingests invalidate every few seconds: the catalog's copies must stay in memory."""
+    here, elsewhere = ResponseCache(), ResponseCache()
+    elsewhere.current_generations(("models",))  # starts its listener
+    _wait_for(lambda: elsewhere._listening)
+    keys = {}
+    for kinds in (("models",), ("models", "status"), ("status",)):
+        keys[kinds] = elsewhere.key(kinds, elsewhere.current_generations(kinds), "/en-US/status/")
+        elsewhere.set(keys[kinds], CachedResponse(b"<p>", "text/html", '"a"'))
+
+    here.invalidate("status")
+
+    _wait_for(lambda: list(elsewhere._local) == [keys[("models",)]])
+    assert elsewhere.get(keys[("models",)]) is not None
+
+
 def test_invalidating_one_kind_leaves_the_other_generation_alone():
     cache = ResponseCache()
     before = cache.current_generations(("models", "benchmarks"))
