@@ -34,8 +34,8 @@ log = logging.getLogger(__name__)
 
 STATUS_TTL = 30
 CACHE_KIND = "status"  # the response cache's kind of every page or response showing live status
-# Sent after an update that showed a new value dropped the cached status pages: the site draws its
-# status overview again at once (aigo.site.status), so no reader waits for that render.
+# Sent after an update that showed a new value dropped the cached status pages: the site has its
+# status overview drawn again (aigo.site.tasks), so its readers need not wait for that render.
 status_dropped = Signal()
 LIVE_WINDOW = timedelta(minutes=10)
 RANKINGS = {"availability": "availability", "latency": "latency_p95", "usage": "requests_per_minute"}

@@ -9,7 +9,7 @@ class SiteConfig(AppConfig):
     verbose_name = "Public site"
 
     def ready(self) -> None:
-        from aigo.site.status import overview_redraw_soon
+        from aigo.site.tasks import redraw_status_overview_soon
         from status.live import status_dropped
 
-        status_dropped.connect(overview_redraw_soon, dispatch_uid="site-status-overview-redraw")
+        status_dropped.connect(redraw_status_overview_soon, dispatch_uid="site-status-overview-redraw")

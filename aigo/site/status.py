@@ -5,7 +5,8 @@ runs; without it every page is complete as served.
 The overview is what a crowd polls when a provider is down: it is served from the page cache
 for a few seconds at most, and each ingest that shows a new value and each incident change
 drops it (kind "status"), so the next request shows the live state. Its grid is a part shared by
-every currency and region, which each ingest draws again at once for the locales read lately."""
+every currency and region, which the worker draws again a moment after each burst of ingests for
+the locales read lately (aigo.site.tasks)."""
 
 import functools
 import hashlib
@@ -58,10 +59,6 @@ SPARKLINES_TTL = 60
 OVERVIEW_PART = "status-overview"  # its {% fragment %} name in site/status/overview.html
 # How lately a locale's overview was served for its part to be drawn again after each ingest.
 OVERVIEW_REDRAWN = 600
-# Seconds between the first drop of a burst and its redraw, and how long a redraw may stay pending
-# (a lost task must not stop the next ones).
-REDRAW_DELAY = 1
-REDRAW_PENDING_MAX = 30
 
 
 def grid_cells(grid: list[dict], locale: str) -> None:
@@ -122,38 +119,18 @@ def overview_part(locale: str) -> SafeString:
     )
 
 
-def overview_redraw_soon(**_signal) -> None:
-    """After an ingest dropped the overview (status.live.status_dropped), one redraw by the worker
-    a moment later: probes report in bursts (ten batches within a second), each dropping the page,
-    and only the last drop's redraw is worth drawing. The ingest's own request pays nothing."""
-    try:
-        pending = not redis_client().set(_redraw_pending_key(), 1, nx=True, ex=REDRAW_PENDING_MAX)
-    except RedisError:
-        return
-    if not pending:
-        from aigo.site.tasks import redraw_status_overview  # the tasks module imports this one
-
-        redraw_status_overview.apply_async(countdown=REDRAW_DELAY)
-
-
 def overview_redraw() -> None:
     """The overview's grid part drawn again for each locale read lately: the crowd polling the page
     is then answered from the cache, where after each ingest (one every few seconds under load)
     its readers used to wait for a render."""
     try:
-        client = redis_client()
-        client.delete(_redraw_pending_key())  # an ingest from now on asks for a redraw of its own
-        locales = client.zrangebyscore(overview_locales_key(), time.time() - OVERVIEW_REDRAWN, "+inf")
+        locales = redis_client().zrangebyscore(overview_locales_key(), time.time() - OVERVIEW_REDRAWN, "+inf")
     except RedisError:
         return
     for locale in (raw.decode() for raw in locales):
         with translated(locale):
             variant = fragment_variant(OVERVIEW_PART, locale, [])
             fragment_cached(("models", STATUS), variant, OVERVIEW_TTL, lambda locale=locale: overview_part(locale))
-
-
-def _redraw_pending_key() -> str:
-    return rkey("status", "overview", "redraw")
 
 
 @cached_page("models", STATUS, ttl=OVERVIEW_TTL, stale=OVERVIEW_STALE)
