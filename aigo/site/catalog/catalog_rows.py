@@ -5,7 +5,8 @@ offers there are, the context window, the release date and a headline score."""
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Case, F, FloatField, QuerySet, Value, When
+from django.db.models import F, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Lower
 
@@ -43,8 +44,12 @@ def _by_popularity(models: QuerySet[CanonicalModel]) -> QuerySet[CanonicalModel]
     for model_id, score in top:
         if model_id in canonical:
             views[canonical[model_id]] += score
-    popularity = Case(
-        *[When(pk=pk, then=Value(total)) for pk, total in views.items()], default=Value(0.0), output_field=FloatField()
+    # Two arrays, not a CASE of a few hundred branches: Django took 20 ms to build that and
+    # PostgreSQL as long to test each row against every branch.
+    popularity = RawSQL(
+        "coalesce((%s::float8[])[array_position(%s::uuid[], canonical_models.id)], 0)",
+        (list(views.values()), list(views)),
+        output_field=FloatField(),
     )
     return models.annotate(popularity=popularity).order_by("-popularity", "-offer_count", "slug")
 
