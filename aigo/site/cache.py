@@ -12,9 +12,9 @@ from aigo.site.visitor import visitor_of
 LIVE_TTL = 30  # pages that also show live status or trending: no write invalidates those
 
 
-def cached_page(*kinds: str, ttl: int = REDIS_TTL, stale: int = 0):
+def cached_page(*kinds: str, ttl: int = REDIS_TTL, stale: int = 0, awaited=None):
     """For site views taking (request, locale, ...). `ttl` bounds pages that also show live
-    data (status, trending), which no write invalidates; `stale` is serve_cached's."""
+    data (status, trending), which no write invalidates; `stale` and `awaited` are serve_cached's."""
 
     def decorator(view):
         @wraps(view)
@@ -30,7 +30,7 @@ def cached_page(*kinds: str, ttl: int = REDIS_TTL, stale: int = 0):
                     response.render()
                 return response
 
-            response = serve_cached(request, kinds, variant, produce, ttl, stale)
+            response = serve_cached(request, kinds, variant, produce, ttl, stale, awaited)
             if response.has_header("ETag"):
                 patch_cache_control(response, public=True, max_age=min(ttl, MAX_AGE))
                 # Currency and region come from cookies.
