@@ -1,7 +1,7 @@
+import time
+
 from celery import shared_task
 from redis.exceptions import RedisError
-
-import time
 
 from aigo.redis import redis_client
 from aigo.site.digests import digests_send
