@@ -218,15 +218,12 @@ def offers_of(*, canonical_id) -> QuerySet[AIModel]:
     )
 
 
-# What choosing an offer's price needs of its rows (catalog.offers: standard_price, cheapest, in_usd).
-PRICE_CHOSEN = ("model_id", "tier", "region", "currency", "input_per_million", "output_per_million", "metadata")
-
-
 def standard_prices_of(*, canonical_ids: Iterable, as_of: datetime.date) -> QuerySet[Pricing]:
     """The standard global price rows in force on `as_of` of every offer of these canonical
     models, each with its `canonical_id`: a catalog page's best prices in one query. Each row
-    carries what is needed to choose and show the best (its prices, its offer's slug and provider),
-    not whole offers and providers: a page of popular models has hundreds of rows."""
+    carries what choosing and showing the best needs (catalog.offers: standard_price, cheapest,
+    in_usd; its offer's slug and provider), not whole offers and providers: a page of popular
+    models has hundreds of rows."""
     return (
         Pricing.objects.filter(
             model__canonical_model_id__in=list(canonical_ids), tier="standard", region=None, effective_from__lte=as_of
@@ -234,7 +231,18 @@ def standard_prices_of(*, canonical_ids: Iterable, as_of: datetime.date) -> Quer
         .filter(Q(effective_to=None) | Q(effective_to__gte=as_of))
         .annotate(canonical_id=F("model__canonical_model_id"))
         .select_related("model__provider")
-        .only(*PRICE_CHOSEN, "model__slug", "model__provider__slug", "model__provider__name")
+        .only(
+            "model_id",
+            "tier",
+            "region",
+            "currency",
+            "input_per_million",
+            "output_per_million",
+            "metadata",
+            "model__slug",
+            "model__provider__slug",
+            "model__provider__name",
+        )
     )
 
 

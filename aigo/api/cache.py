@@ -22,6 +22,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -262,7 +263,13 @@ def cache_slot(kinds, variant: str, ttl: int, enabled: bool) -> tuple[str | None
 
 
 def serve_cached(
-    request, kinds, variant: str, produce, ttl: int = REDIS_TTL, stale: int = 0, awaited=None
+    request,
+    kinds,
+    variant: str,
+    produce,
+    ttl: int = REDIS_TTL,
+    stale: int = 0,
+    awaited: Callable[[], bool] | None = None,
 ) -> HttpResponse:
     """The response for `variant` of `kinds` from the cache, else `produce()`d (a rendered
     response) and stored when it is a 200. Answers If-None-Match with 304 either way.

@@ -2,6 +2,7 @@
 same kinds: models, benchmarks, news), keyed by what changes a page: its address and the
 visitor's locale, currency and region."""
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -12,7 +13,7 @@ from aigo.site.visitor import visitor_of
 LIVE_TTL = 30  # pages that also show live status or trending: no write invalidates those
 
 
-def cached_page(*kinds: str, ttl: int = REDIS_TTL, stale: int = 0, awaited=None):
+def cached_page(*kinds: str, ttl: int = REDIS_TTL, stale: int = 0, awaited: Callable[[], bool] | None = None):
     """For site views taking (request, locale, ...). `ttl` bounds pages that also show live
     data (status, trending), which no write invalidates; `stale` and `awaited` are serve_cached's."""
 

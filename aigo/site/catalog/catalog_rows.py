@@ -62,10 +62,9 @@ def catalog_rows(page, visitor: Visitor, today: date, rates) -> dict:
     prices = defaultdict(list)
     # Tuples, not model instances: a page of popular models has hundreds of price rows (20 ms
     # as instances, 3.5 ms as tuples for 388), and a row here is only compared and shown.
-    rows = selectors.standard_prices_of(canonical_ids=ids, as_of=today).values_list(
+    for row in selectors.standard_prices_of(canonical_ids=ids, as_of=today).values_list(
         "canonical_id", "currency", "input_per_million", "output_per_million", named=True
-    )
-    for row in rows:
+    ):
         prices[row.canonical_id].append(row)
     # The cheapest priced offer; else (every offer free, or none convertible) the first.
     best = {pk: cheapest(rows, visitor.currency, rates) or rows[0] for pk, rows in prices.items()}
