@@ -96,7 +96,7 @@ def stop(server: subprocess.Popen) -> None:
 # A gunicorn worker accepts every connection waiting when it wakes, so wrk's connections, all opened
 # at once, sometimes land on one worker while the other idles: that line then measures one process
 # (about half the rate, every latency alike). Such a line is run again.
-BALANCE_TRIES = 4
+BALANCE_TRIES = 8
 BALANCED_SHARE = 0.75  # the most connections one worker may hold
 
 
