@@ -220,7 +220,10 @@ def offers_of(*, canonical_id) -> QuerySet[AIModel]:
 
 def standard_prices_of(*, canonical_ids: Iterable, as_of: datetime.date) -> QuerySet[Pricing]:
     """The standard global price rows in force on `as_of` of every offer of these canonical
-    models, each with its `canonical_id`: a catalog page's best prices in one query."""
+    models, each with its `canonical_id`: a catalog page's best prices in one query. Each row
+    carries what choosing and showing the best needs (catalog.offers: standard_price, cheapest,
+    in_usd; its offer's slug and provider), not whole offers and providers: a page of popular
+    models has hundreds of rows."""
     return (
         Pricing.objects.filter(
             model__canonical_model_id__in=list(canonical_ids), tier="standard", region=None, effective_from__lte=as_of
@@ -228,6 +231,18 @@ def standard_prices_of(*, canonical_ids: Iterable, as_of: datetime.date) -> Quer
         .filter(Q(effective_to=None) | Q(effective_to__gte=as_of))
         .annotate(canonical_id=F("model__canonical_model_id"))
         .select_related("model__provider")
+        .only(
+            "model_id",
+            "tier",
+            "region",
+            "currency",
+            "input_per_million",
+            "output_per_million",
+            "metadata",
+            "model__slug",
+            "model__provider__slug",
+            "model__provider__name",
+        )
     )
 
 

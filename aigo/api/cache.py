@@ -22,6 +22,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -261,20 +262,32 @@ def cache_slot(kinds, variant: str, ttl: int, enabled: bool) -> tuple[str | None
     return (response_cache.key(kinds, generations, variant) if generations is not None else None), variant, ttl
 
 
-def serve_cached(request, kinds, variant: str, produce, ttl: int = REDIS_TTL, stale: int = 0) -> HttpResponse:
+def serve_cached(
+    request,
+    kinds,
+    variant: str,
+    produce,
+    ttl: int = REDIS_TTL,
+    stale: int = 0,
+    awaited: Callable[[], bool] | None = None,
+) -> HttpResponse:
     """The response for `variant` of `kinds` from the cache, else `produce()`d (a rendered
     response) and stored when it is a 200. Answers If-None-Match with 304 either way.
 
     With `stale` (seconds), while another thread of this process renders the entry anew (or one
     sharing its lock), a copy of the variant this process served less than `stale` seconds ago is
-    answered at once."""
+    answered at once; and so it is, without rendering, while `awaited()` says another process (a
+    worker) is about to fill the entry."""
     key, variant, ttl = cache_slot(kinds, variant, ttl, settings.AIGO_RESPONSE_CACHE)
     cached = response_cache.get(key, ttl) if key else None
     (RESPONSE_CACHE_MISSES if cached is None else RESPONSE_CACHE_HITS).inc()
     previous = None
     if cached is None:
         previous = response_cache.previous(variant, stale) if key and stale else None
-        cached = cache_fill(key, ttl, lambda: _rendered(produce), previous)
+        if previous is not None and awaited is not None and awaited():
+            cached = previous
+        else:
+            cached = cache_fill(key, ttl, lambda: _rendered(produce), previous)
         if isinstance(cached, HttpResponse):
             return cached
     if stale and key and cached is not previous:

@@ -2,6 +2,7 @@
 same kinds: models, benchmarks, news), keyed by what changes a page: its address and the
 visitor's locale, currency and region."""
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -12,9 +13,9 @@ from aigo.site.visitor import visitor_of
 LIVE_TTL = 30  # pages that also show live status or trending: no write invalidates those
 
 
-def cached_page(*kinds: str, ttl: int = REDIS_TTL, stale: int = 0):
+def cached_page(*kinds: str, ttl: int = REDIS_TTL, stale: int = 0, awaited: Callable[[], bool] | None = None):
     """For site views taking (request, locale, ...). `ttl` bounds pages that also show live
-    data (status, trending), which no write invalidates; `stale` is serve_cached's."""
+    data (status, trending), which no write invalidates; `stale` and `awaited` are serve_cached's."""
 
     def decorator(view):
         @wraps(view)
@@ -30,7 +31,7 @@ def cached_page(*kinds: str, ttl: int = REDIS_TTL, stale: int = 0):
                     response.render()
                 return response
 
-            response = serve_cached(request, kinds, variant, produce, ttl, stale)
+            response = serve_cached(request, kinds, variant, produce, ttl, stale, awaited)
             if response.has_header("ETag"):
                 patch_cache_control(response, public=True, max_age=min(ttl, MAX_AGE))
                 # Currency and region come from cookies.

@@ -59,6 +59,10 @@ SPARKLINES_TTL = 60
 OVERVIEW_PART = "status-overview"  # its {% fragment %} name in site/status/overview.html
 # How lately a locale's overview was served for its part to be drawn again after each ingest.
 OVERVIEW_REDRAWN = 600
+# For this long after a burst of ingests asked the worker to draw the overview again
+# (aigo.site.tasks), its readers are answered the copy their process served last, as while another
+# thread renders: about the redraw's delay and drawing. Past it (no worker) they draw it themselves.
+REDRAW_AWAITED = 3
 
 
 def grid_cells(grid: list[dict], locale: str) -> None:
@@ -119,6 +123,20 @@ def overview_part(locale: str) -> SafeString:
     )
 
 
+def overview_redraw_key() -> str:
+    """Set (to when it was asked for) while a redraw by the worker is pending."""
+    return rkey("status", "overview", "redraw")
+
+
+def overview_redraw_awaited() -> bool:
+    """The worker is about to draw the overview again: asked less than REDRAW_AWAITED seconds ago."""
+    try:
+        asked = redis_client().get(overview_redraw_key())
+    except RedisError:
+        return False
+    return asked is not None and float(asked) > time.time() - REDRAW_AWAITED
+
+
 def overview_redraw() -> None:
     """The overview's grid part drawn again for each locale read lately: the crowd polling the page
     is then answered from the cache, where after each ingest (one every few seconds under load)
@@ -133,7 +151,7 @@ def overview_redraw() -> None:
             fragment_cached(("models", STATUS), variant, OVERVIEW_TTL, lambda locale=locale: overview_part(locale))
 
 
-@cached_page("models", STATUS, ttl=OVERVIEW_TTL, stale=OVERVIEW_STALE)
+@cached_page("models", STATUS, ttl=OVERVIEW_TTL, stale=OVERVIEW_STALE, awaited=overview_redraw_awaited)
 def overview(request, locale: str):
     try:
         redis_client().zadd(overview_locales_key(), {locale: time.time()})

@@ -1,9 +1,11 @@
+import time
+
 from celery import shared_task
 from redis.exceptions import RedisError
 
-from aigo.redis import redis_client, rkey
+from aigo.redis import redis_client
 from aigo.site.digests import digests_send
-from aigo.site.status import overview_redraw
+from aigo.site.status import overview_redraw, overview_redraw_key
 
 # Seconds between the first drop of a burst and its redraw, and how long a redraw may stay pending
 # (a lost task must not stop the next ones).
@@ -17,16 +19,12 @@ def send_digests() -> int:
     return digests_send()
 
 
-def _redraw_pending_key() -> str:
-    return rkey("status", "overview", "redraw")
-
-
 def redraw_status_overview_soon(**_signal) -> None:
     """After an ingest dropped the overview (status.live.status_dropped), one redraw by the worker
     a moment later: probes report in bursts (ten batches within a second), each dropping the page,
     and only the last drop's redraw is worth drawing. The ingest's own request pays nothing."""
     try:
-        first = redis_client().set(_redraw_pending_key(), 1, nx=True, ex=REDRAW_PENDING_MAX)
+        first = redis_client().set(overview_redraw_key(), time.time(), nx=True, ex=REDRAW_PENDING_MAX)
     except RedisError:
         return
     if first:
@@ -37,7 +35,7 @@ def redraw_status_overview_soon(**_signal) -> None:
 def redraw_status_overview() -> None:
     """The status overview's grid parts, drawn again after the ingests of the last moment."""
     try:
-        redis_client().delete(_redraw_pending_key())  # an ingest from now on asks for a redraw of its own
+        redis_client().delete(overview_redraw_key())  # an ingest from now on asks for a redraw of its own
     except RedisError:
         return
     overview_redraw()

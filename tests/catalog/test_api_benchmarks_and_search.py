@@ -127,3 +127,20 @@ def test_search_sql_function_keeps_the_seed_signature(catalog):
         rows = cursor.fetchall()
     assert rows[0][0] == catalog["gpt"].id
     assert isinstance(rows[0][2], float)
+
+
+def test_search_finds_a_misspelling_below_pg_trgms_default_threshold_and_leaves_it_unchanged(catalog):
+    """search_models() looks up fuzzy candidates with `<%` at its own threshold (0.41): "gpt4x" (word
+    similarity 0.5 to gpt-4o's text, under pg_trgm's default 0.6, and neither a substring nor a word
+    of it) still ranks, and the setting ends with the call: no other statement on the connection sees it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW pg_trgm.word_similarity_threshold")
+        before = cursor.fetchone()[0]
+        cursor.execute("SELECT word_similarity('gpt4x', search_text) FROM model_listings WHERE slug = 'gpt-4o'")
+        assert cursor.fetchone()[0] == pytest.approx(0.5)
+        cursor.execute("SELECT id, rank FROM search_models('gpt4x')")
+        found = dict(cursor.fetchall())
+        cursor.execute("SHOW pg_trgm.word_similarity_threshold")
+        after = cursor.fetchone()[0]
+    assert found == {catalog["gpt"].id: pytest.approx(0.425), catalog["mini"].id: pytest.approx(0.425)}
+    assert after == before

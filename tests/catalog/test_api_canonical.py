@@ -90,8 +90,11 @@ def _slugs(response) -> list[str]:
 # -- the list ----------------------------------------------------------------------------------
 
 
-def test_list_rows_carry_maker_offers_best_price_in_usd_and_context(client, canonical):
-    rows = {row["slug"]: row for row in client.get(f"{API}/").json()["results"]}
+def test_list_rows_carry_maker_offers_best_price_in_usd_and_context(client, canonical, django_assert_num_queries):
+    # The best prices' rows carry their offer's slug and provider (catalog.selectors.standard_prices_of):
+    # none is read again per row.
+    with django_assert_num_queries(6):
+        rows = {row["slug"]: row for row in client.get(f"{API}/").json()["results"]}
     claude = rows["claude-sonnet-4-5"]
     assert claude["name"] == "Claude Sonnet 4.5" and claude["maker"] == {"slug": "anthropic", "name": "Anthropic"}
     assert (claude["released_at"], claude["offer_count"], claude["context_window"]) == ("2025-09-29", 2, 200000)

@@ -43,9 +43,12 @@ def catalog(makers):
     return {"sonnet": sonnet, "gpt": gpt, "ancient": ancient}
 
 
-def test_the_catalog_lists_each_model_once_newest_first_with_its_best_price_and_offers(client, catalog):
+def test_the_catalog_lists_each_model_once_newest_first_with_its_best_price_and_offers(
+    client, catalog, django_assert_num_queries
+):
     BenchmarkScoreFactory(model=catalog["sonnet"].offers.get(slug="sonnet"), score_normalized=Decimal("77.2"))
-    html = client.get("/en-US/models/").content.decode()
+    with django_assert_num_queries(8):
+        html = client.get("/en-US/models/").content.decode()
     assert _models(html) == ["sonnet", "gpt", "ancient"]
     assert "3 models" in html
     sonnet_row = rows_of(html)[0]

@@ -3,11 +3,14 @@ each ingest that shows a new value and by each incident change, 304 for a browse
 and from PostgreSQL alone when Redis is down."""
 
 import re
+import time
 
 import pytest
 from django.utils import timezone
 
-from aigo.redis import redis_client, rkey
+from aigo.redis import redis_client
+from aigo.site.status import REDRAW_AWAITED, overview_redraw_key
+from aigo.site.tasks import redraw_status_overview
 from status.incidents import incident_open, incident_transition
 from status.ingest import probes_ingest
 from tests.catalog.factories import AIModelFactory
@@ -136,12 +139,27 @@ def test_an_ingest_draws_the_overview_again_for_the_locales_read_lately(
         assert client.get("/ja-JP/status/").status_code == 200
 
 
-def test_while_a_redraw_is_pending_an_ingest_asks_for_none_of_its_own(
+def test_while_the_worker_is_about_to_draw_it_readers_get_the_copy_they_had(
     client, probed, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
-    """Probes report in bursts: the redraw the burst's first ingest asked for draws the last one's."""
+    """Probes report in bursts: the redraw the burst's first ingest asked for draws the last one's,
+    and until it has, readers are answered at once, as while another thread renders."""
+    before = client.get(URL).content
+    redis_client().set(overview_redraw_key(), time.time())  # asked for just now; the worker has not run it
+    _ingest(django_capture_on_commit_callbacks, model="shaky", region="us-east", availability=99.25)
+    with django_assert_num_queries(0):
+        assert client.get(URL).content == before
+    redraw_status_overview()
+    with django_assert_num_queries(0):  # the worker drew the grid: the reader draws only the page around it
+        assert "99.25%" in _cell(client.get(URL).content.decode(), "shaky", "us-east")
+
+
+def test_a_redraw_asked_for_long_ago_is_not_waited_for(
+    client, probed, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """No worker ran it (the key outlives it): readers draw the overview themselves, with the new value."""
     client.get(URL)
-    redis_client().set(rkey("status", "overview", "redraw"), 1)  # the worker has not run it yet
+    redis_client().set(overview_redraw_key(), time.time() - REDRAW_AWAITED - 1)
     _ingest(django_capture_on_commit_callbacks, model="shaky", region="us-east", availability=99.25)
     with django_assert_num_queries(2):  # nothing drawn yet: the reader draws it (grid, incidents)
         assert "99.25%" in _cell(client.get(URL).content.decode(), "shaky", "us-east")

@@ -5,7 +5,8 @@ offers there are, the context window, the release date and a headline score."""
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Case, F, FloatField, QuerySet, Value, When
+from django.db.models import F, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Lower
 
@@ -43,8 +44,12 @@ def _by_popularity(models: QuerySet[CanonicalModel]) -> QuerySet[CanonicalModel]
     for model_id, score in top:
         if model_id in canonical:
             views[canonical[model_id]] += score
-    popularity = Case(
-        *[When(pk=pk, then=Value(total)) for pk, total in views.items()], default=Value(0.0), output_field=FloatField()
+    # Two arrays, not a CASE of a few hundred branches: Django took 20 ms to build that and
+    # PostgreSQL as long to test each row against every branch.
+    popularity = RawSQL(
+        "coalesce((%s::float8[])[array_position(%s::uuid[], canonical_models.id)], 0)",
+        (list(views.values()), list(views)),
+        output_field=FloatField(),
     )
     return models.annotate(popularity=popularity).order_by("-popularity", "-offer_count", "slug")
 
@@ -55,7 +60,11 @@ def catalog_rows(page, visitor: Visitor, today: date, rates) -> dict:
     those of every offer's standard price today."""
     ids = [model.pk for model in page]
     prices = defaultdict(list)
-    for row in selectors.standard_prices_of(canonical_ids=ids, as_of=today):
+    # Tuples, not model instances: a page of popular models has hundreds of price rows (20 ms
+    # as instances, 3.5 ms as tuples for 388), and a row here is only compared and shown.
+    for row in selectors.standard_prices_of(canonical_ids=ids, as_of=today).values_list(
+        "canonical_id", "currency", "input_per_million", "output_per_million", named=True
+    ):
         prices[row.canonical_id].append(row)
     # The cheapest priced offer; else (every offer free, or none convertible) the first.
     best = {pk: cheapest(rows, visitor.currency, rates) or rows[0] for pk, rows in prices.items()}
