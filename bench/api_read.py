@@ -115,7 +115,7 @@ def load(path: str, seconds: int, connections: int) -> dict:
         wrk = _wrk(path, seconds, connections)
         time.sleep(min(1, seconds / 3))
         spread = _connections_per_process()
-        out, _errors = wrk.communicate()
+        out, _stderr = wrk.communicate()
         if wrk.returncode:
             raise subprocess.CalledProcessError(wrk.returncode, wrk.args)
         if len(spread) > 1 and max(spread) <= BALANCED_SHARE * sum(spread):
@@ -124,7 +124,6 @@ def load(path: str, seconds: int, connections: int) -> dict:
         print(f"{path}: connections per worker {spread} after {BALANCE_TRIES} tries", file=sys.stderr)
     report = json.loads(out.strip().splitlines()[-1])
     report["rps"] = report["requests"] / report["seconds"]
-    report["spread"] = spread
     return report
 
 
