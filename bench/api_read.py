@@ -12,7 +12,6 @@ import argparse
 import http.client
 import json
 import os
-import re
 import secrets
 import signal
 import subprocess
@@ -20,7 +19,6 @@ import sys
 import threading
 import time
 import urllib.request
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,16 +36,23 @@ def run(*args: str) -> None:
 
 def prepare() -> None:
     run("scripts/services.sh", "start")
-    run("scripts/ensure_system.sh", "wrk", "iproute2:ss")
+    run("scripts/ensure_system.sh", "wrk")
     python = str(ROOT / ".venv/bin/python")
     run(python, "manage.py", "migrate", "--noinput", "-v", "0")
     run(python, "manage.py", "import_sources")  # idempotent: the real catalog, whatever was there
     run(python, "manage.py", "periodic", "run", "refresh-model-listings")
 
 
-def serve(cache: bool, workers: int = 2, threads: int = 4, fragments: bool = True) -> subprocess.Popen:
+def serve(
+    cache: bool, workers: int = 2, threads: int = 4, fragments: bool = True, connections: int | None = None
+) -> subprocess.Popen:
     """gunicorn on PORT; threads=1 means sync workers, which take one connection at a time.
-    `cache` is the response cache; `fragments` the cache of site pages' parts."""
+    `cache` is the response cache; `fragments` the cache of site pages' parts. With `connections`
+    (what the bench's client holds open at once), each worker accepts at most its share of them
+    and one more: a worker that wakes accepts every connection waiting, and wrk opens all of its
+    own at once, so without the cap a whole line could land on one worker and measure half the
+    machine (about half the rate, every latency alike)."""
+    share = -(-connections // workers) + 1 if connections else None
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -68,6 +73,7 @@ def serve(cache: bool, workers: int = 2, threads: int = 4, fragments: bool = Tru
             "--workers",
             str(workers),
             *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else ["--worker-class", "sync"]),
+            *(["--worker-connections", str(share)] if share else []),
             "--bind",
             f"127.0.0.1:{PORT}",
             "--log-level",
@@ -93,35 +99,13 @@ def stop(server: subprocess.Popen) -> None:
     server.wait(timeout=30)
 
 
-# A gunicorn worker accepts every connection waiting when it wakes, so wrk's connections, all opened
-# at once, sometimes land on one worker while the other idles: that line then measures one process
-# (about half the rate, every latency alike). Such a line is run again.
-BALANCE_TRIES = 8
-BALANCED_SHARE = 0.75  # the most connections one worker may hold
-
-
-def _connections_per_process() -> list[int]:
-    """The server's established connections, counted per process holding them."""
-    out = subprocess.run(
-        ["ss", "-tnpH", "state", "established", f"( sport = :{PORT} )"], check=True, capture_output=True, text=True
-    ).stdout
-    return sorted(Counter(re.findall(r"pid=(\d+)", out)).values())
-
-
 def load(path: str, seconds: int, connections: int) -> dict:
     for _ in range(20):  # warm connections, caches and the workers' imports
         urllib.request.urlopen(BASE + path).read()
-    for _try in range(BALANCE_TRIES):
-        wrk = _wrk(path, seconds, connections)
-        time.sleep(min(1, seconds / 3))
-        spread = _connections_per_process()
-        out, _stderr = wrk.communicate()
-        if wrk.returncode:
-            raise subprocess.CalledProcessError(wrk.returncode, wrk.args)
-        if len(spread) > 1 and max(spread) <= BALANCED_SHARE * sum(spread):
-            break
-    else:
-        print(f"{path}: connections per worker {spread} after {BALANCE_TRIES} tries", file=sys.stderr)
+    wrk = _wrk(path, seconds, connections)
+    out, _stderr = wrk.communicate()
+    if wrk.returncode:
+        raise subprocess.CalledProcessError(wrk.returncode, wrk.args)
     report = json.loads(out.strip().splitlines()[-1])
     report["rps"] = report["requests"] / report["seconds"]
     return report
@@ -193,7 +177,7 @@ def measure(paths: dict[str, str], seconds: int, connections: int, modes: dict =
     bench_dir.mkdir(parents=True, exist_ok=True)
     results: dict[tuple[str, str], dict] = {}
     for mode, (cache, fragments) in modes.items():
-        server = serve(cache, fragments=fragments)
+        server = serve(cache, fragments=fragments, connections=connections)
         try:
             for name, path in paths.items():
                 if mode == "cold":  # the floor serves exactly the bytes of the real response

@@ -50,7 +50,7 @@ def simulate_probes(*options: str, wait: bool = True) -> subprocess.Popen:
 def status_while_probed(seconds: int, connections: int) -> dict:
     """The overview, warm, while a prober sends a round every 2 s (each publish drops the page)."""
     prober = simulate_probes("--days", "0", "--live", "--live-interval-seconds", "2", wait=False)
-    server = serve(cache=True)
+    server = serve(cache=True, connections=connections)
     try:
         return load(PAGES["status"], seconds, connections)
     finally:

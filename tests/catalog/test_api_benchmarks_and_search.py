@@ -144,3 +144,42 @@ def test_search_finds_a_misspelling_below_pg_trgms_default_threshold_and_leaves_
         after = cursor.fetchone()[0]
     assert found == {catalog["gpt"].id: pytest.approx(0.425), catalog["mini"].id: pytest.approx(0.425)}
     assert after == before
+
+
+# The rank as search_models() defines it, over every active listing: what its candidate filters
+# (catalog migrations 0018, 0019) must never narrow.
+EVERY_ROW_SCORED = """
+    WITH q AS (
+        SELECT lower(btrim(%(q)s)) AS text,
+               regexp_replace(lower(%(q)s), '[^[:alnum:]]+', '', 'g') AS compact,
+               plainto_tsquery('english', %(q)s) || plainto_tsquery('simple', %(q)s) AS tsq
+    ),
+    scored AS (
+        SELECT l.id, l.slug, CASE
+            WHEN l.slug_compact = q.compact OR l.name_compact = q.compact OR lower(l.name->>'en-US') = q.text THEN 1.0
+            WHEN l.slug_compact LIKE q.compact || '%%' OR l.name_compact LIKE q.compact || '%%' THEN 0.9
+            ELSE GREATEST(
+                CASE WHEN l.search_vector @@ q.tsq THEN 0.5 + LEAST(ts_rank(l.search_vector, q.tsq), 0.3) ELSE 0 END,
+                CASE WHEN l.search_compact LIKE '%%' || q.compact || '%%' THEN 0.6 ELSE 0 END,
+                word_similarity(q.text, l.search_text) * 0.85
+            )
+        END AS rank
+        FROM model_listings l, q WHERE l.is_active AND q.compact <> ''
+    )
+    SELECT id, rank::real FROM scored WHERE rank >= 0.35 ORDER BY rank DESC, slug LIMIT 20
+"""
+
+
+@pytest.mark.parametrize(
+    "query",
+    # Under three characters (each index read apart) and longer (one scan over them), matching by
+    # substring, by word, by similarity alone, or not at all.
+    ["4o", "o", "4", "求索", "mi", "gpt4o", "gpt-4o mini", "sonnet", "antropic", "gpt4x", "深度求索", "zzzz"],
+)
+def test_search_finds_what_scoring_every_row_finds(catalog, query):
+    with connection.cursor() as cursor:
+        cursor.execute(EVERY_ROW_SCORED, {"q": query})
+        expected = cursor.fetchall()
+        cursor.execute("SELECT id, rank FROM search_models(%s)", [query])
+        found = cursor.fetchall()
+    assert [(id_, pytest.approx(rank)) for id_, rank in expected] == found
