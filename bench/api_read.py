@@ -11,6 +11,7 @@ printed as a ratio to it.
 import argparse
 import http.client
 import json
+import math
 import os
 import secrets
 import signal
@@ -52,7 +53,7 @@ def serve(
     and one more: a worker that wakes accepts every connection waiting, and wrk opens all of its
     own at once, so without the cap a whole line could land on one worker and measure half the
     machine (about half the rate, every latency alike)."""
-    share = -(-connections // workers) + 1 if connections else None
+    share = math.ceil(connections / workers) + 1 if connections else None
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -102,17 +103,7 @@ def stop(server: subprocess.Popen) -> None:
 def load(path: str, seconds: int, connections: int) -> dict:
     for _ in range(20):  # warm connections, caches and the workers' imports
         urllib.request.urlopen(BASE + path).read()
-    wrk = _wrk(path, seconds, connections)
-    out, _stderr = wrk.communicate()
-    if wrk.returncode:
-        raise subprocess.CalledProcessError(wrk.returncode, wrk.args)
-    report = json.loads(out.strip().splitlines()[-1])
-    report["rps"] = report["requests"] / report["seconds"]
-    return report
-
-
-def _wrk(path: str, seconds: int, connections: int) -> subprocess.Popen:
-    return subprocess.Popen(
+    out = subprocess.run(
         [
             "wrk",
             "-t",
@@ -129,10 +120,13 @@ def _wrk(path: str, seconds: int, connections: int) -> subprocess.Popen:
             str(ROOT / "bench/wrk_report.lua"),
             BASE + path,
         ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        check=True,
+        capture_output=True,
         text=True,
-    )
+    ).stdout
+    report = json.loads(out.strip().splitlines()[-1])
+    report["rps"] = report["requests"] / report["seconds"]
+    return report
 
 
 def post_all(path: str, bodies: list[bytes], headers: dict, clients: int, accepted) -> float:
