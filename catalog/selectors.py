@@ -110,7 +110,7 @@ def models_to_compare(*, slugs: list[str]) -> QuerySet[AIModel]:
             "pricing",
             Prefetch(
                 "benchmark_scores",
-                queryset=BenchmarkScore.objects.select_related("suite").order_by("-evaluation_date"),
+                queryset=BenchmarkScore.objects.select_related("suite").order_by("-evaluation_date", "suite__slug"),
             ),
         )
     )
@@ -167,7 +167,7 @@ def price_changes(*, as_of: datetime.date, limit: int) -> QuerySet[Pricing]:
     return (
         Pricing.objects.filter(effective_from__lte=as_of)
         .select_related("model__provider")
-        .order_by("-effective_from", "-created_at")[:limit]
+        .order_by("-effective_from", "-created_at", "-id")[:limit]
     )
 
 

@@ -44,7 +44,7 @@ def home(request, locale: str):
 
     def live() -> dict:
         incidents = Incident.objects.exclude(status="resolved").select_related("model", "provider")
-        return {"incidents": incidents.order_by("-started_at")[:5], "status": status_summary()}
+        return {"incidents": incidents.order_by("-started_at", "-id")[:5], "status": status_summary()}
 
     return TemplateResponse(
         request,
@@ -54,7 +54,7 @@ def home(request, locale: str):
             **lazy_context(live, ("incidents", "status")),
             **lazy_context(lambda: {"trending": trending_models(TRENDING_ON_HOME)}, ("trending",)),
             **lazy_context(
-                lambda: {"featured": news.news_list(featured=True).order_by("-published_at")[:FEATURED_ON_HOME]},
+                lambda: {"featured": news.news_list(featured=True).order_by("-published_at", "-id")[:FEATURED_ON_HOME]},
                 ("featured",),
             ),
             "nav": "home",

@@ -197,7 +197,7 @@ def model_status(request, locale: str, slug: str):
             "range": chosen if chosen in RANGES else "24h",
             "region": region,
             "regions": settings.AIGO_REGIONS,
-            "incidents": Incident.objects.filter(model=model).order_by("-started_at")[:10],
+            "incidents": Incident.objects.filter(model=model).order_by("-started_at", "-id")[:10],
             "live_labels": live_labels(),
         },
     )
@@ -205,7 +205,7 @@ def model_status(request, locale: str, slug: str):
 
 def incident_list(request, locale: str):
     show = request.GET.get("show", "all")
-    incidents = Incident.objects.select_related("model", "provider").order_by("-started_at")
+    incidents = Incident.objects.select_related("model", "provider").order_by("-started_at", "-id")
     if show == "active":
         incidents = incidents.exclude(status="resolved")
     elif show == "resolved":

@@ -3,6 +3,7 @@
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 import pytest
 from django.utils import timezone
@@ -143,3 +144,15 @@ def test_the_switcher_refuses_every_other_sites_form(client, headers):
 )
 def test_the_switcher_takes_this_sites_form(client, headers):
     assert client.post("/en-US/preferences", {"locale": "ja-JP", "next": "/"}, **headers).status_code == 302
+
+
+def test_prices_that_start_together_list_in_one_order(client):
+    """Rows of one import share their date and their created_at (the transaction's time): the
+    page must not depend on the order PostgreSQL happens to return them in (its cached and
+    uncached renders are compared byte for byte: tests/site/test_page_parts.py)."""
+    for number in (3, 1, 5, 2, 6, 4):
+        PricingFactory(
+            id=UUID(int=number), model=AIModelFactory(slug=f"tied-{number}"), effective_from=date(2026, 1, 1)
+        )
+    html = client.get("/en-US/").content.decode()
+    assert re.findall(r"/en-US/models/(tied-\d)/", html) == [f"tied-{number}" for number in range(6, 0, -1)]

@@ -143,7 +143,7 @@ def model_detail(request, locale: str, slug: str):
             "status": status_current(model_id=model.id, slug=model.slug),
             "uptime": status_uptime(model_id=model.id),
             "uptime_bars": _uptime_bars(model, locale),
-            "incidents": Incident.objects.filter(model=model).order_by("-started_at")[:5],
+            "incidents": Incident.objects.filter(model=model).order_by("-started_at", "-id")[:5],
         }
 
     name = resolve(model.name, locale) or model.slug
@@ -155,7 +155,7 @@ def model_detail(request, locale: str, slug: str):
             **lazy_context(catalog, ("price_chart", "documentation", "endpoints")),
             **lazy_context(live, ("status", "uptime", "uptime_bars", "incidents")),
             **lazy_context(
-                lambda: {"news": list(news_list(model=slug).order_by("-published_at")[:RELATED_NEWS])}, ("news",)
+                lambda: {"news": list(news_list(model=slug).order_by("-published_at", "-id")[:RELATED_NEWS])}, ("news",)
             ),
             "nav": "models",
             "model": model,

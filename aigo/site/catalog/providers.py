@@ -36,7 +36,9 @@ def provider_detail(request, locale: str, slug: str):
             "nav": "providers",
             "provider": provider,
             "models": prices_listed(listings, visitor, rates),
-            "incidents": Incident.objects.filter(provider=provider).exclude(status="resolved").order_by("-started_at"),
+            "incidents": Incident.objects.filter(provider=provider)
+            .exclude(status="resolved")
+            .order_by("-started_at", "-id"),
             "conversions": conversions_used(rates, visitor.currency, currencies, locale),
         },
     )
